@@ -1,0 +1,27 @@
+"""Ingest: external formats -> validated, projected, clipped rows in the event store.
+
+One module per external format (``police_uk``, ``stop_search``); one pipeline
+(``pipeline.ingest_files``) that makes every ingest all-or-nothing.
+"""
+
+from upstream.ingest.errors import IngestError, Rejection
+from upstream.ingest.files import InputFile, discover
+from upstream.ingest.formats import EventFormat
+from upstream.ingest.pipeline import FileSummary, IngestResult, TooManyRejections, ingest_files
+from upstream.ingest.police_uk import STREET
+from upstream.ingest.stop_search import STOP_SEARCH
+
+__all__ = [
+    "POLICE_UK_FORMATS",
+    "FileSummary",
+    "IngestError",
+    "IngestResult",
+    "InputFile",
+    "Rejection",
+    "TooManyRejections",
+    "discover",
+    "ingest_files",
+]
+
+POLICE_UK_FORMATS: dict[str, EventFormat] = {STREET.kind: STREET, STOP_SEARCH.kind: STOP_SEARCH}
+"""The formats ``upstream ingest police-uk`` reads, by kind."""

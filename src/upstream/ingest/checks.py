@@ -1,0 +1,120 @@
+"""Vectorised field checks shared by the ingest formats.
+
+Each check looks at whole columns at once and returns a boolean mask of the rows that
+fail, so validating millions of rows stays fast; :func:`rejections` turns a mask into
+messages that name the file, line and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from upstream.ingest.errors import IngestError, Rejection
+from upstream.ingest.tabular import Batch
+
+__all__ = [
+    "coordinates",
+    "fail_first",
+    "mask",
+    "not_in",
+    "not_matching",
+    "rejections",
+]
+
+_NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
+
+
+def mask(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A pyarrow boolean result as a numpy mask (null counts as False)."""
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def not_matching(col: pa.ChunkedArray, pattern: str, allow_empty: bool = True) -> np.ndarray:
+    """Rows whose text does not match ``pattern`` (a full-match regex)."""
+    ok = mask(pc.match_substring_regex(col, pattern))
+    if allow_empty:
+        ok |= mask(pc.equal(col, ""))
+    return ~ok
+
+
+def not_in(col: pa.ChunkedArray, allowed: Iterable[str], allow_empty: bool = True) -> np.ndarray:
+    """Rows whose text is not one of ``allowed``."""
+    values = list(allowed) + ([""] if allow_empty else [])
+    return ~mask(pc.is_in(col, value_set=pa.array(values, pa.string())))
+
+
+def coordinates(
+    lon_text: pa.ChunkedArray, lat_text: pa.ChunkedArray
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Parse longitude/latitude text into floats (NaN where both are empty).
+
+    Returns ``(lon, lat, problems)`` where ``problems`` maps a field name to the mask of
+    rows with an unusable value in that field (not a number, out of range, or only one
+    of the pair given).
+    """
+    n = len(lon_text)
+    lon_empty = mask(pc.equal(lon_text, ""))
+    lat_empty = mask(pc.equal(lat_text, ""))
+    lon_num = mask(pc.match_substring_regex(lon_text, _NUMBER))
+    lat_num = mask(pc.match_substring_regex(lat_text, _NUMBER))
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    if lon_num.any():
+        lon[lon_num] = pc.cast(pc.utf8_trim_whitespace(pc.filter(lon_text, lon_num)), pa.float64())
+    if lat_num.any():
+        lat[lat_num] = pc.cast(pc.utf8_trim_whitespace(pc.filter(lat_text, lat_num)), pa.float64())
+    bad_lon = (~lon_empty & ~lon_num) | (lon_num & ~((lon >= -180) & (lon <= 180)))
+    bad_lat = (~lat_empty & ~lat_num) | (lat_num & ~((lat >= -90) & (lat <= 90)))
+    bad_lon |= lon_empty & ~lat_empty
+    bad_lat |= lat_empty & ~lon_empty
+    lon[bad_lon | bad_lat] = np.nan
+    lat[bad_lon | bad_lat] = np.nan
+    return lon, lat, {"longitude": bad_lon, "latitude": bad_lat}
+
+
+def _raw_row(table: pa.Table, i: int) -> str:
+    return ",".join(str(table.column(c)[i].as_py()) for c in table.column_names)
+
+
+def rejections(
+    batch: Batch, bad: np.ndarray, file: str, field: str, reason: str, official: str, unit: str
+) -> list[Rejection]:
+    """One :class:`Rejection` per row in ``bad``, quoting the offending value."""
+    out = []
+    col = batch.table.column(field)
+    for i in np.flatnonzero(bad):
+        value = col[int(i)].as_py()
+        out.append(
+            Rejection(
+                file,
+                int(batch.lines[i]),
+                official,
+                f"{reason} (got {value!r})",
+                _raw_row(batch.table, int(i)),
+                unit,
+            )
+        )
+    return out
+
+
+def fail_first(
+    batch: Batch, bad: np.ndarray, file: str, field: str, official: str, message: str, unit: str
+) -> None:
+    """Raise an :class:`IngestError` for the first row in ``bad``, if any."""
+    hits = np.flatnonzero(bad)
+    if hits.size == 0:
+        return
+    i = int(hits[0])
+    value = batch.table.column(field)[i].as_py()
+    more = f"; {hits.size - 1} more such row(s) follow" if hits.size > 1 else ""
+    raise IngestError(
+        file,
+        f"{message} (got {value!r}){more}",
+        line=int(batch.lines[i]),
+        field=official,
+        unit=unit,
+    )

@@ -1,0 +1,206 @@
+"""Bad input: a clear message naming file, line and field, a non-zero exit, and a store left
+exactly as it was before the command."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from upstream.cli import app
+from upstream.events import EventStore
+from upstream.testing import STREET_HEADER, write_police_uk_zip, write_street_csv
+
+runner = CliRunner()
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file in the store and a hash of its bytes (the lock file aside)."""
+    if not root.exists():
+        return {}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+@pytest.fixture
+def loaded(tmp_path, street_rows, settings):
+    """A store already holding 2016-04 and 2016-05, and its snapshot."""
+    files = write_street_csv(
+        street_rows[street_rows.month.isin(["2016-04", "2016-05"])], tmp_path / "good"
+    )
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    return snapshot(settings.events_dir)
+
+
+@pytest.fixture
+def june(tmp_path, street_rows) -> Path:
+    """A good official CSV for 2016-06, to be damaged by each test."""
+    (path,) = write_street_csv(street_rows[street_rows.month == "2016-06"], tmp_path / "june")
+    return path
+
+
+def edit_lines(path: Path, edit) -> Path:
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(edit(lines)))
+    return path
+
+
+def run_fails(settings, before, *args: str) -> str:
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", *args])
+    assert result.exit_code != 0, result.output
+    assert snapshot(settings.events_dir) == before, "the store changed after a failed ingest"
+    assert "Nothing was written to the event store" in result.output
+    return " ".join(result.output.split())
+
+
+def test_missing_column(loaded, settings, june):
+    edit_lines(june, lambda ls: [",".join(next(csv.reader([line]))[:-1]) + "\n" for line in ls])
+    out = run_fails(settings, loaded, str(june))
+    assert june.name in out and "line 1" in out and "missing column(s) 'Context'" in out
+
+
+def test_renamed_column(loaded, settings, june):
+    edit_lines(june, lambda ls: [ls[0].replace("Crime type", "Crime Type"), *ls[1:]])
+    out = run_fails(settings, loaded, str(june))
+    assert "line 1, field 'Crime type'" in out and "'Crime Type'" in out
+
+
+def test_malformed_row_is_refused_then_quarantined_on_request(loaded, settings, june, tmp_path):
+    edit_lines(june, lambda ls: [*ls[:10], "abc,2016-06,short row\n", *ls[10:]])
+    out = run_fails(settings, loaded, str(june))
+    assert f"{june.name}, line 11" in out and "3 fields" in out
+    quarantine = next(settings.quarantine_dir.glob("*.rejected.csv"))
+    rejected = pd.read_csv(quarantine)
+    assert rejected.line.tolist() == [11] and "short row" in rejected.row[0]
+    # The user accepts the file with the bad row quarantined: the rest is stored.
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", "--max-rejects", "1", str(june)])
+    assert result.exit_code == 0, result.output
+    n_lines = len(june.read_text().splitlines())
+    stored = EventStore(settings.events_dir).query(
+        "SELECT count(*) AS n FROM street WHERE month = '2016-06'"
+    )["n"][0]
+    assert stored == n_lines - 2  # header and the bad row
+    assert EventStore(settings.events_dir).coverage()["police_uk_street"]["quarantined"] == 1
+
+
+def test_bad_value_names_line_and_field(loaded, settings, june):
+    def damage(ls):
+        cells = next(csv.reader([ls[5]]))
+        cells[4] = "abc"  # Longitude
+        return [*ls[:5], ",".join(cells) + "\n", *ls[6:]]
+
+    edit_lines(june, damage)
+    out = run_fails(settings, loaded, str(june))
+    assert "line 6, field 'Longitude'" in out and "'abc'" in out
+
+
+def test_unknown_crime_type(loaded, settings, june):
+    edit_lines(june, lambda ls: [*ls[:3], ls[3].replace(",", ",", 0), *ls[4:]])
+    edit_lines(june, lambda ls: [*ls[:3], _set_cell(ls[3], 9, "Knife crime"), *ls[4:]])
+    out = run_fails(settings, loaded, str(june))
+    assert "line 4, field 'Crime type'" in out and "not a police.uk crime type" in out
+
+
+def _set_cell(line: str, index: int, value: str) -> str:
+    cells = next(csv.reader([line]))
+    cells[index] = value
+    out = []
+    for c in cells:
+        out.append(f'"{c}"' if "," in c else c)
+    return ",".join(out) + "\n"
+
+
+def test_wrong_month_in_file(loaded, settings, june):
+    edit_lines(june, lambda ls: [*ls[:7], _set_cell(ls[7], 1, "2016-07"), *ls[8:]])
+    out = run_fails(settings, loaded, str(june))
+    assert "line 8, field 'Month'" in out and "2016-06" in out
+
+
+def test_empty_file(loaded, settings, tmp_path):
+    empty = tmp_path / "2016-06-metropolitan-street.csv"
+    empty.write_bytes(b"")
+    out = run_fails(settings, loaded, str(empty))
+    assert empty.name in out and "empty" in out
+
+
+def test_header_only_file(loaded, settings, tmp_path):
+    path = tmp_path / "2016-06-metropolitan-street.csv"
+    path.write_text(",".join(STREET_HEADER) + "\n")
+    out = run_fails(settings, loaded, str(path))
+    assert "header but no rows" in out
+
+
+def test_not_a_csv(loaded, settings, tmp_path):
+    path = tmp_path / "2016-06-metropolitan-street.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    out = run_fails(settings, loaded, str(path))
+    assert path.name in out and "binary" in out
+    other = tmp_path / "crimes.txt"
+    other.write_text("hello")
+    out = run_fails(settings, loaded, str(other))
+    assert "not a CSV, Parquet, XLSX or zip file" in out
+
+
+def test_truncated_zip(loaded, settings, june, tmp_path):
+    archive = write_police_uk_zip([june], tmp_path / "archive.zip")
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) // 2])
+    out = run_fails(settings, loaded, str(archive))
+    assert "archive.zip" in out and "truncated" in out
+
+
+def test_corrupt_zip_member(loaded, settings, june, tmp_path):
+    archive = write_police_uk_zip([june], tmp_path / "archive.zip")
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.infolist()[0]
+    middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    data[middle] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    out = run_fails(settings, loaded, str(archive))
+    assert "archive.zip" in out
+
+
+def test_a_bad_second_file_commits_nothing_from_the_first(loaded, settings, street_rows, tmp_path):
+    good, bad = write_street_csv(
+        street_rows[street_rows.month.isin(["2016-08", "2016-09"])], tmp_path / "two"
+    )
+    edit_lines(bad, lambda ls: [ls[0].replace("Location", "Place"), *ls[1:]])
+    run_fails(settings, loaded, str(good), str(bad))
+    assert "2016-08" not in EventStore(settings.events_dir).coverage()["police_uk_street"]["months"]
+
+
+def test_unrecognised_file_name(loaded, settings, june, tmp_path):
+    renamed = june.rename(tmp_path / "june-crimes.csv")
+    out = run_fails(settings, loaded, str(renamed))
+    assert "file name must be data.police.uk's" in out
+
+
+def test_missing_path(loaded, settings, tmp_path):
+    out = run_fails(settings, loaded, str(tmp_path / "nope"))
+    assert "no such file or folder" in out
+
+
+def test_real_process_exit_code(tmp_path):
+    """The installed console script itself exits non-zero with the message on stderr."""
+    path = tmp_path / "2016-06-metropolitan-street.csv"
+    path.write_bytes(b"")
+    proc = subprocess.run(
+        [sys.executable, "-m", "upstream.cli", "ingest", "police-uk", "--quiet", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert path.name in proc.stderr and "empty" in proc.stderr
