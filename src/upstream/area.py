@@ -51,11 +51,19 @@ def _transformer() -> Transformer:
 def to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Project longitude/latitude (WGS84) to BNG easting/northing in metres.
 
-    NaN in gives NaN out, so unplaced rows stay unplaced.
+    NaN in gives NaN out, so unplaced rows stay unplaced. police.uk coordinates are snapped
+    to a limited set of points, so large inputs are projected once per distinct point.
     """
-    x, y = _transformer().transform(
-        np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-    )
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    if lon.size > 50_000:
+        codes, uniques = pd.factorize(lon + 1j * lat)
+        if len(uniques) < lon.size // 2:
+            ux, uy = to_bng(np.real(uniques), np.imag(uniques))
+            x = np.where(codes >= 0, ux[codes], np.nan)
+            y = np.where(codes >= 0, uy[codes], np.nan)
+            return x, y
+    x, y = _transformer().transform(lon, lat)
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     bad = ~np.isfinite(x) | ~np.isfinite(y)
@@ -102,6 +110,21 @@ class Area:
         ok = np.isfinite(x) & np.isfinite(y)
         out[ok] = shapely.contains_xy(self.boundary, x[ok], y[ok])
         return out
+
+    @cached_property
+    def lonlat_bounds(self) -> tuple[float, float, float, float]:
+        """A WGS84 box sure to contain the area (its BNG bounds plus 500 m, unprojected)."""
+        minx, miny, maxx, maxy = self.boundary.bounds
+        corners_x = np.array([minx, minx, maxx, maxx]) + np.array([-500, -500, 500, 500])
+        corners_y = np.array([miny, maxy, miny, maxy]) + np.array([-500, 500, -500, 500])
+        back = Transformer.from_crs(BNG, WGS84, always_xy=True)
+        lon, lat = back.transform(corners_x, corners_y)
+        return float(np.min(lon)), float(np.min(lat)), float(np.max(lon)), float(np.max(lat))
+
+    def near(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Cheap pre-filter: points in a WGS84 box around the area (NaN points are not)."""
+        w, s, e, n = self.lonlat_bounds
+        return (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
 
     @cached_property
     def area_km2(self) -> float:

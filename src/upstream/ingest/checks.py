@@ -59,6 +59,9 @@ def coordinates(
     n = len(lon_text)
     lon_empty = mask(pc.equal(lon_text, ""))
     lat_empty = mask(pc.equal(lat_text, ""))
+    fast = _fast_coordinates(lon_text, lat_text, lon_empty, lat_empty)
+    if fast is not None:
+        return fast
     lon_num = mask(pc.match_substring_regex(lon_text, _NUMBER))
     lat_num = mask(pc.match_substring_regex(lat_text, _NUMBER))
     lon = np.full(n, np.nan)
@@ -74,6 +77,30 @@ def coordinates(
     lon[bad_lon | bad_lat] = np.nan
     lat[bad_lon | bad_lat] = np.nan
     return lon, lat, {"longitude": bad_lon, "latitude": bad_lat}
+
+
+def _fast_coordinates(
+    lon_text: pa.ChunkedArray,
+    lat_text: pa.ChunkedArray,
+    lon_empty: np.ndarray,
+    lat_empty: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+    """The common case in one cast: every cell a number or both empty. None otherwise."""
+    if not np.array_equal(lon_empty, lat_empty):
+        return None
+    null = pa.scalar(None, pa.string())
+    try:
+        lon = pc.cast(pc.if_else(pc.equal(lon_text, ""), null, lon_text), pa.float64())
+        lat = pc.cast(pc.if_else(pc.equal(lat_text, ""), null, lat_text), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    lon_np = np.asarray(lon.to_numpy(zero_copy_only=False), dtype="float64")
+    lat_np = np.asarray(lat.to_numpy(zero_copy_only=False), dtype="float64")
+    ok = lon_empty | ((np.abs(lon_np) <= 180) & (np.abs(lat_np) <= 90))
+    if not ok.all():
+        return None  # let the exact path name the field
+    none = np.zeros(len(lon_np), dtype=bool)
+    return lon_np, lat_np, {"longitude": none, "latitude": none}
 
 
 def _raw_row(table: pa.Table, i: int) -> str:

@@ -156,11 +156,13 @@ def _ingest_one(
         cleaned = fmt.clean(batch, inp, reader.unit)
         rejected.extend(cleaned.rejected)
         table = cleaned.table
-        x, y = to_bng(
-            table.column("longitude").to_numpy(zero_copy_only=False),
-            table.column("latitude").to_numpy(zero_copy_only=False),
-        )
-        unplaced = np.isnan(x)
+        lon = np.asarray(table.column("longitude").to_numpy(zero_copy_only=False), "float64")
+        lat = np.asarray(table.column("latitude").to_numpy(zero_copy_only=False), "float64")
+        unplaced = np.isnan(lon)
+        near = area.near(lon, lat)  # project only what could be inside the area
+        x = np.full(lon.shape, np.nan)
+        y = np.full(lon.shape, np.nan)
+        x[near], y[near] = to_bng(lon[near], lat[near])
         inside = area.contains(x, y)
         outside = ~unplaced & ~inside
         table = table.append_column("x", pa.array(x)).append_column("y", pa.array(y))
