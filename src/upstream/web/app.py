@@ -1,0 +1,69 @@
+"""The web app factory: ``create_app(settings)`` builds a FastAPI app for one set of stores.
+
+Pages are server-rendered Jinja2 with Plotly figures drawn by plotly.js, which is served
+from the installed plotly package: nothing is fetched from another host, so the app works
+offline, and the Content-Security-Policy header below forbids other hosts outright.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from upstream.area import AreaError, area_from_settings
+from upstream.config import Settings, get_settings
+from upstream.web.cache import PageCache
+from upstream.web.routes import home, system
+
+__all__ = ["CONTENT_SECURITY_POLICY", "create_app"]
+
+_STATIC = Path(__file__).resolve().parent / "static"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""Only this server's own scripts, styles and images. plotly.js sets inline styles."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app for ``settings`` (read from the environment when not given)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # load the area once at start so the first page view does not wait for it
+        with contextlib.suppress(AreaError):  # the page that needs the area reports it
+            area_from_settings(settings)
+        yield
+
+    app = FastAPI(
+        title="upstream",
+        summary="Violence-reduction partnership analysis",
+        docs_url=None,  # the interactive docs load their assets from a CDN
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.cache = PageCache()
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    app.include_router(system.router)
+    app.include_router(home.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    return app

@@ -1,0 +1,146 @@
+"""Plotly figures for the web pages, as JSON the page's own script draws with plotly.js.
+
+No map tiles and no external assets: the concentration map is drawn in British National
+Grid metres (equal aspect, so a 250 m cell is square on screen) with the area boundary
+outlined from the boundary polygon itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
+from shapely.geometry.base import BaseGeometry
+
+from upstream.web.views import ViolenceMap
+
+__all__ = ["boundary_lines", "figure_json", "monthly_figure", "violence_map_figure"]
+
+_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
+_COLOURS = [  # light yellow to dark red; readable when printed in greyscale too
+    [0.0, "#fff7bc"],
+    [0.25, "#fec44f"],
+    [0.5, "#fe9929"],
+    [0.75, "#d95f0e"],
+    [1.0, "#7f2704"],
+]
+
+
+def boundary_lines(boundary: BaseGeometry) -> tuple[list[float | None], list[float | None]]:
+    """Every ring of a (multi)polygon as x and y lists, rings separated by None."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    polygons = getattr(boundary, "geoms", [boundary])
+    for polygon in polygons:
+        for ring in [polygon.exterior, *polygon.interiors]:
+            coords = np.asarray(ring.coords)
+            xs.extend(coords[:, 0].round(1).tolist())
+            ys.extend(coords[:, 1].round(1).tolist())
+            xs.append(None)
+            ys.append(None)
+    return xs, ys
+
+
+def violence_map_figure(vm: ViolenceMap) -> go.Figure:
+    """Serious violence per cell as filled squares, with the boundary outlined."""
+    size = vm.cell_size
+    grid = vm.grid
+    xs = np.arange(grid["x_min"].min(), grid["x_min"].max() + size, size)
+    ys = np.arange(grid["y_min"].min(), grid["y_min"].max() + size, size)
+    z = np.full((len(ys), len(xs)), np.nan)
+    col = ((grid["x_min"] - xs[0]) // size).to_numpy()
+    row = ((grid["y_min"] - ys[0]) // size).to_numpy()
+    z[row, col] = grid["count"].to_numpy()
+    bx, by = boundary_lines(vm.boundary)
+    fig = go.Figure(
+        [
+            go.Heatmap(
+                x=(xs + size / 2).tolist(),
+                y=(ys + size / 2).tolist(),
+                z=[[None if np.isnan(v) else int(v) for v in r] for r in z],
+                colorscale=_COLOURS,
+                zmin=0,
+                colorbar={"title": {"text": "Crimes<br>per cell"}, "thickness": 14},
+                hovertemplate=(
+                    f"{size} m cell centred at E %{{x:,.0f}} N %{{y:,.0f}}<br>"
+                    "%{z:,} serious-violence crimes<extra></extra>"
+                ),
+                hoverongaps=False,
+                xgap=0,
+                ygap=0,
+            ),
+            go.Scatter(
+                x=bx,
+                y=by,
+                mode="lines",
+                line={"color": "#1f2937", "width": 1.5},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+        ]
+    )
+    axis = {
+        "showgrid": False,
+        "zeroline": False,
+        "ticks": "outside",
+        "tickformat": ",.0f",
+        "color": "#4b5563",
+    }
+    fig.update_layout(
+        font=_FONT,
+        height=720,
+        margin={"l": 70, "r": 20, "t": 10, "b": 50},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={**axis, "title": {"text": "Easting (m, British National Grid)"}},
+        yaxis={
+            **axis,
+            "title": {"text": "Northing (m)"},
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
+    )
+    return fig
+
+
+def monthly_figure(vm: ViolenceMap) -> go.Figure:
+    """Serious violence per month; months not loaded break the line."""
+    months = vm.monthly.index.tolist()
+    values = [None if np.isnan(v) else int(v) for v in vm.monthly.to_numpy()]
+    fig = go.Figure(
+        go.Scatter(
+            x=months,
+            y=values,
+            mode="lines+markers",
+            line={"color": "#b45309", "width": 2},
+            marker={"size": 5},
+            hovertemplate="%{x|%Y-%m}: %{y:,} crimes<extra></extra>",
+            connectgaps=False,
+        )
+    )
+    fig.update_layout(
+        font=_FONT,
+        height=280,
+        margin={"l": 60, "r": 20, "t": 10, "b": 40},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={"showgrid": False, "tickformat": "%b %Y", "color": "#4b5563"},
+        yaxis={
+            "title": {"text": "Crimes per month"},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e7eb",
+            "color": "#4b5563",
+        },
+    )
+    return fig
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The figure's data and layout as JSON safe to place inside a ``<script>`` element."""
+    payload: dict[str, Any] = fig.to_plotly_json()
+    text = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    # "<", ">" and "&" escaped so no text in the data can close the script element
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,314 @@
+"""Page data for the web app: plain values built from the stores, ready for a template.
+
+Nothing here knows about HTTP. :func:`home_page` reads the event store named by the
+settings and returns everything the home page shows; :func:`store_version` is the key the
+app caches it under, so the page is rebuilt only when an ingest commits a new manifest
+(or the area or definitions change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from upstream.area import Area, area_from_settings, cell_ids, study_grid
+from upstream.config import Settings
+from upstream.definitions import load_definitions
+from upstream.events import EventStore, month_range
+from upstream.status import coverage_report
+from upstream.web.concentration import BusiestCell, Concentration, concentration, reading
+
+__all__ = [
+    "CELL_SIZE",
+    "SOURCE_LABELS",
+    "HomePage",
+    "RankedCell",
+    "SourceCoverage",
+    "ViolenceMap",
+    "home_page",
+    "month_spans",
+    "serious_violence_map",
+    "source_coverage",
+    "store_version",
+]
+
+CELL_SIZE = 250
+"""Grid cell size (metres) of the home page's concentration map."""
+
+SOURCE_LABELS: dict[str, str] = {
+    "police_uk_street": "Street-level crime",
+    "police_uk_stop_search": "Stop and search",
+}
+"""Plain names of event sources, in the order the page lists them."""
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """One source's coverage as the page shows it."""
+
+    source: str
+    label: str
+    synthetic: bool
+    months: int
+    first: str
+    last: str
+    gaps: list[str]
+    gap_spans: list[str]
+    rows: int
+    outside_area: int
+    unplaced: int
+    quarantined: int
+    by_label: str
+    by_type: list[tuple[str, int]]
+
+
+def month_spans(months: Sequence[str]) -> list[str]:
+    """Collapse ``YYYY-MM`` months into runs: ``["2018-02 to 2018-03", "2022-01"]``."""
+    ordinals = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
+    runs: list[list[int]] = []
+    for n in ordinals:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+
+    def label(n: int) -> str:
+        return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+    return [label(a) if a == b else f"{label(a)} to {label(b)}" for a, b in runs]
+
+
+def source_coverage(report: dict[str, Any]) -> list[SourceCoverage]:
+    """The coverage report's sources, known sources first, as page rows."""
+    sources = report["sources"]
+    order = [s for s in SOURCE_LABELS if s in sources] + sorted(
+        s for s in sources if s not in SOURCE_LABELS
+    )
+    out = []
+    for source in order:
+        info = sources[source]
+        out.append(
+            SourceCoverage(
+                source=source,
+                label=SOURCE_LABELS.get(source, source.replace("_", " ")),
+                synthetic=bool(info.get("synthetic", False)) or source.startswith("synth"),
+                months=len(info["months"]),
+                first=info["first"],
+                last=info["last"],
+                gaps=list(info["gaps"]),
+                gap_spans=month_spans(info["gaps"]),
+                rows=int(info["rows"]),
+                outside_area=int(info["outside_area"]),
+                unplaced=int(info["unplaced"]),
+                quarantined=int(info["quarantined"]),
+                by_label=str(info["by_label"]),
+                by_type=[(name or "(blank)", int(n)) for name, n in info["by_type"]],
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class RankedCell:
+    """One of the busiest cells, as the page's table lists it."""
+
+    rank: int
+    x_centre: float
+    y_centre: float
+    lsoa_name: str | None
+    location: str | None
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class ViolenceMap:
+    """Serious violence per grid cell over the study area, with its reading."""
+
+    cell_size: int
+    crime_types: tuple[str, ...]
+    first_month: str
+    last_month: str
+    recorded: int
+    grid: pd.DataFrame
+    """Study-area cells: ``cell_id``, ``x_min``, ``y_min``, ``count``, ``location``."""
+    boundary: BaseGeometry
+    result: Concentration
+    monthly: pd.Series
+    """Count per month over the street source's whole range; NaN for months not loaded."""
+    reading: str
+    busiest_cells: list[RankedCell] = field(default_factory=list)
+
+
+def _lsoa_names(area: Area, x: np.ndarray, y: np.ndarray) -> list[str | None]:
+    """Name of the LSOA containing (or, failing that, nearest to) each point."""
+    lsoas = area.lsoas
+    if lsoas.empty or len(x) == 0:
+        return [None] * len(x)
+    geoms = lsoas.geometry.to_numpy()
+    names = lsoas["lsoa_name"].astype("string").to_numpy()
+    out: list[str | None] = []
+    for px, py in zip(x, y, strict=True):
+        dist = shapely.distance(geoms, shapely.Point(px, py))
+        out.append(str(names[int(np.argmin(dist))]))
+    return out
+
+
+def serious_violence_map(
+    store: EventStore,
+    area: Area,
+    crime_types: Sequence[str],
+    *,
+    cell_size: int = CELL_SIZE,
+    top_fraction: float = 0.05,
+    busiest_listed: int = 10,
+) -> ViolenceMap | None:
+    """Count serious violence per study-area cell (None when no street crime is loaded)."""
+    coverage = store.coverage().get("police_uk_street")
+    if coverage is None:
+        return None
+    types = list(crime_types)
+    con = store.connect()
+    try:
+        per_place = con.execute(
+            """
+            SELECT floor(x / $size)::BIGINT AS ix, floor(y / $size)::BIGINT AS iy,
+                   coalesce(location, '') AS location, count(*) AS n
+            FROM street
+            WHERE list_contains($types, crime_type) AND x IS NOT NULL AND y IS NOT NULL
+            GROUP BY ALL
+            """,
+            {"size": cell_size, "types": types},
+        ).df()
+        per_month = con.execute(
+            "SELECT month, count(*) AS n FROM street WHERE list_contains($types, crime_type) "
+            "GROUP BY 1",
+            {"types": types},
+        ).df()
+    finally:
+        con.close()
+    per_place["cell_id"] = cell_ids(
+        per_place["ix"].to_numpy() * cell_size, per_place["iy"].to_numpy() * cell_size, cell_size
+    )
+    per_cell = per_place.groupby("cell_id")["n"].sum()
+    # the location most often recorded in each cell; ties by the location text
+    places = per_place[per_place["location"] != ""].sort_values(
+        ["cell_id", "n", "location"], ascending=[True, False, True], kind="mergesort"
+    )
+    location = places.drop_duplicates("cell_id").set_index("cell_id")["location"]
+
+    grid = pd.DataFrame(study_grid(area, cell_size)[["cell_id", "x_min", "y_min"]])
+    result = concentration(per_cell, grid["cell_id"].to_numpy(), top_fraction)
+    grid["count"] = per_cell.reindex(grid["cell_id"], fill_value=0).to_numpy().astype("int64")
+    grid["location"] = location.reindex(grid["cell_id"]).to_numpy()
+
+    top = result.ranked.head(busiest_listed)
+    top = top[top["count"] > 0].merge(grid[["cell_id", "x_min", "y_min", "location"]])
+    half = cell_size / 2
+    names = _lsoa_names(area, top["x_min"].to_numpy() + half, top["y_min"].to_numpy() + half)
+    busiest_cells = [
+        RankedCell(
+            rank=i + 1,
+            x_centre=float(rec["x_min"]) + half,
+            y_centre=float(rec["y_min"]) + half,
+            lsoa_name=names[i],
+            location=rec["location"] if isinstance(rec["location"], str) else None,
+            count=int(rec["count"]),
+            share=int(rec["count"]) / result.total,
+        )
+        for i, rec in enumerate(top.to_dict("records"))
+    ]
+    busiest = None
+    if busiest_cells:
+        b = busiest_cells[0]
+        busiest = BusiestCell(b.x_centre, b.y_centre, b.lsoa_name, b.location)
+
+    months = month_range(coverage["first"], coverage["last"])
+    monthly = per_month.set_index("month")["n"].reindex(months).astype("float64")
+    monthly[monthly.isna() & pd.Index(months).isin(coverage["months"])] = 0.0
+    recorded = int(per_month["n"].sum())
+    text = reading(
+        result,
+        area_name=area.name,
+        first_month=coverage["first"],
+        last_month=coverage["last"],
+        recorded=recorded,
+        cell_size=cell_size,
+        busiest=busiest,
+    )
+    return ViolenceMap(
+        cell_size=cell_size,
+        crime_types=tuple(types),
+        first_month=coverage["first"],
+        last_month=coverage["last"],
+        recorded=recorded,
+        grid=grid,
+        boundary=area.boundary,
+        result=result,
+        monthly=monthly,
+        reading=text,
+        busiest_cells=busiest_cells,
+    )
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Everything the home page shows."""
+
+    area_name: str
+    store_path: str
+    coverage: dict[str, Any]
+    sources: list[SourceCoverage]
+    serious_violence: tuple[str, ...]
+    violence: ViolenceMap | None
+
+    @property
+    def empty(self) -> bool:
+        """True when the event store holds no data at all."""
+        return not self.sources
+
+
+def home_page(settings: Settings) -> HomePage:
+    """Build the home page's data from the event store, area and definitions in ``settings``."""
+    store = EventStore(settings.events_dir)
+    report = coverage_report(store)
+    definitions = load_definitions(settings.definitions_file)
+    violence = None
+    if "police_uk_street" in report["sources"]:
+        area = area_from_settings(settings)
+        violence = serious_violence_map(store, area, definitions.serious_violence)
+    return HomePage(
+        area_name=settings.area_name,
+        store_path=str(store.root),
+        coverage=report,
+        sources=source_coverage(report),
+        serious_violence=definitions.serious_violence,
+        violence=violence,
+    )
+
+
+def _stamp(path: Path | None) -> tuple[str, int]:
+    if path is None:
+        return ("", 0)
+    try:
+        return (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return (str(path), -1)
+
+
+def store_version(settings: Settings) -> tuple[Any, ...]:
+    """A key that changes whenever what :func:`home_page` would show may have changed."""
+    manifest = EventStore(settings.events_dir).manifest_path
+    return (
+        _stamp(manifest),
+        _stamp(settings.boundary_file),
+        settings.area_name,
+        _stamp(settings.definitions_file),
+    )
