@@ -1,7 +1,12 @@
-"""First run: load the bundled real data into empty embedded stores.
+"""First run: load the bundled real data, and a synthetic partnership extract, into empty stores.
 
 ``make run`` calls this before starting the web app. It only loads what is missing, so
 running it again does nothing (and never duplicates a month).
+
+* The real police.uk data bundled in ``data/police_uk`` go into the event store.
+* Partnership incident data are confidential, so the demo uses the calibrated synthetic
+  borough (``upstream.synth``, seed 1): generated into ``<data dir>/synthetic`` and ingested
+  like a real extract. Every row is labelled synthetic, and every page that shows it says so.
 """
 
 from __future__ import annotations
@@ -12,18 +17,15 @@ from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.events import EventStore
 from upstream.ingest import POLICE_UK_FORMATS, discover, ingest_files
+from upstream.ingest.partnership import ingest_partnership
 
-__all__ = ["bootstrap"]
+__all__ = ["DEMO_SEED", "bootstrap"]
+
+DEMO_SEED = 1
 
 
-def bootstrap(settings: Settings) -> Iterator[str]:
-    """Load bundled police.uk data if the event store has none; yield progress lines."""
-    store = EventStore(settings.events_dir)
-    police = settings.bundled_data / "police_uk"
-    if store.has("police_uk_street") or store.has("police_uk_stop_search"):
-        yield f"event store at {store.root} already holds police.uk data; nothing to load"
-        return
-    inputs, skipped = discover([police])
+def _load_police_uk(settings: Settings, store: EventStore) -> Iterator[str]:
+    inputs, skipped = discover([settings.bundled_data / "police_uk"])
     result = ingest_files(
         inputs,
         POLICE_UK_FORMATS,
@@ -33,4 +35,41 @@ def bootstrap(settings: Settings) -> Iterator[str]:
         skipped=skipped,
     )
     for f in result.files:
-        yield (f"loaded {f.stored:,} {f.kind} rows ({f.months[0]} to {f.months[-1]}) from {f.name}")
+        yield (
+            f"loaded {f.stored:,} real {f.kind} rows ({f.months[0]} to {f.months[-1]}) "
+            f"from {f.name}"
+        )
+
+
+def _load_synthetic(settings: Settings, store: EventStore) -> Iterator[str]:
+    from upstream.synth import generate, write
+
+    folder = settings.data_dir / "synthetic"
+    files = write(generate(seed=DEMO_SEED), folder)
+    area = area_from_settings(settings)
+    tables = {
+        ("incidents", "involvements"): [
+            p for p in files if p.name.startswith(("incidents_", "involvements_"))
+        ],
+        ("a_and_e",): [p for p in files if p.name.startswith("a_and_e_")],
+    }
+    for kinds, paths in tables.items():
+        inputs, _ = discover(paths)
+        result = ingest_partnership(
+            inputs, list(kinds), store, area, quarantine_dir=settings.quarantine_dir
+        )
+        stored = sum(f.stored for f in result.files if f.table != "involvements")
+        yield f"loaded {stored:,} SYNTHETIC {'/'.join(kinds)} records from {folder}"
+
+
+def bootstrap(settings: Settings) -> Iterator[str]:
+    """Load what is missing into the event store; yield one line per step."""
+    store = EventStore(settings.events_dir)
+    if store.has("police_uk_street") or store.has("police_uk_stop_search"):
+        yield f"event store at {store.root} already holds police.uk data"
+    else:
+        yield from _load_police_uk(settings, store)
+    if any(p.source.startswith("incidents_") for p in store.partitions()):
+        yield "event store already holds partnership incident data"
+    else:
+        yield from _load_synthetic(settings, store)

@@ -117,6 +117,123 @@ def ingest_police_uk(
     raise typer.Exit(_ingest_police_uk(paths, max_rejects, quiet))
 
 
+def _ingest_partnership(
+    paths: list[Path], tables: list[str], max_rejects: int, period: str | None
+) -> int:
+    from upstream.area import area_from_settings
+    from upstream.events import EventStore
+    from upstream.ingest import IngestError, discover
+    from upstream.ingest.partnership import ingest_partnership
+
+    settings = get_settings()
+    try:
+        inputs, skipped = discover(paths)
+        result = ingest_partnership(
+            inputs,
+            tables,
+            EventStore(settings.events_dir),
+            area_from_settings(settings),
+            quarantine_dir=settings.quarantine_dir,
+            max_rejects=max_rejects,
+            period=period,
+            skipped=skipped,
+        )
+    except IngestError as exc:
+        raise _fail(f"{exc}\nNothing was written to the event store.") from exc
+    table = Table(title="Ingested")
+    for col in (
+        "file",
+        "table",
+        "period",
+        "rows read",
+        "stored",
+        "outside area",
+        "unplaced",
+        "quarantined",
+        "synthetic",
+    ):
+        table.add_column(col)
+    for f in result.files:
+        table.add_row(
+            Path(f.name).name,
+            f.table,
+            " to ".join(dict.fromkeys(f.period)),
+            f"{f.rows_read:,}",
+            f"{f.stored:,}",
+            f"{f.outside_area:,}",
+            f"{f.unplaced:,}",
+            f"{f.quarantined:,}",
+            f"{f.synthetic_rows:,}" if f.table != "involvements" else "",
+        )
+    console.print(table)
+    for f in result.files:
+        if f.quarantine_file is not None:
+            console.print(f"{f.quarantined} rejected row(s) of {f.name} are in {f.quarantine_file}")
+        if f.identifying_columns:
+            console.print(
+                f"{f.name}: identifying column(s) NOT read: {', '.join(f.identifying_columns)}"
+            )
+        other = [c for c in f.ignored_columns if c not in f.identifying_columns]
+        if other:
+            console.print(f"{f.name}: column(s) not used: {', '.join(other)}")
+    if any(f.synthetic_rows for f in result.files):
+        console.print(
+            "[bold]These rows are SYNTHETIC[/] (synthetic = true); they are labelled so "
+            "wherever they are shown."
+        )
+    for s in result.skipped:
+        console.print(f"skipped {s}")
+    return 0
+
+
+_PERIOD_HELP = (
+    "The period every file covers (YYYY, YYYY-MM or FIRST_LAST), replacing those months. "
+    "Default: the period in each file's name (e.g. incidents_2023.csv), else its rows' months."
+)
+
+
+@ingest_app.command("incidents")
+def ingest_incidents(
+    paths: Annotated[list[Path], typer.Argument(help="incidents and involvements CSV/XLSX.")],
+    period: Annotated[str | None, typer.Option(help=_PERIOD_HELP)] = None,
+    max_rejects: Annotated[int, typer.Option(help="Rows per file allowed into quarantine.")] = 0,
+) -> None:
+    """Ingest partnership incident extracts (incidents + involvements; docs/data-formats.md)."""
+    raise typer.Exit(_ingest_partnership(paths, ["incidents", "involvements"], max_rejects, period))
+
+
+@ingest_app.command("a-and-e")
+def ingest_a_and_e(
+    paths: Annotated[list[Path], typer.Argument(help="A&E (Cardiff Model) CSV/XLSX files.")],
+    period: Annotated[str | None, typer.Option(help=_PERIOD_HELP)] = None,
+    max_rejects: Annotated[int, typer.Option(help="Rows per file allowed into quarantine.")] = 0,
+) -> None:
+    """Ingest A&E assault attendances in the Cardiff Model minimum dataset."""
+    raise typer.Exit(_ingest_partnership(paths, ["a_and_e"], max_rejects, period))
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the synthetic extract files to.")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 1,
+    months: Annotated[int, typer.Option(help="Months to generate (at least 36).")] = 48,
+    end: Annotated[str, typer.Option(help="Last month generated, YYYY-MM.")] = "2025-08",
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    by: Annotated[str, typer.Option(help="One set of files per 'year', or 'all' in one.")] = "year",
+) -> None:
+    """Write a calibrated SYNTHETIC borough on the real geography, ready to ingest."""
+    from upstream.synth import calibration_report, generate, write
+
+    if months < 36:
+        raise _fail("--months must be at least 36 (three years)")
+    borough = generate(seed=seed, months=months, end=end)
+    files = write(borough, out, by=by, fmt=fmt)
+    for path in files:
+        console.print(f"wrote {path}")
+    console.print("[bold]SYNTHETIC DATA[/]: every file and row is labelled synthetic.")
+    console.print_json(json.dumps(calibration_report(borough), default=str))
+
+
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Print the event store's coverage: months, gaps, rows per source and crime type."""
@@ -135,8 +252,9 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         )
         return
     for source, info in report["sources"].items():
+        label = " [bold magenta](SYNTHETIC)[/]" if info["synthetic"] else ""
         console.print(
-            f"[bold]{source}[/]: {len(info['months'])} month(s) {info['first']} to "
+            f"[bold]{source}[/]{label}: {len(info['months'])} month(s) {info['first']} to "
             f"{info['last']}; gaps: {', '.join(info['gaps']) or 'none'}"
         )
         console.print(

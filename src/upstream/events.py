@@ -44,20 +44,33 @@ __all__ = [
     "Stage",
     "StagedPartition",
     "month_range",
+    "view_of",
 ]
 
 SOURCES: dict[str, str] = {
     "police_uk_street": "street",
     "police_uk_stop_search": "stop_search",
+    **{
+        f"{table}_{agency}{kind}": table
+        for table in ("incidents", "involvements")
+        for agency in ("police", "a_and_e", "ambulance", "council")
+        for kind in ("", "_synthetic")
+    },
 }
-"""Event sources and the DuckDB view name each is exposed as."""
+"""Event sources and the DuckDB view each is read through. Partnership incidents are kept
+as one source per supplying agency, and synthetic rows apart from real ones, so a re-ingest
+of one agency's extract replaces only that agency's months (and a synthetic demo extract
+never replaces real data); the ``incidents`` and ``involvements`` views read them all."""
 
 _MANIFEST_VERSION = 1
 
 
-def _register_source(source: str, view: str) -> None:
-    """Let a capability add a source (e.g. partnership incidents) with its view name."""
-    SOURCES[source] = view
+def view_of(source: str) -> str:
+    """The DuckDB view a source is read through."""
+    try:
+        return SOURCES[source]
+    except KeyError:
+        raise ValueError(f"unknown event source {source!r}") from None
 
 
 @dataclass(frozen=True)
@@ -341,11 +354,15 @@ class EventStore:
         capability registered. Each view only reads the files named by the manifest.
         """
         con = duckdb.connect(":memory:")
-        for source, view in SOURCES.items():
-            files = [p.as_posix() for p in self.files(source)]
-            if files:
-                listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{listing}])")
+        by_view: dict[str, list[str]] = {}
+        for part in self.partitions():
+            view = view_of(part.source)
+            by_view.setdefault(view, []).extend((self.root / f).as_posix() for f in part.files)
+        for view, files in sorted(by_view.items()):
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            con.execute(
+                f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{listing}], union_by_name=true)"
+            )
         return con
 
     def has(self, source: str) -> bool:

@@ -4,33 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from upstream.events import EventStore
+from upstream.events import EventStore, view_of
 
-__all__ = ["coverage_report"]
+__all__ = ["BREAKDOWN", "coverage_report", "is_synthetic_source"]
 
-_BREAKDOWN = {
-    "police_uk_street": ("street", "crime_type", "crime type"),
-    "police_uk_stop_search": ("stop_search", "object_of_search", "object of search"),
+BREAKDOWN = {
+    "street": ("crime_type", "crime type"),
+    "stop_search": ("object_of_search", "object of search"),
+    "incidents": ("offence", "offence"),
+    "involvements": ("role", "role"),
 }
+"""The column each view's rows are counted by in the coverage report."""
+
+
+def is_synthetic_source(source: str) -> bool:
+    """True for event-store sources that hold synthetic (generated) rows only."""
+    return source.endswith("_synthetic")
 
 
 def coverage_report(store: EventStore) -> dict[str, Any]:
     """Months present, gaps, rows outside the area, unplaced and quarantined rows per source,
-    and rows per crime type (street) or object of search (stop and search)."""
+    and rows per crime type / object of search / offence / role."""
     coverage = store.coverage()
     sources: dict[str, Any] = {}
     con = store.connect()
     try:
         for source, info in coverage.items():
             entry = {k: v for k, v in info.items() if k != "partitions"}
-            view, column, label = _BREAKDOWN.get(source, (None, None, "type"))
+            column, label = BREAKDOWN[view_of(source)]
+            files = [p.as_posix() for p in store.files(source)]
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            rows = con.execute(
+                f"SELECT {column}, count(*) AS n FROM read_parquet([{listing}]) "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+            entry["view"] = view_of(source)
+            entry["synthetic"] = is_synthetic_source(source)
             entry["by_label"] = label
-            entry["by_type"] = []
-            if view is not None:
-                rows = con.execute(
-                    f"SELECT {column}, count(*) AS n FROM {view} GROUP BY 1 ORDER BY 2 DESC, 1"
-                ).fetchall()
-                entry["by_type"] = [(name, int(n)) for name, n in rows]
+            entry["by_type"] = [(name, int(n)) for name, n in rows]
             entry["rows_by_month"] = {p["month"]: p["rows"] for p in info["partitions"]}
             sources[source] = entry
     finally:

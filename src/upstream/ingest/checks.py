@@ -17,6 +17,8 @@ from upstream.ingest.errors import IngestError, Rejection
 from upstream.ingest.tabular import Batch
 
 __all__ = [
+    "EASTING_NORTHING",
+    "LONLAT",
     "coordinates",
     "fail_first",
     "mask",
@@ -47,19 +49,28 @@ def not_in(col: pa.ChunkedArray, allowed: Iterable[str], allow_empty: bool = Tru
     return ~mask(pc.is_in(col, value_set=pa.array(values, pa.string())))
 
 
-def coordinates(
-    lon_text: pa.ChunkedArray, lat_text: pa.ChunkedArray
-) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Parse longitude/latitude text into floats (NaN where both are empty).
+LONLAT = ((-180.0, 180.0), (-90.0, 90.0))
+"""Valid ranges of longitude and latitude in degrees."""
+EASTING_NORTHING = ((0.0, 700_000.0), (0.0, 1_300_000.0))
+"""Valid ranges of British National Grid easting and northing in metres."""
 
-    Returns ``(lon, lat, problems)`` where ``problems`` maps a field name to the mask of
-    rows with an unusable value in that field (not a number, out of range, or only one
-    of the pair given).
+
+def coordinates(
+    lon_text: pa.ChunkedArray,
+    lat_text: pa.ChunkedArray,
+    ranges: tuple[tuple[float, float], tuple[float, float]] = LONLAT,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Parse a coordinate pair's text into floats (NaN where both are empty).
+
+    Returns ``(first, second, problems)`` where ``problems`` maps ``"longitude"`` (the first
+    of the pair) and ``"latitude"`` (the second) to the mask of rows with an unusable
+    value: not a number, outside ``ranges``, or only one of the pair given.
     """
+    (lo0, hi0), (lo1, hi1) = ranges
     n = len(lon_text)
     lon_empty = mask(pc.equal(lon_text, ""))
     lat_empty = mask(pc.equal(lat_text, ""))
-    fast = _fast_coordinates(lon_text, lat_text, lon_empty, lat_empty)
+    fast = _fast_coordinates(lon_text, lat_text, lon_empty, lat_empty, ranges)
     if fast is not None:
         return fast
     lon_num = mask(pc.match_substring_regex(lon_text, _NUMBER))
@@ -70,8 +81,8 @@ def coordinates(
         lon[lon_num] = pc.cast(pc.utf8_trim_whitespace(pc.filter(lon_text, lon_num)), pa.float64())
     if lat_num.any():
         lat[lat_num] = pc.cast(pc.utf8_trim_whitespace(pc.filter(lat_text, lat_num)), pa.float64())
-    bad_lon = (~lon_empty & ~lon_num) | (lon_num & ~((lon >= -180) & (lon <= 180)))
-    bad_lat = (~lat_empty & ~lat_num) | (lat_num & ~((lat >= -90) & (lat <= 90)))
+    bad_lon = (~lon_empty & ~lon_num) | (lon_num & ~((lon >= lo0) & (lon <= hi0)))
+    bad_lat = (~lat_empty & ~lat_num) | (lat_num & ~((lat >= lo1) & (lat <= hi1)))
     bad_lon |= lon_empty & ~lat_empty
     bad_lat |= lat_empty & ~lon_empty
     lon[bad_lon | bad_lat] = np.nan
@@ -84,6 +95,7 @@ def _fast_coordinates(
     lat_text: pa.ChunkedArray,
     lon_empty: np.ndarray,
     lat_empty: np.ndarray,
+    ranges: tuple[tuple[float, float], tuple[float, float]],
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
     """The common case in one cast: every cell a number or both empty. None otherwise."""
     if not np.array_equal(lon_empty, lat_empty):
@@ -96,7 +108,8 @@ def _fast_coordinates(
         return None
     lon_np = np.asarray(lon.to_numpy(zero_copy_only=False), dtype="float64")
     lat_np = np.asarray(lat.to_numpy(zero_copy_only=False), dtype="float64")
-    ok = lon_empty | ((np.abs(lon_np) <= 180) & (np.abs(lat_np) <= 90))
+    (lo0, hi0), (lo1, hi1) = ranges
+    ok = lon_empty | ((lon_np >= lo0) & (lon_np <= hi0) & (lat_np >= lo1) & (lat_np <= hi1))
     if not ok.all():
         return None  # let the exact path name the field
     none = np.zeros(len(lon_np), dtype=bool)

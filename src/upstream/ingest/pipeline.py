@@ -30,7 +30,14 @@ from upstream.ingest.files import InputFile
 from upstream.ingest.formats import EventFormat
 from upstream.ingest.tabular import TextReader
 
-__all__ = ["FileSummary", "IngestResult", "TooManyRejections", "ingest_files"]
+__all__ = [
+    "FileSummary",
+    "IngestResult",
+    "TooManyRejections",
+    "ingest_files",
+    "quarantine_path",
+    "write_quarantine",
+]
 
 Progress = Callable[[str, int], None]
 """Called with (file name, rows just read) after every batch."""
@@ -81,7 +88,7 @@ def quarantine_path(quarantine_dir: Path, file_name: str) -> Path:
     return quarantine_dir / f"{safe[-150:]}.rejected.csv"
 
 
-def _write_quarantine(path: Path, rejected: Sequence[Rejection]) -> None:
+def write_quarantine(path: Path, rejected: Sequence[Rejection]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
@@ -227,7 +234,7 @@ def ingest_files(
             summary, rejected = _ingest_one(inp, fmt, area, stage, progress)
             qpath = quarantine_path(quarantine_dir, inp.name)
             if rejected:
-                _write_quarantine(qpath, rejected)
+                write_quarantine(qpath, rejected)
                 summary.quarantine_file = qpath
                 if len(rejected) > max_rejects:
                     raise TooManyRejections(inp.name, rejected, max_rejects, qpath)

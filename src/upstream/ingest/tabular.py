@@ -72,7 +72,7 @@ class TextReader:
         self.optional = optional
         self.malformed: list[Rejection] = []
         self.extra_columns: list[str] = []
-        self.unit = "row" if inp.format == "parquet" else "line"
+        self.unit = "line" if inp.format == "csv" else "row"
 
     # ---- header -----------------------------------------------------------------------
     def _match_header(self, found: list[str]) -> dict[str, str]:
@@ -88,7 +88,7 @@ class TextReader:
                 if canon not in self.optional:
                     missing.append(official)
                 continue
-            if self.inp.format == "csv" and hit != official:
+            if self.inp.format == "csv" and hit != official and hit != canon:
                 raise IngestError(
                     self.inp.name,
                     f"column is spelled '{hit}'; the official header is '{official}'",
@@ -134,6 +134,8 @@ class TextReader:
             yield from self._parquet_batches()
         elif self.inp.format == "csv":
             yield from self._csv_batches()
+        elif self.inp.format == "xlsx":
+            yield from self._xlsx_batches()
         else:
             raise IngestError(self.inp.name, f"{self.inp.format} is not read by this format")
 
@@ -214,6 +216,31 @@ class TextReader:
                 yield Batch(self._canonical(table, mapping), lines)
         except (pa.ArrowInvalid, OSError) as exc:
             raise IngestError(self.inp.name, f"cannot be read ({exc})") from exc
+
+    def _xlsx_batches(self) -> Iterator[Batch]:
+        """The first sheet of a workbook, every cell as text; rows numbered as in Excel."""
+        import zipfile
+
+        import pandas as pd
+
+        try:
+            with self.inp.open() as fh:
+                frame = pd.read_excel(fh, sheet_name=0, dtype=str, keep_default_na=False)
+        except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
+            raise IngestError(self.inp.name, f"not a readable XLSX workbook ({exc})") from exc
+        mapping = self._match_header([str(c) for c in frame.columns])
+        frame = frame.dropna(how="all")
+        blank = (frame.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
+        frame = frame[~blank]
+        if frame.empty:
+            raise IngestError(
+                self.inp.name, "the sheet has a header but no rows", line=2, unit="row"
+            )
+        lines = frame.index.to_numpy(dtype="int64") + 2  # header is row 1
+        table = pa.table(
+            {c: pa.array(frame[c].astype(str).tolist(), pa.string()) for c in mapping.values()}
+        )
+        yield Batch(self._canonical(table, mapping), lines)
 
     def _canonical(self, table: pa.Table, mapping: Mapping[str, str]) -> pa.Table:
         """Text columns under canonical names, empty string for null, in canonical order."""

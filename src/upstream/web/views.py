@@ -42,9 +42,21 @@ __all__ = [
 CELL_SIZE = 250
 """Grid cell size (metres) of the home page's concentration map."""
 
+_AGENCIES = {
+    "police": "police",
+    "a_and_e": "A&E (Cardiff Model)",
+    "ambulance": "ambulance",
+    "council": "council",
+}
 SOURCE_LABELS: dict[str, str] = {
     "police_uk_street": "Street-level crime",
     "police_uk_stop_search": "Stop and search",
+    **{
+        f"{table}_{agency}{suffix}": f"{title}: {name}{' (synthetic)' if suffix else ''}"
+        for table, title in (("incidents", "Incidents"), ("involvements", "People involved"))
+        for agency, name in _AGENCIES.items()
+        for suffix in ("", "_synthetic")
+    },
 }
 """Plain names of event sources, in the order the page lists them."""
 
