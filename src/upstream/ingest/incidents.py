@@ -174,6 +174,21 @@ class _Rows:
         self.bad = np.zeros(batch.num_rows, dtype=bool)
         self.rejected: list[Rejection] = []
 
+    def check_ids(self, field: str, ids: pd.Series) -> None:
+        """An identifier column: required, 1-64 safe characters, unique in the file."""
+        present = (ids != "").to_numpy(dtype=bool)
+        self.check(field, ~present, f"{field} is required")
+        self.check(
+            field,
+            ~ids.str.fullmatch(_ID).fillna(False).to_numpy(dtype=bool),
+            f"{field} must be 1-64 letters, digits or _ . : / -",
+        )
+        self.check(
+            field,
+            ids.duplicated().to_numpy(dtype=bool) & present,
+            f"duplicate {field} in this file",
+        )
+
     def check(self, field: str, failing: np.ndarray, reason: str) -> None:
         failing = np.asarray(failing, dtype=bool) & ~self.bad
         if failing.any():
@@ -201,19 +216,12 @@ def check_incidents(batch: Batch, file: str, unit: str) -> Checked:
     rows = _Rows(batch, file, unit)
     df = t.to_pandas(types_mapper=pd.ArrowDtype).astype("string")
     ids = df["incident_id"].str.strip()
-    rows.check("incident_id", (ids == "").to_numpy(), "incident_id is required")
-    rows.check(
-        "incident_id",
-        ~ids.str.fullmatch(_ID).fillna(False).to_numpy(dtype=bool),
-        "incident_id must be 1-64 letters, digits or _ . : / -",
-    )
+    rows.check_ids("incident_id", ids)
     rows.check(
         "offence_detail",
         (df["offence_detail"].str.len() > 200).fillna(False).to_numpy(dtype=bool),
         "offence_detail is longer than 200 characters",
     )
-    first_seen = ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
-    rows.check("incident_id", first_seen, "duplicate incident_id in this file")
     rows.check(
         "source",
         not_in(t.column("source"), INCIDENT_SOURCES, False),

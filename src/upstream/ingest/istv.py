@@ -14,7 +14,6 @@ import pandas as pd
 
 from upstream.ingest.checks import EASTING_NORTHING, coordinates, not_in, not_matching
 from upstream.ingest.incidents import (
-    _ID,
     ETHNICITIES,
     ETHNICITY_ALIASES,
     RELATIONSHIPS,
@@ -100,17 +99,7 @@ def check_a_and_e(batch: Batch, file: str, unit: str) -> tuple[Checked, Checked]
     rows = _Rows(batch, file, unit)
     df = t.to_pandas(types_mapper=pd.ArrowDtype).astype("string")
     ids = df["attendance_id"].str.strip()
-    rows.check("attendance_id", (ids == "").to_numpy(), "attendance_id is required")
-    rows.check(
-        "attendance_id",
-        ~ids.str.fullmatch(_ID).fillna(False).to_numpy(dtype=bool),
-        "attendance_id must be 1-64 letters, digits or _ . : / -",
-    )
-    rows.check(
-        "attendance_id",
-        ids.duplicated().to_numpy() & (ids != "").to_numpy(),
-        "duplicate attendance_id in this file",
-    )
+    rows.check_ids("attendance_id", ids)
     attended = parse_timestamps(df["attended_at"])
     rows.check("attended_at", attended.isna().to_numpy(), "not an ISO 8601 date-time")
     rows.check(

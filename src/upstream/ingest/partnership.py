@@ -35,7 +35,7 @@ from upstream.ingest.incidents import (
     check_involvements,
 )
 from upstream.ingest.istv import A_AND_E_COLUMNS, A_AND_E_OPTIONAL, check_a_and_e
-from upstream.ingest.pipeline import TooManyRejections, quarantine_path, write_quarantine
+from upstream.ingest.pipeline import settle_rejections
 from upstream.ingest.tabular import TextReader, normalise_name
 
 __all__ = ["INCIDENTS_SCHEMA", "INVOLVEMENTS_SCHEMA", "PartnershipResult", "ingest_partnership"]
@@ -364,16 +364,10 @@ def ingest_partnership(
 
     # Quarantine and the reject limit.
     for report in reports:
-        qpath = quarantine_path(quarantine_dir, report.name)
-        rows = rejected[report.name]
-        report.quarantined = len(rows)
-        if rows:
-            write_quarantine(qpath, rows)
-            report.quarantine_file = qpath
-            if len(rows) > max_rejects:
-                raise TooManyRejections(report.name, rows, max_rejects, qpath)
-        else:
-            qpath.unlink(missing_ok=True)
+        report.quarantined = len(rejected[report.name])
+        report.quarantine_file = settle_rejections(
+            report.name, rejected[report.name], quarantine_dir, max_rejects
+        )
 
     # Stage and commit.
     replace: dict[str, list[str]] = {}

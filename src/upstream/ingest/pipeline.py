@@ -36,6 +36,7 @@ __all__ = [
     "TooManyRejections",
     "ingest_files",
     "quarantine_path",
+    "settle_rejections",
     "write_quarantine",
 ]
 
@@ -97,6 +98,24 @@ def write_quarantine(path: Path, rejected: Sequence[Rejection]) -> None:
         for r in rejected:
             writer.writerow([r.file, r.unit, r.line, r.field or "", r.reason, r.raw])
     os.replace(tmp, path)
+
+
+def settle_rejections(
+    file_name: str, rejected: Sequence[Rejection], quarantine_dir: Path, max_rejects: int
+) -> Path | None:
+    """Write a file's rejected rows to quarantine (or clear a stale quarantine file).
+
+    Returns the quarantine file, if any. Raises :class:`TooManyRejections` when the file
+    has more rejected rows than ``max_rejects`` allows.
+    """
+    qpath = quarantine_path(quarantine_dir, file_name)
+    if not rejected:
+        qpath.unlink(missing_ok=True)
+        return None
+    write_quarantine(qpath, rejected)
+    if len(rejected) > max_rejects:
+        raise TooManyRejections(file_name, list(rejected), max_rejects, qpath)
+    return qpath
 
 
 def _check_overlaps(inputs: Sequence[InputFile], formats: Mapping[str, EventFormat]) -> None:
@@ -232,14 +251,9 @@ def ingest_files(
     with store.stage() as stage:
         for inp, fmt in resolved:
             summary, rejected = _ingest_one(inp, fmt, area, stage, progress)
-            qpath = quarantine_path(quarantine_dir, inp.name)
-            if rejected:
-                write_quarantine(qpath, rejected)
-                summary.quarantine_file = qpath
-                if len(rejected) > max_rejects:
-                    raise TooManyRejections(inp.name, rejected, max_rejects, qpath)
-            else:
-                qpath.unlink(missing_ok=True)
+            summary.quarantine_file = settle_rejections(
+                inp.name, rejected, quarantine_dir, max_rejects
+            )
             summaries.append(summary)
         log = {
             s.name: {
