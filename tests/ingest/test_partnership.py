@@ -337,3 +337,31 @@ def test_a_and_e(tmp_path, settings):
     write(path, A_AND_E_HEADER, rows)
     out = " ".join(ingest("a-and-e", str(path)).output.split())
     assert "line 2, field 'attended_at'" in out and "before the assault" in out
+
+
+def test_whole_file_problems(extract, settings, tmp_path):
+    cases = {
+        "empty.csv": (b"", "the file is empty"),
+        "header.csv": ((",".join(INCIDENT_HEADER) + "\n").encode(), "header but no rows"),
+        "binary.csv": (b"PK\x03\x04\x00\x00garbage", "binary"),
+        "broken.xlsx": (b"not really a workbook", "not a readable XLSX"),
+        "other.csv": (b"a,b,c\n1,2,3\n", "matches none of"),
+    }
+    for name, (content, message) in cases.items():
+        bad = tmp_path / "bad" / f"incidents_{name}"
+        bad.parent.mkdir(exist_ok=True)
+        bad.write_bytes(content)
+        result = ingest("incidents", str(bad))
+        assert result.exit_code == 1, name
+        assert message in " ".join(result.output.split()), (name, result.output)
+        assert bad.name in result.output.replace("\n", "")
+    assert EventStore(settings.events_dir).is_empty()
+
+
+def test_malformed_row_in_an_extract(extract, settings):
+    inc_path, _ = extract
+    lines = inc_path.read_text().splitlines(keepends=True)
+    inc_path.write_text("".join([*lines[:3], "I99,police,too,few\n", *lines[3:]]))
+    out = " ".join(ingest("incidents", *map(str, extract)).output.split())
+    assert f"{inc_path.name}, line 4" in out and "4 fields" in out
+    assert EventStore(settings.events_dir).is_empty()
