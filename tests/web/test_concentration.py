@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from upstream.analysis.concentration import BusiestCell, concentration, reading
 from upstream.area import cell_ids, study_grid
 from upstream.config import Settings
 from upstream.definitions import load_definitions
 from upstream.events import EventStore
-from upstream.web.concentration import BusiestCell, concentration, reading
 from upstream.web.views import month_spans, serious_violence_map
 
 # five study-area cells in a row (250 m) and one cell outside the study area

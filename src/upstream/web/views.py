@@ -18,12 +18,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from upstream.analysis.concentration import BusiestCell, Concentration, concentration, reading
+from upstream.analysis.quality import month_spans
 from upstream.area import Area, area_from_settings, cell_ids, study_grid
 from upstream.config import Settings
 from upstream.definitions import load_definitions
 from upstream.events import EventStore, month_range
 from upstream.status import coverage_report
-from upstream.web.concentration import BusiestCell, Concentration, concentration, reading
 
 __all__ = [
     "CELL_SIZE",
@@ -79,22 +80,6 @@ class SourceCoverage:
     quarantined: int
     by_label: str
     by_type: list[tuple[str, int]]
-
-
-def month_spans(months: Sequence[str]) -> list[str]:
-    """Collapse ``YYYY-MM`` months into runs: ``["2018-02 to 2018-03", "2022-01"]``."""
-    ordinals = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
-    runs: list[list[int]] = []
-    for n in ordinals:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-
-    def label(n: int) -> str:
-        return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-    return [label(a) if a == b else f"{label(a)} to {label(b)}" for a, b in runs]
 
 
 def source_coverage(report: dict[str, Any]) -> list[SourceCoverage]:

@@ -1,8 +1,18 @@
-"""How concentrated events are across grid cells, and a plain-English reading of it.
+"""How concentrated events are across places (grid cells, LSOAs), in numbers and words.
 
-Pure functions: counts per cell in, numbers and sentences out. Ties between cells with
+Pure functions: counts per place in, numbers and sentences out. Ties between cells with
 the same count break deterministically (count descending, then cell id ascending), so
 the same data always name the same busiest cell.
+
+* :func:`concentration` ranks cells and measures the busiest cells' share;
+* :func:`top_shares` gives the share of events in the busiest 1%, 5% and 10% of places;
+* :func:`lorenz` and :func:`gini` describe the whole distribution: the Lorenz curve plots
+  the cumulative share of events against the cumulative share of places (quietest first),
+  and the Gini coefficient is one minus twice the area under it (0 when every place has the
+  same count, approaching 1 when one place has them all). With fewer events than places
+  even a random scatter gives a high Gini, so :func:`gini` also reports the
+  Bernasco-Steenbeek (2017) generalised Gini, which measures against the most even spread
+  the number of events allows.
 """
 
 from __future__ import annotations
@@ -14,7 +24,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["BusiestCell", "Concentration", "concentration", "reading"]
+__all__ = [
+    "BusiestCell",
+    "Concentration",
+    "GiniResult",
+    "concentration",
+    "gini",
+    "lorenz",
+    "reading",
+    "top_shares",
+]
 
 
 @dataclass(frozen=True)
@@ -173,3 +192,82 @@ def reading(
         where += ","
     noun = what if count != 1 else what.rstrip("s")
     return f"{opening} {held}; the busiest cell{where} had {count:,} {noun}."
+
+
+def top_shares(
+    counts: pd.Series | np.ndarray, fractions: Sequence[float] = (0.01, 0.05, 0.1)
+) -> pd.DataFrame:
+    """Share of events in the busiest ``fraction`` of places, for each fraction.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fraction: ``fraction``, ``places`` (``ceil(fraction * n)``, at least
+        one), ``events`` and ``share`` (0 to 1; 0 when there are no events).
+    """
+    values = np.sort(np.asarray(counts, dtype="float64"))[::-1]
+    total = float(values.sum())
+    rows = []
+    for f in fractions:
+        if not 0 < f <= 1:
+            raise ValueError(f"fractions must be in (0, 1], got {f}")
+        k = max(1, math.ceil(round(f * len(values), 9))) if len(values) else 0
+        events = float(values[:k].sum())
+        rows.append((f, k, events, events / total if total else 0.0))
+    return pd.DataFrame(rows, columns=["fraction", "places", "events", "share"])
+
+
+def lorenz(counts: pd.Series | np.ndarray) -> pd.DataFrame:
+    """The Lorenz curve: places sorted quietest first, cumulative shares of places and events.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place_share`` and ``event_share``, starting at (0, 0) and ending at (1, 1).
+    """
+    values = np.sort(np.asarray(counts, dtype="float64"))
+    n = len(values)
+    total = values.sum()
+    place = np.arange(n + 1) / n if n else np.array([0.0])
+    cum = np.concatenate([[0.0], np.cumsum(values)])
+    event = cum / total if total else np.zeros(n + 1)
+    return pd.DataFrame({"place_share": place, "event_share": event})
+
+
+@dataclass(frozen=True)
+class GiniResult:
+    """Gini coefficient of events across places, plain and generalised."""
+
+    gini: float
+    generalised: float
+    places: int
+    events: int
+
+
+def gini(counts: pd.Series | np.ndarray) -> GiniResult:
+    """Gini coefficient of a count per place (and the generalised Gini for sparse events).
+
+    ``gini = sum_i sum_j |x_i - x_j| / (2 n^2 mean)``, equal to one minus twice the area
+    under the Lorenz curve. The generalised Gini (after Bernasco and Steenbeek 2017,
+    *Journal of Quantitative Criminology* 33) rescales it so that 0 is the most even spread
+    the number of events allows (``min(n, events)`` places with events, as equal as
+    possible) and 1 stays "one place has every event".
+    """
+    values = np.sort(np.asarray(counts, dtype="float64"))
+    n = len(values)
+    total = float(values.sum())
+    if n == 0 or total == 0:
+        return GiniResult(float("nan"), float("nan"), n, int(total))
+    ranks = np.arange(1, n + 1)
+    # sum over ordered pairs of |x_i - x_j| = 2 * sum_i (2i - n - 1) x_(i)
+    g = float((2 * ranks - n - 1) @ values / (n * total))
+    m = min(n, int(total))
+    # the most even spread: m places with events (as equal as possible), n - m with none
+    even = np.zeros(n)
+    share, extra = divmod(int(total), m)
+    even[n - m :] = share
+    even[n - extra :] += 1
+    g_min = float((2 * ranks - n - 1) @ np.sort(even) / (n * total))
+    g_max = (n - 1) / n  # every event in one place
+    generalised = (g - g_min) / (g_max - g_min) if g_max > g_min else float("nan")
+    return GiniResult(g, max(0.0, generalised), n, int(total))

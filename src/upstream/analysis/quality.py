@@ -1,0 +1,98 @@
+"""Data quality: what each source covers, where it has gaps, and what could not be used.
+
+Built from :func:`upstream.status.coverage_report` (the same numbers as ``upstream status``),
+so the report and the command line never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SourceQuality", "month_spans", "quality_reading", "source_quality"]
+
+
+def month_spans(months: Sequence[str]) -> list[str]:
+    """Collapse ``YYYY-MM`` months into runs: ``["2018-02 to 2018-03", "2022-01"]``."""
+    ordinals = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
+    runs: list[list[int]] = []
+    for n in ordinals:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+
+    def label(n: int) -> str:
+        return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+    return [label(a) if a == b else f"{label(a)} to {label(b)}" for a, b in runs]
+
+
+@dataclass(frozen=True)
+class SourceQuality:
+    """One source's coverage, as the data-quality table shows it."""
+
+    source: str
+    synthetic: bool
+    months: int
+    first: str
+    last: str
+    gaps: list[str]
+    rows: int
+    outside_area: int
+    unplaced: int
+    quarantined: int
+
+    @property
+    def gap_months(self) -> int:
+        """Number of months missing between the first and the last."""
+        total = 0
+        for span in self.gaps:
+            a, _, b = span.partition(" to ")
+            b = b or a
+            total += (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]) + 1
+        return total
+
+
+def source_quality(report: dict[str, Any]) -> list[SourceQuality]:
+    """One :class:`SourceQuality` per source in a coverage report, in source order."""
+    out = []
+    for source, info in sorted(report.get("sources", {}).items()):
+        out.append(
+            SourceQuality(
+                source=source,
+                synthetic=bool(info.get("synthetic", False)),
+                months=len(info["months"]),
+                first=info["first"],
+                last=info["last"],
+                gaps=month_spans(info["gaps"]),
+                rows=int(info["rows"]),
+                outside_area=int(info["outside_area"]),
+                unplaced=int(info["unplaced"]),
+                quarantined=int(info["quarantined"]),
+            )
+        )
+    return out
+
+
+def quality_reading(rows: Sequence[SourceQuality], labels: dict[str, str]) -> str:
+    """A plain-English paragraph on coverage and losses across sources."""
+    if not rows:
+        return "The event store holds no data, so nothing in this profile can be computed."
+    parts = []
+    for r in rows:
+        name = labels.get(r.source, r.source)
+        gaps = (
+            f"{r.gap_months} month{'s' if r.gap_months != 1 else ''} missing"
+            if r.gaps
+            else "no gaps"
+        )
+        lost = r.outside_area + r.unplaced + r.quarantined
+        share = lost / (r.rows + lost) if r.rows + lost else 0.0
+        parts.append(
+            f"{name}: {r.months} months ({r.first} to {r.last}, {gaps}), {r.rows:,} rows "
+            f"stored; {lost:,} ({share * 100:.1f}%) could not be used (outside the area, "
+            "no location, or failed validation)"
+        )
+    return "; ".join(parts) + "."

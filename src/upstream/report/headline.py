@@ -1,0 +1,279 @@
+"""Section 1: the headline measures, 12 months against the 12 before, with exact intervals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from upstream.analysis.trends import (
+    PeriodComparison,
+    compare_periods,
+    monthly_series,
+    ratio_reading,
+    rolling_summary,
+)
+from upstream.report import figures as F
+from upstream.report.inputs import ProfileData
+from upstream.report.model import Figure, Notice, Section, Table, Text
+
+__all__ = ["MPS_HEADLINE", "comparison_row", "headline_section", "london_series"]
+
+MPS_HEADLINE = "Knife Injury Victims (non DA 1-24)"
+
+COMPARISON_COLUMNS = [
+    "Measure",
+    "Previous 12 months",
+    "Latest 12 months",
+    "Change",
+    "Ratio (95% CI)",
+    "p",
+]
+
+
+def fmt_ratio(ratio: float, lower: float, upper: float) -> str:
+    """``1.30 (0.84 to 2.01)``."""
+    if not pd.notna(ratio) or ratio == float("inf"):
+        return "not defined"
+    return f"{ratio:.2f} ({lower:.2f} to {upper:.2f})"
+
+
+def comparison_row(label: str, cmp: PeriodComparison) -> list[str]:
+    """One row of a 12-month comparison table."""
+    r = cmp.result
+    change = f"{cmp.change * 100:+.0f}%" if r.old else "n/a"
+    return [
+        label,
+        f"{r.old:,} ({cmp.previous[0]} to {cmp.previous[1]})",
+        f"{r.new:,} ({cmp.latest[0]} to {cmp.latest[1]})",
+        change,
+        fmt_ratio(r.ratio, r.lower, r.upper),
+        f"{r.p_value:.3f}",
+    ]
+
+
+def _windows(index: pd.Index, end: pd.Period) -> list[list[str]]:
+    """Complete 12-month windows ending in ``end``'s calendar month, latest first."""
+    out: list[list[str]] = []
+    last = end
+    while True:
+        window = [str(last - i) for i in range(11, -1, -1)]
+        if not set(window) <= set(index):
+            return out
+        out.append(window)
+        last = last - 12
+
+
+def _annual(frames: list[tuple[str, pd.DataFrame]], end: str, label: str) -> list[Table]:
+    """Tables of every complete 12-month period: ending in the end month, and Aug-Jul years."""
+    stop = pd.Period(end, freq="M")
+    index = frames[0][1].index
+    ends = [stop]
+    july = [pd.Period(m, freq="M") for m in index if m.endswith("-07") and m <= end]
+    if stop.month != 7 and july:
+        ends.append(july[-1])
+    tables = []
+    for last in ends:
+        windows = _windows(index, last)
+        if len(windows) < 2:
+            continue
+        rows = [
+            [f"{w[0]} to {w[-1]}"]
+            + [f"{int(frame.loc[w, 'count'].sum()):,}" for _, frame in frames]
+            for w in windows[::-1]
+        ]
+        kind = "August to July years" if last.month == 7 else f"ending in {last.strftime('%B')}"
+        tables.append(
+            Table(
+                f"Every complete 12-month period {kind}{label}",
+                ["12 months"] + [name for name, _ in frames],
+                rows,
+                [False] + [True] * len(frames),
+            )
+        )
+    return tables
+
+
+def _partnership_headline(data: ProfileData, end: str | None, section: Section) -> str | None:
+    inc = data.incidents
+    months = data.partnership_months
+    if inc is None or not months:
+        section.add(
+            Notice(
+                "No partnership incident data are loaded, so the knife-injury headline "
+                "measures cannot be computed: they need the victim's age, the weapon, the "
+                "injury and the domestic-abuse flag, which police.uk data do not carry. Load "
+                "a police extract with 'upstream ingest incidents' (docs/data-formats.md)."
+            )
+        )
+        return None
+    stop = end or months[-1]
+    if stop not in months:
+        section.add(
+            Notice(
+                f"The chosen end month {stop} is outside the partnership data "
+                f"({months[0]} to {months[-1]}); no headline comparison is possible."
+            )
+        )
+        return None
+    base = inc[inc["knife_injury"] & ~inc["domestic_abuse"]]
+    series = {
+        "Under 25": base[base["victim_u25"]].groupby("local_month").size(),
+        "Under 18": base[base["victim_u18"]].groupby("local_month").size(),
+    }
+    label = " (SYNTHETIC data)" if data.partnership_synthetic else ""
+    rows = []
+    readings = []
+    frames = []
+    for name, counts in series.items():
+        frame = monthly_series(counts, months[0], months[-1])
+        frame = frame[frame.index.isin(months)]
+        frames.append((f"Victim {name.lower()}", frame))
+        cmp = compare_periods(frame["count"], stop)
+        what = f"knife-injury offences against {name.lower()}s (not domestic abuse)"
+        if cmp is None:
+            readings.append(
+                f"The partnership data do not cover the 24 months to {stop}, so the latest "
+                f"12 months of {what} cannot be compared with the 12 before."
+            )
+            continue
+        rows.append(comparison_row(f"Knife injury, victim {name.lower()}{label}", cmp))
+        readings.append(ratio_reading(cmp, what))
+    if rows:
+        section.add(
+            Table(
+                "Knife-injury offences (not domestic abuse) with at least one victim under "
+                f"25 / under 18: the 12 months to {stop} against the 12 before{label}",
+                COMPARISON_COLUMNS,
+                rows,
+                [False, True, True, True, True, True],
+            )
+        )
+    for text in readings:
+        section.add(Text(text))
+    section.add(*_annual(frames, stop, label))
+    section.add(
+        Figure(
+            "headline-monthly",
+            "Knife-injury offences against young people, per month" + label,
+            F.monthly_figure(frames, "Offences per month"),
+            reading=" ".join(
+                [
+                    f"Monthly counts from {months[0]} to {months[-1]} with 12-month averages.",
+                    rolling_summary(frames[0][1]),
+                    "Single months are small numbers and swing by chance; judge change by "
+                    "the 12-month lines and the intervals in the table above.",
+                ]
+            ),
+            caption="Thin lines: offences per month. Thick lines: average of the 12 months to "
+            "that month. Months are local (Europe/London) months of the offence.",
+        )
+    )
+    return stop
+
+
+def london_series(london: pd.DataFrame, series: str, borough: str | None) -> pd.Series:
+    """Monthly counts of one MPS series for a borough (or all London when None)."""
+    rows = london[london["series"] == series]
+    if borough is not None:
+        rows = rows[rows["borough"] == borough]
+    months = sorted(london.loc[london["series"] == series, "month"].unique())
+    out = rows.groupby("month")["count"].sum().reindex(months, fill_value=0)
+    return out.astype("int64")
+
+
+def _mps_headline(data: ProfileData, end: str | None, section: Section) -> None:
+    london = data.london
+    name = data.area.name
+    if london is None or name not in set(london["borough"]):
+        section.add(
+            Notice(
+                f"No MPS knife-crime series is bundled for {name}, so there is no real "
+                "published series to compare with."
+            )
+        )
+        return
+    wf = london_series(london, MPS_HEADLINE, name)
+    stop = end if end is not None and end in wf.index else str(wf.index[-1])
+    cmp = compare_periods(wf, stop)
+    if cmp is None:
+        stop = str(wf.index[-1])
+        cmp = compare_periods(wf, stop)
+    frame = monthly_series(wf, str(wf.index[0]), str(wf.index[-1]))
+    if cmp is not None:
+        section.add(
+            Table(
+                f"REAL published series: MPS '{MPS_HEADLINE}', {name}",
+                COMPARISON_COLUMNS,
+                [comparison_row(f"Knife-injury victims aged 1-24, not DA ({name}, MPS)", cmp)],
+                [False, True, True, True, True, True],
+            ),
+            Text(
+                ratio_reading(cmp, "knife-injury victims aged 1-24 (not domestic abuse)")
+                + " This is the Metropolitan Police's published count of victims (real data), "
+                "not the partnership's count of offences."
+            ),
+        )
+    section.add(
+        Figure(
+            "headline-mps",
+            f"REAL: MPS knife-injury victims aged 1-24 (not domestic abuse), {name}",
+            F.monthly_figure([(name, frame)], "Victims per month"),
+            reading=(
+                f"The Metropolitan Police's monthly count for {name} from {frame.index[0]} to "
+                f"{frame.index[-1]}. " + rolling_summary(frame)
+            ),
+            caption="Source: MPS Monthly Crime Dashboard (real data, OGL v2.0).",
+        )
+    )
+
+
+def _street_trend(data: ProfileData, section: Section) -> None:
+    street = data.street
+    if street is None or not data.street_months:
+        section.add(
+            Notice("No police.uk street-level crime is loaded, so there is no monthly trend.")
+        )
+        return
+    months = data.street_months
+    counts = street.groupby("month").size()
+    frame = monthly_series(counts, months[0], months[-1])
+    frame = frame[frame.index.isin(months)]
+    cmp = compare_periods(frame["count"], months[-1])
+    reading = (
+        f"police.uk recorded {len(street):,} serious-violence crimes in {data.area.name} "
+        f"from {months[0]} to {months[-1]}. " + rolling_summary(frame)
+    )
+    if cmp is not None:
+        reading += " " + ratio_reading(cmp, "serious-violence crimes")
+    else:
+        reading += " The data cover less than 24 months, so no 12-month comparison is made."
+    types = ", ".join(data.definitions.serious_violence)
+    section.add(
+        Figure(
+            "street-monthly",
+            "Serious violence recorded by police (police.uk), per month",
+            F.monthly_figure([("Serious violence", frame)], "Crimes per month"),
+            reading=reading,
+            caption=f"Serious violence = police.uk crime types {types} (local definitions).",
+        )
+    )
+
+
+def headline_section(data: ProfileData, end: str | None) -> tuple[Section, str | None]:
+    """Section 1 and the end month used for the partnership headline (None without it)."""
+    section = Section("headline", 1, "Headline measures")
+    section.synthetic = data.incidents is not None and data.partnership_synthetic
+    section.add(
+        Text(
+            "A knife-injury offence is a police-recorded incident with a knife or sharp "
+            "instrument and an injury (minor, serious or fatal). The headline counts those not "
+            "flagged as domestic abuse with at least one victim under 25, and separately under "
+            "18. Each period is compared with the one before using the exact test for two "
+            "Poisson counts: the 95% confidence interval for the ratio of the two rates shows "
+            "whether a change is larger than chance variation alone would give.",
+            kind="method",
+        )
+    )
+    stop = _partnership_headline(data, end, section)
+    _mps_headline(data, end, section)
+    _street_trend(data, section)
+    return section, stop

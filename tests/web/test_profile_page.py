@@ -1,0 +1,37 @@
+"""The /profile page, served by the real app to a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.web.conftest import Tab
+
+SECTIONS = ["headline", "rates", "place", "deprivation", "time", "people", "quality"]
+
+
+@pytest.mark.browser
+def test_profile_page_shows_every_section(bundled_server: str, tab: Tab) -> None:
+    page = tab.page
+    response = page.goto(bundled_server + "/profile?end=2024-07")
+    assert response is not None and response.status == 200
+    page.wait_for_selector("#fig-headline-monthly .main-svg", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    text = re.sub(r"\s+", " ", page.inner_text("body"))
+    for section in SECTIONS:
+        assert page.locator(f"section#{section}").count() == 1
+    assert "1.30 (0.84 to 2.01)" in text
+    assert "SYNTHETIC" in text
+    assert page.locator("nav a[href='/profile'][aria-current='page']").count() == 1
+    figures = page.locator("[data-figure]").count()
+    assert figures >= 10
+    assert page.locator("[data-figure].js-plotly-plot").count() == figures
+    assert tab.page_errors == []
+    assert tab.console_errors == []
+    assert tab.other_hosts() == []
+
+
+def test_profile_page_rejects_a_bad_month(bundled_server: str) -> None:
+    assert httpx.get(bundled_server + "/profile?end=2024-13").status_code == 422
