@@ -1,0 +1,152 @@
+"""Rolling-origin backtests: train on everything before month M, predict M, score, repeat.
+
+For each origin (the last month a forecast may learn from) every method is fitted on the
+events of the months up to and including the origin only (the input is cut here, and the
+forecaster's ``fit`` cuts it again), predicts the next month, and is scored against what
+happened in that month by :mod:`upstream.forecast.metrics`: the same code for every method,
+on the same months, in the same run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from upstream.forecast.base import BaseForecaster, month_index
+from upstream.forecast.data import Units
+from upstream.forecast.metrics import COVERAGES, evaluate
+from upstream.forecast.registry import make
+
+__all__ = ["BacktestResult", "actuals", "backtest", "rolling_origins"]
+
+MEASURES = ("hit_rate", "pai", "pei", "harm_capture")
+
+
+def rolling_origins(months: Sequence[str], last: int = 12) -> list[str]:
+    """The origins of a backtest over the ``last`` months of ``months``.
+
+    With months 2016-04..2017-12 and ``last=12`` the origins are 2016-12..2017-11, each
+    predicting the month after it (2017-01..2017-12).
+    """
+    ordered = sorted(set(months))
+    if len(ordered) < last + 1:
+        raise ValueError(
+            f"a backtest over {last} months needs at least {last + 1} months of data; "
+            f"there are {len(ordered)}"
+        )
+    return ordered[-last - 1 : -1]
+
+
+def _next_month(month: str) -> str:
+    return str(pd.Period(month, freq="M") + 1)
+
+
+def actuals(events: pd.DataFrame, units: Units, month: str) -> tuple[pd.Series, pd.Series]:
+    """Target events and their harm per unit in ``month`` (every unit, zeros included)."""
+    sel = events[events["month"].astype(str) == month]
+    if "is_target" in sel.columns:
+        sel = sel[sel["is_target"].to_numpy(dtype=bool)]
+    pos = units.locate(sel["x"].to_numpy(), sel["y"].to_numpy())
+    ok = pos >= 0
+    count = np.bincount(pos[ok], minlength=units.n).astype("float64")
+    harm_w = sel["harm"].to_numpy(dtype="float64")[ok] if "harm" in sel.columns else 1.0
+    harm = np.bincount(pos[ok], weights=np.broadcast_to(harm_w, ok.sum()), minlength=units.n)
+    index = pd.Index(units.ids, name="cell_id")
+    return pd.Series(count, index=index), pd.Series(harm, index=index)
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Scores of every method in every month at every coverage.
+
+    ``scores`` has one row per (method, origin, month, coverage) with ``hit_rate``,
+    ``pai``, ``pei``, ``harm_capture``, ``events`` (in the month) and ``seconds`` (fit
+    and predict).
+    """
+
+    scores: pd.DataFrame
+    target: str
+    units: str
+
+    def summary(self) -> pd.DataFrame:
+        """Per method and coverage: mean, standard deviation, min and max across months."""
+        grouped = self.scores.groupby(["method", "coverage"], sort=False)
+        parts = {}
+        for measure in MEASURES:
+            g = grouped[measure]
+            parts[f"{measure}_mean"] = g.mean()
+            parts[f"{measure}_sd"] = g.std(ddof=1)
+            parts[f"{measure}_min"] = g.min()
+            parts[f"{measure}_max"] = g.max()
+        parts["seconds_mean"] = grouped["seconds"].mean()
+        return pd.DataFrame(parts).reset_index()
+
+    def months_worse_than(
+        self, reference: str = "naive", coverage: float = 0.05, measure: str = "pai"
+    ) -> pd.Series:
+        """Per method: in how many months it scored below ``reference``."""
+        at = self.scores[np.isclose(self.scores["coverage"], coverage)]
+        wide = at.pivot(index="month", columns="method", values=measure)
+        if reference not in wide:
+            raise ValueError(f"{reference!r} was not in this backtest")
+        worse = wide.lt(wide[reference], axis=0).sum()
+        return worse.astype("int64")
+
+
+def backtest(
+    events: pd.DataFrame,
+    units: Units,
+    methods: Sequence[str] | Mapping[str, BaseForecaster],
+    origins: Sequence[str],
+    *,
+    coverages: Sequence[float] = COVERAGES,
+    target: str = "count",
+) -> BacktestResult:
+    """Score each method at each origin's next month.
+
+    Parameters
+    ----------
+    events
+        Events as for :meth:`~upstream.forecast.base.BaseForecaster.fit` (with ``harm`` for
+        harm capture).
+    units
+        The grid or LSOAs to forecast for.
+    methods
+        Registered method names (run with their registered settings and ``target``), or
+        ready forecasters by label (cloned before each fit).
+    origins
+        Last months of training data (see :func:`rolling_origins`).
+    target
+        What the methods forecast (``"count"`` or ``"harm"``). Hit rate, PAI and PEI are
+        always measured on event counts and harm capture on harm, whatever the target.
+    """
+    if isinstance(methods, Mapping):
+        named = dict(methods)
+    else:
+        named = {name: make(name, target=target) for name in methods}
+    area = pd.Series(units.area, index=pd.Index(units.ids, name="cell_id"))
+    area_arg = area if units.kind != "grid" else None
+    month_no = events["month"].astype(str).map(month_index).to_numpy()
+    rows = []
+    for origin in origins:
+        train = events[month_no <= month_index(origin)]
+        month = _next_month(origin)
+        count, harm = actuals(events, units, month)
+        for label, proto in named.items():
+            forecaster = proto.clone()
+            started = time.perf_counter()
+            scores = forecaster.fit(train, units, origin).predict(1)
+            seconds = time.perf_counter() - started
+            table = evaluate(scores, count, coverages=coverages, area=area_arg, harm=harm)
+            table.insert(0, "method", label)
+            table.insert(1, "origin", origin)
+            table.insert(2, "month", month)
+            table["events"] = int(count.sum())
+            table["seconds"] = seconds
+            rows.append(table)
+    frame = pd.concat(rows, ignore_index=True)
+    return BacktestResult(frame, target, units.kind)

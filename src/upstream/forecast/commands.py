@@ -1,0 +1,227 @@
+"""``upstream forecast``: the forecast command and ``upstream forecast backtest``.
+
+Parses, calls :mod:`upstream.forecast.service`, prints. Heavy modules are imported inside
+the commands so ``upstream --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Forecast where serious violence will happen next month, and backtest the methods.",
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
+    """Events from a police.uk file (validated as ingest does) or from the event store."""
+    from upstream.area import area_from_settings
+    from upstream.config import get_settings
+    from upstream.definitions import load_definitions
+    from upstream.events import EventStore
+    from upstream.forecast.data import read_events_file, street_events
+    from upstream.ingest import IngestError
+
+    settings = get_settings()
+    definitions = load_definitions(settings.definitions_file)
+    if path is None:
+        frame = street_events(EventStore(settings.events_dir), definitions)
+        if frame.empty:
+            raise _fail(
+                "no street-level crime in the event store; load some with "
+                "'upstream ingest police-uk PATH' or give --events FILE"
+            )
+        return frame
+    try:
+        read = read_events_file(
+            path, area_from_settings(settings), definitions, max_rejects=max_rejects
+        )
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    err.print(
+        f"read {read.rows_read:,} rows from {path}: {len(read.events):,} inside the area, "
+        f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
+        f"{read.rejected:,} rejected",
+        highlight=False,
+    )
+    return read.events
+
+
+def _target(harm: bool) -> str:
+    return "harm" if harm else "count"
+
+
+@app.callback(invoke_without_command=True)
+def forecast(
+    ctx: typer.Context,
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events",
+            help="police.uk street-level CSV or Parquet file (any months, any force area). "
+            "Default: the event store.",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Last month to learn from, YYYY-MM; forecasts the next.")
+    ] = None,
+    cell: Annotated[int, typer.Option(help="Grid cell size in metres.")] = 150,
+    method: Annotated[
+        str | None,
+        typer.Option(help="Method name (see 'upstream forecast methods'); default: the best."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="CSV to write: x_min,y_min,cell_size,score per cell.")
+    ] = None,
+    harm: Annotated[
+        bool, typer.Option("--harm", help="Score expected harm (events x harm weight).")
+    ] = False,
+    max_rejects: Annotated[
+        int, typer.Option(help="Rows of --events that may fail validation and be skipped.")
+    ] = 0,
+) -> None:
+    """Forecast the month after --until for every study-area cell and write a CSV.
+
+    One row per cell whose centre is inside the area, in cell-id order, with columns
+    x_min, y_min, cell_size (BNG metres) and score (expected serious-violence crimes, or
+    expected harm with --harm). Subcommands: backtest, methods.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if until is None or out is None:
+        raise _fail("give --until YYYY-MM and --out FILE (and usually --events FILE)", 2)
+    from upstream.area import area_from_settings
+    from upstream.config import get_settings
+    from upstream.forecast.base import ForecastError
+    from upstream.forecast.registry import DEFAULT_METHOD
+    from upstream.forecast.service import forecast_cells
+
+    settings = get_settings()
+    frame = _events(events, max_rejects)
+    chosen = method or DEFAULT_METHOD
+    try:
+        cells = forecast_cells(
+            frame,
+            area_from_settings(settings),
+            until,
+            cell_size=cell,
+            method=chosen,
+            target=_target(harm),
+            bundled_data=settings.bundled_data,
+        )
+    except ForecastError as exc:
+        raise _fail(str(exc)) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cells.to_csv(out, index=False, float_format="%.9g")
+    console.print(
+        f"wrote {len(cells):,} cells ({cell} m) to {out}: {chosen} forecast of "
+        f"{'harm' if harm else 'serious-violence crimes'} for the month after {until} "
+        f"(total {cells['score'].sum():,.1f})",
+        highlight=False,
+    )
+
+
+@app.command("backtest")
+def backtest_command(
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="police.uk street-level CSV/Parquet; default the store."),
+    ] = None,
+    last: Annotated[int, typer.Option(help="Months to backtest (the latest ones).")] = 12,
+    cell: Annotated[int, typer.Option(help="Grid cell size in metres.")] = 150,
+    units: Annotated[str, typer.Option(help="'grid' or 'lsoa'.")] = "grid",
+    methods: Annotated[
+        str | None, typer.Option(help="Comma-separated method names; default all.")
+    ] = None,
+    harm: Annotated[bool, typer.Option("--harm", help="Forecast expected harm.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="CSV of every method x month x coverage score.")
+    ] = None,
+    max_rejects: Annotated[int, typer.Option(help="Rows of --events allowed to fail.")] = 0,
+) -> None:
+    """Rolling-origin backtest: train before each month, predict it, score every method."""
+    from upstream.area import area_from_settings
+    from upstream.config import get_settings
+    from upstream.forecast.base import ForecastError
+    from upstream.forecast.service import run_backtest
+
+    settings = get_settings()
+    frame = _events(events, max_rejects)
+    names = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
+    try:
+        result = run_backtest(
+            frame,
+            area_from_settings(settings),
+            methods=names,
+            last=last,
+            units=units,
+            cell_size=cell,
+            target=_target(harm),
+            bundled_data=settings.bundled_data,
+        )
+    except ForecastError as exc:
+        raise _fail(str(exc)) from exc
+    months = sorted(result.scores["month"].unique())
+    summary = result.summary()
+    worse = result.months_worse_than() if "naive" in set(summary["method"]) else None
+    where = f"{cell} m grid" if units == "grid" else "LSOAs"
+    table = Table(
+        title=f"Backtest, {months[0]} to {months[-1]} ({len(months)} months), {where}: "
+        "mean (sd) across months"
+    )
+    table.add_column("method")
+    table.add_column("coverage", justify="right")
+    for col in ("hit rate", "PAI", "PEI", "harm capture"):
+        table.add_column(col, justify="right")
+    if worse is not None:
+        table.add_column("months below naive (PAI 5%)", justify="right")
+    for rec in summary.to_dict("records"):
+        cells = [
+            rec["method"],
+            f"{rec['coverage']:.0%}",
+            f"{rec['hit_rate_mean']:.3f} ({rec['hit_rate_sd']:.3f})",
+            f"{rec['pai_mean']:.2f} ({rec['pai_sd']:.2f})",
+            f"{rec['pei_mean']:.3f}",
+            f"{rec['harm_capture_mean']:.3f}",
+        ]
+        if worse is not None:
+            cells.append(str(worse[rec["method"]]) if rec["coverage"] == 0.05 else "")
+        table.add_row(*cells)
+    console.print(table)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.scores.to_csv(out, index=False, float_format="%.6g")
+        console.print(f"wrote {len(result.scores):,} rows to {out}", highlight=False)
+
+
+@app.command("methods")
+def methods_command() -> None:
+    """List the registered methods, their settings and papers."""
+    from upstream.forecast.registry import DEFAULT_METHOD, METHODS
+
+    table = Table(title="Forecasting methods")
+    for col in ("name", "kind", "what it does", "paper"):
+        table.add_column(col)
+    for name, m in METHODS.items():
+        kind = "baseline" if m.baseline else "own"
+        label = f"{name} (default)" if name == DEFAULT_METHOD else name
+        table.add_row(label, kind, m.summary, m.paper)
+    console.print(table)

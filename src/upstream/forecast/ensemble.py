@@ -1,0 +1,66 @@
+"""Ensemble: a weighted mean of registered forecasters' expected counts.
+
+Every member predicts expected counts (or harm) on the same scale, so their weighted
+arithmetic mean is again an expected count: averaging the learned model with the plain
+counts and a kernel surface keeps the count's sharp, stable hot spots while borrowing the
+model's and the kernel's view of where the next events fall between them (forecast
+combination; Bates & Granger 1969, *Operational Research Quarterly* 20(4), 451-468).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from upstream.forecast.base import BaseForecaster, History
+
+__all__ = ["Ensemble"]
+
+
+class Ensemble(BaseForecaster):
+    """Weighted mean of registered methods (fitted with their default hyper-parameters).
+
+    Parameters
+    ----------
+    members
+        Names in :data:`upstream.forecast.registry.METHODS`.
+    weights
+        One weight per member (normalised to sum to one); equal when None.
+    target
+        ``"count"`` or ``"harm"``, passed to every member.
+    """
+
+    name = "ensemble"
+    paper = "Bates & Granger (1969), forecast combination of the members below"
+    baseline = False
+
+    def __init__(
+        self,
+        *,
+        members: tuple[str, ...] = ("lgbm", "naive", "kde"),
+        weights: tuple[float, ...] | None = None,
+        target: str = "count",
+    ) -> None:
+        self.members = members
+        self.weights = weights
+        self.target = target
+
+    def _fit(self, history: History) -> None:
+        from upstream.forecast.registry import make
+
+        if not self.members:
+            raise ValueError("an ensemble needs at least one member")
+        w = np.ones(len(self.members)) if self.weights is None else np.asarray(self.weights, float)
+        if w.shape != (len(self.members),) or (w < 0).any() or w.sum() <= 0:
+            raise ValueError("weights must be one non-negative number per member")
+        self.weights_ = w / w.sum()
+        self.members_ = []
+        for name in self.members:
+            member = make(name, target=self.target)
+            member.units_ = self.units_
+            member.until_ = self.until_
+            member._fit(history)
+            self.members_.append(member)
+
+    def _predict(self, months: int) -> np.ndarray:
+        parts = [m._predict(months) for m in self.members_]
+        return np.asarray(sum(w * p for w, p in zip(self.weights_, parts, strict=True)))

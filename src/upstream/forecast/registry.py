@@ -1,0 +1,132 @@
+"""The single list of forecasting methods, read by the CLI, the backtest, the web app and tests.
+
+Each entry names a class and the hyper-parameters it runs with here. They were chosen by
+principle or on a *validation window* of the bundled police.uk data (origins 2016-06 to
+2016-11, predicting 2016-07 to 2016-12; serious violence; 150 m grid; PAI at 5%), never
+on the last 12 months that ``benchmarks/forecast.py`` reports:
+
+* ``naive``: 12 months, by definition (the issue's "plain 12-month counts").
+* ``prospective``: bandwidth and window from {400 m/2 months (the paper), 200 m/3,
+  200 m/12, 100 m/3, 100 m/6, 100 m/12, 400 m/6, 400 m/12}: 100 m (a cell and its four
+  edge neighbours on the 150 m grid) over 6 months was best.
+* ``kde``: bandwidth from {150, 200, 300, 400} m: 150 m was best; 12 months of events.
+* ``sepp``: background bandwidth 300 m (150 m no better), trigger distance floor 25 m
+  (50 m worse), cut-offs 120 days and 500 m by principle (triggering beyond them is
+  negligible at the fitted decay).
+* ``lgbm``: from {7, 15, 31} leaves, {300, 600} trees, learning rate {0.03, 0.05}, 12 or
+  24 training months, with or without context: 31 leaves (50 rows per leaf), 300 trees,
+  0.03, 12 months, with context.
+* ``ensemble``: members by principle: one learned model, the count, the point process.
+
+The differences on the validation window were small against the month-to-month spread,
+so these are reasonable settings, not finely tuned ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from upstream.forecast.base import BaseForecaster
+from upstream.forecast.ensemble import Ensemble
+from upstream.forecast.kde import KDE
+from upstream.forecast.lgbm import LightGBMPoisson
+from upstream.forecast.naive import Naive
+from upstream.forecast.prospective import Prospective
+from upstream.forecast.retrospective import Retrospective
+from upstream.forecast.sepp import SEPP
+
+__all__ = ["BASELINES", "DEFAULT_METHOD", "METHODS", "Method", "make"]
+
+
+@dataclass(frozen=True)
+class Method:
+    """A registered method: its class, its settings here, and what it is."""
+
+    name: str
+    cls: type[BaseForecaster]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    summary: str = ""
+    baseline: bool = True
+    label: str = ""
+    """A short plain name for sentences ("kernel density")."""
+
+    @property
+    def paper(self) -> str:
+        return self.cls.paper
+
+
+METHODS: dict[str, Method] = {
+    m.name: m
+    for m in (
+        Method(
+            "naive",
+            Naive,
+            {"months": 12},
+            "Counts over the last 12 months.",
+            label="12-month counts",
+        ),
+        Method(
+            "retrospective",
+            Retrospective,
+            {},
+            "Counts over all months of history.",
+            label="all-history counts",
+        ),
+        Method(
+            "prospective",
+            Prospective,
+            {"bandwidth": 100.0, "months": 6},
+            "Prospective hot-spotting: recent events, weighted by closeness in space and time.",
+            label="prospective hot-spotting",
+        ),
+        Method(
+            "kde",
+            KDE,
+            {"bandwidth": 150.0, "months": 12},
+            "Quartic kernel density (150 m bandwidth) of the last 12 months of events.",
+            label="kernel density",
+        ),
+        Method(
+            "sepp",
+            SEPP,
+            {},
+            "Self-exciting point process: background density plus near-repeat triggering.",
+            label="self-exciting point process",
+        ),
+        Method(
+            "lgbm",
+            LightGBMPoisson,
+            {"num_leaves": 31, "min_child_samples": 50},
+            "LightGBM Poisson model on lagged counts at several scales and fixed covariates.",
+            label="upstream's LightGBM model",
+            baseline=False,
+        ),
+        Method(
+            "ensemble",
+            Ensemble,
+            {"members": ("lgbm", "naive", "sepp")},
+            "Mean of the LightGBM model, the 12-month counts and the point process.",
+            label="upstream's ensemble",
+            baseline=False,
+        ),
+    )
+}
+"""Every method, by name, in the order tables list them."""
+
+BASELINES: tuple[str, ...] = tuple(n for n, m in METHODS.items() if m.baseline)
+"""The field's standard methods our own must beat."""
+
+DEFAULT_METHOD = "lgbm"
+"""What ``upstream forecast`` uses without ``--method``: our best method on the validation
+window (origins 2016-06..2016-11), which ``benchmarks/forecast.py`` checks on the test window."""
+
+
+def make(name: str, **overrides: Any) -> BaseForecaster:
+    """A new forecaster of the registered method ``name`` (``overrides`` win)."""
+    try:
+        method = METHODS[name]
+    except KeyError:
+        raise ValueError(f"unknown method {name!r}; choose from {', '.join(METHODS)}") from None
+    return method.cls(**{**method.params, **overrides})

@@ -1,0 +1,251 @@
+"""The forecast as a page or report section: next month's map, a reading, the evidence.
+
+:func:`forecast_section` is what the web page (``/forecast``) and the profile report call:
+it forecasts the month after the latest street-level data with the default method and
+backtests every registered method over the latest months (up to 12), all from the event
+store, and returns plain data, the map as Plotly JSON and a plain-English reading.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from upstream.area import area_from_settings
+from upstream.config import Settings
+from upstream.definitions import load_definitions
+from upstream.events import EventStore
+from upstream.forecast.data import street_events
+from upstream.forecast.figures import figure_json, forecast_map_figure
+from upstream.forecast.metrics import flagged
+from upstream.forecast.registry import DEFAULT_METHOD, METHODS
+from upstream.forecast.service import forecast_cells, run_backtest, target_months
+
+__all__ = [
+    "CELL_SIZE",
+    "COVERAGE",
+    "EVIDENCE_METHODS",
+    "cached_forecast_section",
+    "forecast_section",
+    "reading",
+]
+
+CELL_SIZE = 150
+COVERAGE = 0.05
+"""The share of the area the reading talks about (the top 5% of cells)."""
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def reading(
+    *,
+    area_name: str,
+    month: str,
+    method_label: str,
+    expected: float,
+    flagged_cells: int,
+    cells: int,
+    expected_share: float,
+    evidence: dict[str, Any] | None,
+) -> str:
+    """Plain-English reading of a forecast and its backtest."""
+    text = (
+        f"For {pd.Period(month, freq='M').strftime('%B %Y')}, the forecast ({method_label}) "
+        f"expects about {expected:,.0f} serious-violence crimes in {area_name}. The "
+        f"{flagged_cells} cells of {CELL_SIZE} m it ranks highest ({_pct(COVERAGE)} of "
+        f"the {cells:,} cells) are expected to hold {_pct(expected_share)} of them."
+    )
+    if evidence is None:
+        return text + " There is not yet enough history to test it on past months."
+    own, base = evidence["own"], evidence["naive"]
+    text += (
+        f" Tested on each of the {evidence['n_months']} months from {evidence['first']} to "
+        f"{evidence['last']}, forecasting each from the months before it only, its top "
+        f"{_pct(COVERAGE)} of cells caught on average {_pct(own['hit_rate'])} of that month's "
+        f"serious violence (between {_pct(own['hit_rate_min'])} and "
+        f"{_pct(own['hit_rate_max'])}), against {_pct(base['hit_rate'])} for the cells with "
+        f"most crimes in the previous 12 months"
+    )
+    worse = evidence["months_below_naive"]
+    text += (
+        f"; it did worse than those counts in {worse} of the {evidence['n_months']} months."
+        if worse
+        else "; it did no worse than those counts in any month."
+    )
+    text += (
+        " Forecasts point to places to look at first; recorded crime depends on reporting, "
+        "and police.uk locations are approximate."
+    )
+    return text
+
+
+def _evidence(result: Any) -> dict[str, Any]:
+    summary = result.summary()
+    rows = []
+    for rec in summary.to_dict("records"):
+        rows.append(
+            {
+                "method": rec["method"],
+                "coverage": float(rec["coverage"]),
+                "hit_rate": float(rec["hit_rate_mean"]),
+                "hit_rate_sd": float(rec["hit_rate_sd"]),
+                "hit_rate_min": float(rec["hit_rate_min"]),
+                "hit_rate_max": float(rec["hit_rate_max"]),
+                "pai": float(rec["pai_mean"]),
+                "pai_sd": float(rec["pai_sd"]),
+                "pai_min": float(rec["pai_min"]),
+                "pai_max": float(rec["pai_max"]),
+                "pei": float(rec["pei_mean"]),
+                "harm_capture": float(rec["harm_capture_mean"]),
+            }
+        )
+    at = {r["method"]: r for r in rows if np.isclose(r["coverage"], COVERAGE)}
+    worse = result.months_worse_than("naive", COVERAGE, "pai")
+    months = sorted(result.scores["month"].unique())
+    return {
+        "table": rows,
+        "own": at[DEFAULT_METHOD],
+        "naive": at["naive"],
+        "months_below_naive": int(worse[DEFAULT_METHOD]),
+        "months_below_naive_by_method": {k: int(v) for k, v in worse.items()},
+        "n_months": len(months),
+        "first": months[0],
+        "last": months[-1],
+    }
+
+
+EVIDENCE_METHODS: tuple[str, ...] = tuple(m for m in METHODS if m != "ensemble")
+"""Methods backtested for the page: all but the ensemble, whose refits of the LightGBM
+model would double the time the page takes to build (``upstream forecast backtest`` and the
+benchmark include it)."""
+
+
+def forecast_section(
+    store: EventStore, settings: Settings, *, methods: tuple[str, ...] = EVIDENCE_METHODS
+) -> dict[str, Any]:
+    """Next month's forecast map, reading and backtest evidence from the event store.
+
+    Returns a dict with ``available`` (False, with ``reason``, when there are no
+    street-level crimes) and otherwise: ``until`` (latest month of data), ``month``
+    (forecast month), ``method``, ``method_summary``, ``paper``, ``cell_size``, ``cells``,
+    ``expected_total``, ``flagged`` (top 5% cells), ``expected_share`` (their expected
+    share), ``top_cells`` (ten highest: centre easting/northing and score), ``reading``,
+    ``figure`` (Plotly JSON of the map), ``evidence`` (per method and coverage: mean, sd,
+    min, max of hit rate and PAI, mean PEI and harm capture; months below naive) or None
+    when there are fewer than four months, and ``synthetic`` (always False: police.uk data).
+    """
+    definitions = load_definitions(settings.definitions_file)
+    events = street_events(store, definitions)
+    months = target_months(events) if not events.empty else []
+    if not months:
+        return {"available": False, "reason": "No street-level crime is loaded."}
+    area = area_from_settings(settings)
+    until = months[-1]
+    cells = forecast_cells(
+        events, area, until, cell_size=CELL_SIZE, bundled_data=settings.bundled_data
+    )
+    scores = pd.Series(
+        cells["score"].to_numpy(),
+        index=pd.Index(cells["x_min"] * 10**7 + cells["y_min"], name="cell_id"),
+    )
+    top_ids = flagged(scores, COVERAGE)
+    top = cells.set_index(scores.index).loc[top_ids].reset_index(drop=True)
+    total = float(cells["score"].sum())
+    share = float(top["score"].sum() / total) if total > 0 else 0.0
+    evidence = None
+    last = min(12, len(months) - 3)
+    if last >= 1:
+        result = run_backtest(
+            events,
+            area,
+            methods=methods,
+            last=last,
+            cell_size=CELL_SIZE,
+            bundled_data=settings.bundled_data,
+        )
+        evidence = _evidence(result)
+    method = METHODS[DEFAULT_METHOD]
+    month = str(pd.Period(until, freq="M") + 1)
+    half = CELL_SIZE / 2
+    return {
+        "available": True,
+        "synthetic": False,
+        "area_name": area.name,
+        "until": until,
+        "month": month,
+        "method": DEFAULT_METHOD,
+        "method_summary": method.summary,
+        "paper": method.paper,
+        "cell_size": CELL_SIZE,
+        "cells": len(cells),
+        "expected_total": total,
+        "flagged": len(top),
+        "expected_share": share,
+        "top_cells": [
+            {
+                "rank": i + 1,
+                "x": float(r["x_min"]) + half,
+                "y": float(r["y_min"]) + half,
+                "score": float(r["score"]),
+            }
+            for i, r in enumerate(top.head(10).to_dict("records"))
+        ],
+        "reading": reading(
+            area_name=area.name,
+            month=month,
+            method_label=method.label,
+            expected=total,
+            flagged_cells=len(top),
+            cells=len(cells),
+            expected_share=share,
+            evidence=evidence,
+        ),
+        "figure": figure_json(forecast_map_figure(cells, area.boundary, flagged=top)),
+        "evidence": evidence,
+    }
+
+
+def _cache_key(store: EventStore, settings: Settings) -> str:
+    import hashlib
+
+    from upstream import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    if store.manifest_path.exists():
+        digest.update(store.manifest_path.read_bytes())
+    if settings.definitions_file is not None and Path(settings.definitions_file).exists():
+        digest.update(Path(settings.definitions_file).read_bytes())
+    digest.update(str(settings.boundary_file).encode())
+    return digest.hexdigest()[:20]
+
+
+def cached_forecast_section(store: EventStore, settings: Settings) -> dict[str, Any]:
+    """:func:`forecast_section`, kept on disk per version of the store.
+
+    The backtest behind the evidence takes seconds; the result only changes when the store,
+    the definitions or the area change, so it is computed once (by ``upstream bootstrap`` or
+    the first page view) and shared by every worker process and restart.
+    """
+    import json
+    import os
+    import uuid
+
+    folder = settings.data_dir / "cache"
+    path = folder / f"forecast-{_cache_key(store, settings)}.json"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            cached: dict[str, Any] = json.load(fh)
+        return cached
+    section = forecast_section(store, settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("forecast-*.json"):
+        old.unlink(missing_ok=True)
+    tmp = folder / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(json.dumps(section), encoding="utf-8")
+    os.replace(tmp, path)
+    return section

@@ -1,0 +1,90 @@
+"""The rolling-origin backtest: origins, scoring by one code path, and no leakage."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.forecast.conftest import events_frame, tiny_units
+from upstream.forecast.backtest import actuals, backtest, rolling_origins
+from upstream.forecast.base import BaseForecaster, History
+from upstream.forecast.data import Units
+from upstream.forecast.naive import Naive
+
+
+def test_rolling_origins_of_the_bundled_months() -> None:
+    months = [str(p) for p in pd.period_range("2016-04", "2017-12", freq="M")]
+    origins = rolling_origins(months, 12)
+    assert origins[0] == "2016-12" and origins[-1] == "2017-11" and len(origins) == 12
+    with pytest.raises(ValueError, match="needs at least 13 months"):
+        rolling_origins(months[:12], 12)
+
+
+class Spy(BaseForecaster):
+    """Records the latest month it was given by the backtest, and predicts a constant."""
+
+    name = "spy"
+    seen: ClassVar[list[tuple[str, str]]] = []
+
+    def __init__(self, *, target: str = "count") -> None:
+        self.target = target
+
+    def fit(self, events: pd.DataFrame, grid: object, until: str) -> Spy:
+        Spy.seen.append((until, str(events["month"].max())))
+        return super().fit(events, grid, until)
+
+    def _fit(self, history: History) -> None:
+        self.rate_ = np.ones(self.units_.n)
+
+    def _predict(self, months: int) -> np.ndarray:
+        return np.asarray(self.rate_ * months)
+
+
+def test_backtest_never_gives_a_method_the_month_it_predicts() -> None:
+    units = tiny_units()
+    rows = [(f"2024-{m:02d}", m % 5, 0) for m in range(1, 7)]
+    Spy.seen.clear()
+    result = backtest(events_frame(rows), units, {"spy": Spy()}, ["2024-03", "2024-04"])
+    assert Spy.seen == [("2024-03", "2024-03"), ("2024-04", "2024-04")]
+    assert sorted(result.scores["month"].unique()) == ["2024-04", "2024-05"]
+
+
+def test_backtest_scores_naive_by_hand() -> None:
+    units = tiny_units()  # 25 cells; 1% flags 1 cell, 10% flags 2
+    rows = [("2024-01", 0, 0)] * 3 + [("2024-01", 1, 0)] + [("2024-02", 0, 0), ("2024-02", 2, 2)]
+    result = backtest(events_frame(rows), units, ["naive"], ["2024-01"], coverages=[0.04, 0.1])
+    s = result.scores.set_index("coverage")
+    # Jan: cell (0,0) has 3, (1,0) has 1. Feb: one event in (0,0), one in (2,2)
+    assert s.loc[0.04, "hit_rate"] == pytest.approx(0.5)
+    assert s.loc[0.04, "pai"] == pytest.approx(0.5 / (1 / 25))
+    assert s.loc[0.1, "hit_rate"] == pytest.approx(0.5)
+    assert s.loc[0.1, "pei"] == pytest.approx(0.5)
+    assert s.loc[0.04, "harm_capture"] == pytest.approx(0.5)
+    assert (s["events"] == 2).all()
+
+
+def test_summary_and_months_worse(wf_events: pd.DataFrame, wf_grid: Units) -> None:
+    origins = ["2016-08", "2016-09", "2016-10"]
+    result = backtest(wf_events, wf_grid, {"naive": Naive(), "last": Naive(months=1)}, origins)
+    summary = result.summary()
+    assert set(summary["method"]) == {"naive", "last"}
+    assert len(summary) == 8 and (summary["pai_mean"] > 1).all()
+    worse = result.months_worse_than("naive")
+    assert worse["naive"] == 0 and 0 <= worse["last"] <= 3
+    # the hit rate rises with coverage, for every method and month
+    for _, g in result.scores.groupby(["method", "month"]):
+        assert g.sort_values("coverage")["hit_rate"].is_monotonic_increasing
+
+
+def test_actuals_count_only_target_events_inside() -> None:
+    units = tiny_units()
+    ev = events_frame([("2024-01", 0, 0), ("2024-01", 0, 0), ("2024-02", 0, 0)])
+    ev.loc[1, "is_target"] = False
+    outside = pd.DataFrame(
+        {"month": ["2024-01"], "x": [0.0], "y": [0.0], "harm": [5.0], "is_target": [True]}
+    )
+    count, harm = actuals(pd.concat([ev, outside], ignore_index=True), units, "2024-01")
+    assert count.sum() == 1 and harm.sum() == 10.0

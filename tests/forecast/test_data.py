@@ -1,0 +1,66 @@
+"""Reading events for a forecast: validation as at ingest, units on the grid and LSOAs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.forecast.conftest import write_events_csv
+from upstream.area import Area
+from upstream.definitions import load_definitions
+from upstream.forecast.data import lsoa_units, read_events_file
+from upstream.ingest import IngestError
+
+
+def test_bundled_file_reads_completely(wf_events: pd.DataFrame) -> None:
+    assert len(wf_events) == 48_216
+    assert int(wf_events["is_target"].sum()) == 12_288
+    sv = wf_events[wf_events["is_target"]]
+    assert set(sv["crime_type"]) == {
+        "Violence and sexual offences",
+        "Robbery",
+        "Possession of weapons",
+    }
+    weights = sv.groupby("crime_type")["harm"].first().to_dict()
+    assert weights == {
+        "Violence and sexual offences": 60.0,
+        "Robbery": 100.0,
+        "Possession of weapons": 30.0,
+    }
+
+
+def test_bad_row_is_refused_naming_file_line_and_field(
+    tmp_path: Path, area: Area, street_rows: pd.DataFrame
+) -> None:
+    rows = street_rows[street_rows["month"] == "2017-01"].head(20).copy()
+    rows.iloc[5, rows.columns.get_loc("crime_type")] = "Jaywalking"
+    path = tmp_path / "events.csv"
+    write_events_csv(rows, path)
+    with pytest.raises(IngestError) as info:
+        read_events_file(path, area, load_definitions())
+    message = str(info.value)
+    assert "events.csv" in message and "line 7" in message and "Crime type" in message
+    ok = read_events_file(path, area, load_definitions(), max_rejects=1)
+    assert ok.rejected == 1 and len(ok.events) == 19
+
+
+def test_other_files_are_refused(tmp_path: Path, area: Area) -> None:
+    path = tmp_path / "events.txt"
+    path.write_text("hello")
+    with pytest.raises(IngestError, match="CSV or Parquet"):
+        read_events_file(path, area, load_definitions())
+    with pytest.raises(IngestError, match="not found"):
+        read_events_file(tmp_path / "missing.csv", area, load_definitions())
+
+
+def test_lsoa_units_locate_points_in_their_lsoa(area: Area) -> None:
+    units = lsoa_units(area)
+    assert units.n == 144 and units.kind == "lsoa"
+    assert units.labels is not None and list(units.labels) == sorted(units.labels)
+    pos = units.locate(units.x, units.y)  # each LSOA's own interior point
+    assert np.array_equal(pos, np.arange(units.n))
+    assert units.locate(np.array([0.0]), np.array([0.0]))[0] == -1
+    assert units.features is not None and units.features["imd_decile"].between(1, 10).all()
