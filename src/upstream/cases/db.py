@@ -1,0 +1,132 @@
+"""The case store's database: engine and sessions from settings, migrations, units of work.
+
+SQLite under the data dir (``<data dir>/cases.sqlite``) by default; PostgreSQL (or any
+database SQLAlchemy supports) when ``DATABASE_URL`` is set. ``postgresql://`` URLs use psycopg 3.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from upstream.config import Settings
+
+__all__ = ["CaseStore", "case_store", "database_url", "dispose_all"]
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of the case store for ``settings``."""
+    url = settings.database_url
+    if not url:
+        return f"sqlite:///{settings.data_dir / 'cases.sqlite'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Take the write lock at the start: every unit of work writes (at least an audit
+    # event), and a read-then-write transaction in SQLite fails rather than waits.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class CaseStore:
+    """One case-store database: its engine, a session factory and its migrations."""
+
+    def __init__(self, url: str, settings: Settings) -> None:
+        self.url = url
+        self.settings = settings
+        if url.startswith("sqlite"):
+            path = url.removeprefix("sqlite:///")
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": 10}
+            )
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+        else:
+            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (``alembic upgrade head``)."""
+        with self._lock:
+            if self._migrated:
+                return
+            config = Config()
+            config.set_main_option("script_location", str(_MIGRATIONS))
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            self._migrated = True
+
+    def is_migrated(self) -> bool:
+        """Whether the case-store tables exist."""
+        return "people" in inspect(self.engine).get_table_names()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session whose changes are committed only if the block ends normally."""
+        self.migrate()
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+_stores: dict[str, CaseStore] = {}
+_stores_lock = threading.Lock()
+
+
+def case_store(settings: Settings) -> CaseStore:
+    """The (shared, per-URL) case store for ``settings``."""
+    url = database_url(settings)
+    with _stores_lock:
+        store = _stores.get(url)
+        if store is None:
+            store = _stores[url] = CaseStore(url, settings)
+        else:
+            store.settings = settings
+        return store
+
+
+def dispose_all() -> None:
+    """Dispose every engine opened by :func:`case_store` (for tests and shutdown)."""
+    with _stores_lock:
+        for store in _stores.values():
+            store.dispose()
+        _stores.clear()

@@ -1,0 +1,115 @@
+"""Retention: anonymise case records closed more than ``retention_months`` ago.
+
+Anonymising a young person clears their name, date of birth, address, school, health notes
+and the notes of their contact attempts, and keeps the pseudonym, roles, offers, dates and
+outcomes, so the board's figures stay true. An incident closed that long ago loses its
+free-text summary. ``upstream cases retain --dry-run`` reports what would change and changes
+nothing; both are audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from upstream.cases.access import Action, Actor
+from upstream.cases.audit import AuditKind, record
+from upstream.cases.db import CaseStore
+from upstream.cases.models import Contact, Incident, Offer, Person, utcnow
+from upstream.cases.service import guard, use_case
+
+__all__ = ["RetentionReport", "months_before", "retain"]
+
+
+@dataclass
+class RetentionReport:
+    """What a retention run anonymised (or, in a dry run, would anonymise)."""
+
+    cutoff: datetime
+    dry_run: bool
+    people: list[str] = field(default_factory=list)
+    incidents: list[int] = field(default_factory=list)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (clamped to month end)."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=min(day, moment.day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@use_case
+def retain(
+    actor: Actor,
+    store: CaseStore,
+    *,
+    dry_run: bool,
+    months: int | None = None,
+    now: datetime | None = None,
+) -> RetentionReport:
+    """Anonymise people and incidents closed before ``months`` (default: the setting) ago."""
+    guard(actor, Action.RETENTION_RUN, None, "retention")
+    months = months if months is not None else store.settings.retention_months
+    if months < 1:
+        raise ValueError("retention must be at least one month")
+    now = now or utcnow()
+    cutoff = months_before(now, months)
+    report = RetentionReport(cutoff=cutoff, dry_run=dry_run)
+    with store.unit_of_work() as session:
+        people = session.scalars(
+            select(Person).where(
+                Person.closed_at.is_not(None),
+                Person.closed_at < cutoff,
+                Person.anonymised_at.is_(None),
+            )
+        ).all()
+        incidents = session.scalars(
+            select(Incident).where(
+                Incident.closed_at.is_not(None),
+                Incident.closed_at < cutoff,
+                Incident.anonymised_at.is_(None),
+            )
+        ).all()
+        report.people = [p.pseudonym for p in people]
+        report.incidents = [i.id for i in incidents]
+        if dry_run:
+            record(
+                session,
+                actor,
+                AuditKind.RETENTION_REPORT,
+                "retention",
+                None,
+                detail=f"dry run: {len(people)} people, {len(incidents)} incidents before "
+                f"{cutoff.date()}",
+            )
+            return report
+        for person in people:
+            for name in (
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "address",
+                "school",
+                "health_notes",
+            ):
+                setattr(person, name, None)
+            person.anonymised_at = now
+            session.execute(
+                update(Contact)
+                .where(Contact.offer_id.in_(select(Offer.id).where(Offer.person_id == person.id)))
+                .values(notes=None)
+            )
+            record(session, actor, AuditKind.RETENTION_ANONYMISE, "person", person.pseudonym)
+        for incident in incidents:
+            incident.summary = None
+            incident.anonymised_at = now
+            record(session, actor, AuditKind.RETENTION_ANONYMISE, "incident", incident.id)
+    return report

@@ -1,0 +1,350 @@
+"""Request and response shapes of the case store (pydantic).
+
+Create and Update schemas are what callers may send; Public, Row and Board schemas are what
+lists, the board and exports show, and they have no field that can hold an identifying detail
+(``IDENTIFYING_FIELDS``; a test checks every one). Identity and health details travel only in
+:class:`PersonIdentity` and :class:`PersonDetail`, which only the person page uses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from upstream.cases.vocab import ContactMethod, InvolvementRole, Outcome, Purpose, Role, Service
+from upstream.definitions import POLICE_UK_CRIME_TYPES
+
+__all__ = [
+    "IDENTIFYING_FIELDS",
+    "BoardPublic",
+    "ContactCreate",
+    "ContactRecord",
+    "DuplicatePublic",
+    "DuplicateResolve",
+    "IncidentCreate",
+    "IncidentDetail",
+    "IncidentPublic",
+    "IncidentRow",
+    "InvolvementPublic",
+    "LoginRequest",
+    "LoginResult",
+    "OfferCreate",
+    "OfferDetail",
+    "OfferRow",
+    "OfferUpdate",
+    "PersonCreate",
+    "PersonDetail",
+    "PersonIdentity",
+    "PersonPublic",
+    "PersonRow",
+    "PersonUpdate",
+    "UserCreate",
+    "UserPublic",
+    "WeekSummary",
+]
+
+IDENTIFYING_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "name",
+        "date_of_birth",
+        "address",
+        "school",
+        "health_notes",
+        "notes",
+        "summary",
+        "password",
+    }
+)
+"""Fields that may identify a person (free text included); never in Public/Row/Board schemas."""
+
+LocationType = Literal["street", "school", "transport", "park", "shop", "residential", "other"]
+Weapon = Literal["knife_or_sharp", "firearm", "blunt", "other", "none", "unknown"]
+Injury = Literal["none", "minor", "serious", "fatal", "unknown"]
+_REF = r"^[A-Za-z0-9_.:/-]{1,64}$"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class IncidentCreate(_In):
+    """A new incident, entered by hand or linked to an ingested incident id (``event_ref``)."""
+
+    occurred_at: AwareDatetime
+    offence: str = Field(json_schema_extra={"enum": list(POLICE_UK_CRIME_TYPES)})
+    location_type: LocationType = "other"
+    weapon: Weapon = "unknown"
+    injury: Injury = "unknown"
+    summary: str | None = Field(default=None, max_length=2000)
+    event_ref: str | None = Field(default=None, pattern=_REF)
+
+    @field_validator("offence")
+    @classmethod
+    def _police_uk_crime_type(cls, value: str) -> str:
+        if value not in POLICE_UK_CRIME_TYPES:
+            raise ValueError("offence must be a police.uk crime type")
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _sane_year(cls, value: datetime) -> datetime:
+        if not 1990 <= value.year <= 2100:
+            raise ValueError("occurred_at must be between 1990 and 2100")
+        return value
+
+
+class InvolvementPublic(_Out):
+    """A young person's link to an incident, by pseudonym."""
+
+    pseudonym: str
+    role: InvolvementRole
+    incident_id: int
+
+
+class IncidentPublic(_Out):
+    """An incident without its free-text summary."""
+
+    id: int
+    event_ref: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+    offence: str
+    location_type: str
+    weapon: str
+    injury: str
+    closed_at: datetime | None
+    synthetic: bool
+    people: list[InvolvementPublic] = Field(default_factory=list)
+
+
+class IncidentDetail(IncidentPublic):
+    """An incident with its summary (the incident page, for allowed roles only)."""
+
+    summary: str | None
+
+
+class PersonIdentity(_In):
+    """Identifying details of a young person (all optional: they may not be known yet)."""
+
+    given_name: str | None = Field(default=None, max_length=100)
+    family_name: str | None = Field(default=None, max_length=100)
+    date_of_birth: date | None = None
+    address: str | None = Field(default=None, max_length=300)
+    school: str | None = Field(default=None, max_length=200)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _plausible_birth(cls, value: date | None) -> date | None:
+        if value is not None and not date(1990, 1, 1) <= value <= date(2100, 1, 1):
+            raise ValueError("date_of_birth must be after 1990")
+        return value
+
+
+class PersonCreate(PersonIdentity):
+    """A young person added to an incident."""
+
+    role: InvolvementRole
+    health_notes: str | None = Field(default=None, max_length=2000)
+
+
+class PersonUpdate(PersonIdentity):
+    """New identifying or health details; ``version`` must match the stored one."""
+
+    health_notes: str | None = Field(default=None, max_length=2000)
+    version: int = Field(ge=1)
+
+
+class OfferCreate(_In):
+    """An offer of support by one service."""
+
+    service: Service
+    incident_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class OfferUpdate(_In):
+    """Set an offer's outcome and/or close it; ``version`` must match the stored one."""
+
+    outcome: Outcome | None = None
+    close: bool = False
+    version: int = Field(ge=1, le=2**31 - 1)
+
+
+class ContactCreate(_In):
+    """A contact attempt: when, how, whether the young person was reached, and notes."""
+
+    method: ContactMethod
+    reached: bool
+    at: AwareDatetime | None = None
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class ContactRecord(_Out):
+    """A stored contact attempt (person page only: notes may identify)."""
+
+    id: int
+    at: datetime
+    method: str
+    reached: bool
+    notes: str | None
+
+
+class OfferRow(_Out):
+    """An offer in a list: pseudonym, service, deadline and progress."""
+
+    id: int
+    pseudonym: str
+    service: Service
+    created_at: datetime
+    due_at: datetime
+    attempts: int
+    first_attempt_at: datetime | None
+    reached_at: datetime | None
+    outcome: Outcome | None
+    closed_at: datetime | None
+    overdue: bool
+    version: int
+
+
+class OfferDetail(OfferRow):
+    """An offer with its contact attempts (person page)."""
+
+    contacts: list[ContactRecord] = Field(default_factory=list)
+
+
+class PersonPublic(_Out):
+    """A young person as anyone allowed to see the record sees them: pseudonymous."""
+
+    pseudonym: str
+    synthetic: bool
+    created_at: datetime
+    closed_at: datetime | None
+    anonymised: bool
+    reached: bool
+    involvements: list[InvolvementPublic]
+    possible_duplicates: list[str] = Field(default_factory=list)
+    merged_into: str | None = None
+
+
+class PersonDetail(_Out):
+    """The person page: the public view plus what the reader's role may see."""
+
+    person: PersonPublic
+    identity: PersonIdentity | None
+    health_notes: str | None
+    health_visible: bool
+    offers: list[OfferDetail]
+    version: int
+
+
+class PersonRow(_Out):
+    """A young person not yet reached (board list)."""
+
+    pseudonym: str
+    incident_id: int
+    role: InvolvementRole
+    services: list[Service]
+    waiting_hours: float
+
+
+class IncidentRow(_Out):
+    """An open incident on the board."""
+
+    id: int
+    occurred_at: datetime
+    offence: str
+    weapon: str
+    injury: str
+    people: int
+    not_reached: int
+    synthetic: bool
+
+
+class WeekSummary(_Out):
+    """The strategy's measure for incidents recorded in one week (Monday, Europe/London)."""
+
+    week_start: date
+    people: int
+    offered: int
+    reached: int
+    accepted: int
+    offered_pct: float | None
+    reached_pct: float | None
+    accepted_pct: float | None
+    median_hours_to_first_contact: float | None
+
+
+class BoardPublic(_Out):
+    """The coordinator's board; lists are empty for roles that may see figures only."""
+
+    generated_at: datetime
+    service: Service | None
+    lists_visible: bool
+    open_incidents: list[IncidentRow]
+    not_reached: list[PersonRow]
+    overdue: list[OfferRow]
+    weekly: list[WeekSummary]
+    totals: dict[str, int]
+
+
+class DuplicatePublic(_Out):
+    """A possible duplicate awaiting a human decision."""
+
+    id: int
+    pseudonym: str
+    other_pseudonym: str
+    reason: str
+    created_at: datetime
+    resolution: str | None
+
+
+class DuplicateResolve(_In):
+    """A human's decision: merge ``other`` into ``pseudonym``, or they are distinct people."""
+
+    resolution: Literal["merge", "distinct"]
+
+
+class UserCreate(_In):
+    """A new user (admins only)."""
+
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$")
+    password: str = Field(min_length=12, max_length=256)
+    role: Role
+    agency: str = Field(pattern=r"^(police|council|health|probation|voluntary)$")
+    service: Service | None = None
+
+
+class UserPublic(_Out):
+    """A user as admins see them (never the password hash)."""
+
+    id: int
+    username: str
+    role: str
+    agency: str
+    service: str | None
+    active: bool
+    locked: bool
+
+
+class LoginRequest(_In):
+    """Credentials and the purpose of the session (recorded on every audit event)."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    purpose: Purpose = Purpose.DIRECT_SUPPORT
+
+
+class LoginResult(_Out):
+    """The session's CSRF token (send it as ``X-CSRF-Token`` on every change) and expiry."""
+
+    username: str
+    role: str
+    csrf_token: str
+    expires_at: datetime

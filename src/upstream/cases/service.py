@@ -1,0 +1,591 @@
+"""Use cases of the case store. Each takes the acting user first and runs in a unit of work.
+
+Every function checks the policy (:func:`upstream.cases.access.ensure_allowed`) before it
+reads or changes a record and adds an audit event for every read and change of personal data
+to the same unit of work, so the change and its audit record are committed together or not
+at all. A refusal is audited in its own transaction and raised as
+:class:`~upstream.cases.access.AccessDenied`.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Concatenate, ParamSpec, TypeVar, cast
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from upstream.cases.access import AccessDenied, Action, Actor, Resource, is_allowed
+from upstream.cases.audit import AuditKind, record
+from upstream.cases.db import CaseStore
+from upstream.cases.duplicates import flag_possible_duplicates, open_flags_for
+from upstream.cases.models import Contact, Incident, Involvement, Offer, Person, utcnow
+from upstream.cases.schemas import (
+    ContactCreate,
+    ContactRecord,
+    IncidentCreate,
+    IncidentDetail,
+    InvolvementPublic,
+    OfferCreate,
+    OfferDetail,
+    OfferRow,
+    OfferUpdate,
+    PersonCreate,
+    PersonDetail,
+    PersonIdentity,
+    PersonPublic,
+    PersonUpdate,
+)
+from upstream.cases.vocab import DEFAULT_DEADLINE_HOURS, InvolvementRole, Service
+
+__all__ = [
+    "Conflict",
+    "NotFound",
+    "add_person",
+    "close_incident",
+    "close_person",
+    "create_incident",
+    "deadline_hours",
+    "get_incident",
+    "get_person",
+    "guard",
+    "make_offer",
+    "offer_row",
+    "record_contact",
+    "update_offer",
+    "update_person",
+    "use_case",
+]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "address", "school")
+
+
+class NotFound(LookupError):
+    """No such record (the message names only its kind and pseudonymous id)."""
+
+
+class Conflict(Exception):
+    """The record changed since it was read, or is closed: reload and try again."""
+
+
+def guard(
+    actor: Actor,
+    action: Action,
+    resource: Resource | None,
+    record_type: str,
+    record_id: str | int | None = None,
+) -> None:
+    """Raise :class:`AccessDenied` (naming the record, for the audit) unless allowed."""
+    if not is_allowed(actor, action, resource):
+        raise AccessDenied(actor, action, record_type, record_id)
+
+
+def use_case(
+    fn: Callable[Concatenate[Actor, CaseStore, P], T],
+) -> Callable[Concatenate[Actor, CaseStore, P], T]:
+    """Audit every refusal of ``fn``, after its unit of work has rolled back."""
+
+    @functools.wraps(fn)
+    def wrapper(actor: Actor, store: CaseStore, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(actor, store, *args, **kwargs)
+        except AccessDenied as exc:
+            if not exc.audited:
+                with store.unit_of_work() as session:
+                    record(
+                        session,
+                        actor,
+                        AuditKind.DENIED,
+                        exc.record_type,
+                        exc.record_id,
+                        detail=exc.action.value,
+                        outcome="denied",
+                    )
+                exc.audited = True
+            raise
+
+    return cast(Callable[Concatenate[Actor, CaseStore, P], T], wrapper)
+
+
+def _retrying(work: Callable[[], T], attempts: int = 8) -> T:
+    """Run ``work`` again when a concurrent change made its optimistic version check fail."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except (StaleDataError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and "locked" not in str(exc):
+                raise
+            if attempt == attempts - 1:
+                raise Conflict("the record is being changed by someone else; try again") from None
+    raise AssertionError("unreachable")
+
+
+def deadline_hours(store: CaseStore, service: str) -> int:
+    """Hours allowed from an offer to the first contact with the young person."""
+    overrides = store.settings.case_deadlines
+    return int(overrides.get(service, DEFAULT_DEADLINE_HOURS[Service(service)]))
+
+
+# -- resources ---------------------------------------------------------------------------
+
+
+def _person_resource(session: Session, person_id: int, service: str | None = None) -> Resource:
+    services = session.scalars(
+        select(Offer.service).where(Offer.person_id == person_id).distinct()
+    ).all()
+    recorded_by = session.scalars(
+        select(Incident.recorded_by_id)
+        .join(Involvement, Involvement.incident_id == Incident.id)
+        .where(Involvement.person_id == person_id, Incident.recorded_by_id.is_not(None))
+        .distinct()
+    ).all()
+    return Resource(
+        "person",
+        frozenset(services),
+        frozenset(r for r in recorded_by if r is not None),
+        service,
+    )
+
+
+def _incident_resource(session: Session, incident: Incident) -> Resource:
+    services = session.scalars(
+        select(Offer.service)
+        .join(Involvement, Involvement.person_id == Offer.person_id)
+        .where(Involvement.incident_id == incident.id)
+        .distinct()
+    ).all()
+    recorded = {incident.recorded_by_id} if incident.recorded_by_id is not None else set()
+    return Resource("incident", frozenset(services), frozenset(recorded))
+
+
+def _offer_resource(offer: Offer) -> Resource:
+    return Resource("offer", frozenset({offer.service}))
+
+
+# -- reading helpers ---------------------------------------------------------------------
+
+
+def _person(session: Session, pseudonym: str) -> Person:
+    person = session.scalars(
+        select(Person)
+        .where(Person.pseudonym == pseudonym)
+        .options(selectinload(Person.offers).selectinload(Offer.contacts))
+    ).one_or_none()
+    if person is None:
+        raise NotFound(f"no young person {pseudonym}")
+    return person
+
+
+def _incident(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"no incident {incident_id}")
+    return incident
+
+
+def _offer(session: Session, offer_id: int) -> Offer:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound(f"no offer {offer_id}")
+    return offer
+
+
+def offer_row(offer: Offer, pseudonym: str) -> OfferRow:
+    """The list view of an offer."""
+    now = utcnow()
+    return OfferRow(
+        id=offer.id,
+        pseudonym=pseudonym,
+        service=Service(offer.service),
+        created_at=offer.created_at,
+        due_at=offer.due_at,
+        attempts=offer.attempts,
+        first_attempt_at=offer.first_attempt_at,
+        reached_at=offer.reached_at,
+        outcome=offer.outcome,  # type: ignore[arg-type]
+        closed_at=offer.closed_at,
+        overdue=offer.closed_at is None and offer.reached_at is None and offer.due_at < now,
+        version=offer.version,
+    )
+
+
+def _offer_detail(offer: Offer, pseudonym: str) -> OfferDetail:
+    return OfferDetail(
+        **offer_row(offer, pseudonym).model_dump(),
+        contacts=[ContactRecord.model_validate(c) for c in offer.contacts],
+    )
+
+
+def _involvements(session: Session, incident_id: int) -> list[InvolvementPublic]:
+    rows = session.execute(
+        select(Person.pseudonym, Involvement.role)
+        .join(Person, Person.id == Involvement.person_id)
+        .where(Involvement.incident_id == incident_id)
+        .order_by(Involvement.id)
+    ).all()
+    return [
+        InvolvementPublic(pseudonym=p, role=InvolvementRole(r), incident_id=incident_id)
+        for p, r in rows
+    ]
+
+
+def _incident_detail(session: Session, incident: Incident) -> IncidentDetail:
+    return IncidentDetail(
+        id=incident.id,
+        event_ref=incident.event_ref,
+        occurred_at=incident.occurred_at,
+        recorded_at=incident.recorded_at,
+        offence=incident.offence,
+        location_type=incident.location_type,
+        weapon=incident.weapon,
+        injury=incident.injury,
+        closed_at=incident.closed_at,
+        synthetic=incident.synthetic,
+        summary=incident.summary,
+        people=_involvements(session, incident.id),
+    )
+
+
+def _person_public(session: Session, person: Person) -> PersonPublic:
+    rows = session.execute(
+        select(Involvement.incident_id, Involvement.role)
+        .where(Involvement.person_id == person.id)
+        .order_by(Involvement.id)
+    ).all()
+    return PersonPublic(
+        pseudonym=person.pseudonym,
+        synthetic=person.synthetic,
+        created_at=person.created_at,
+        closed_at=person.closed_at,
+        anonymised=person.anonymised_at is not None,
+        reached=any(o.reached_at is not None for o in person.offers),
+        involvements=[
+            InvolvementPublic(pseudonym=person.pseudonym, role=InvolvementRole(r), incident_id=i)
+            for i, r in rows
+        ],
+        possible_duplicates=open_flags_for(session, person.id),
+        merged_into=(
+            session.get(Person, person.merged_into_id).pseudonym  # type: ignore[union-attr]
+            if person.merged_into_id is not None
+            else None
+        ),
+    )
+
+
+def _new_pseudonym(session: Session) -> str:
+    while True:
+        candidate = f"YP-{secrets.token_hex(4).upper()}"
+        if session.scalar(select(Person.id).where(Person.pseudonym == candidate)) is None:
+            return candidate
+
+
+# -- incidents ---------------------------------------------------------------------------
+
+
+@use_case
+def create_incident(actor: Actor, store: CaseStore, data: IncidentCreate) -> IncidentDetail:
+    """Record an incident (entered by hand, or linked to an ingested ``event_ref``)."""
+    guard(actor, Action.INCIDENT_CREATE, None, "incident")
+    with store.unit_of_work() as session:
+        incident = Incident(
+            event_ref=data.event_ref,
+            occurred_at=data.occurred_at,
+            recorded_at=utcnow(),
+            offence=data.offence,
+            location_type=data.location_type,
+            weapon=data.weapon,
+            injury=data.injury,
+            summary=data.summary or None,
+            recorded_by_id=actor.user_id,
+            recorded_by_agency=actor.agency,
+            recorded_by_service=actor.service,
+        )
+        session.add(incident)
+        session.flush()
+        record(session, actor, AuditKind.INCIDENT_CREATE, "incident", incident.id)
+        return _incident_detail(session, incident)
+
+
+@use_case
+def get_incident(actor: Actor, store: CaseStore, incident_id: int) -> IncidentDetail:
+    """An incident with its summary and the pseudonyms of the young people involved."""
+    with store.unit_of_work() as session:
+        incident = _incident(session, incident_id)
+        guard(
+            actor,
+            Action.INCIDENT_VIEW,
+            _incident_resource(session, incident),
+            "incident",
+            incident_id,
+        )
+        record(session, actor, AuditKind.INCIDENT_READ, "incident", incident_id)
+        return _incident_detail(session, incident)
+
+
+@use_case
+def close_incident(actor: Actor, store: CaseStore, incident_id: int) -> IncidentDetail:
+    """Close an incident (coordinator)."""
+    guard(actor, Action.INCIDENT_CLOSE, None, "incident", incident_id)
+    with store.unit_of_work() as session:
+        incident = _incident(session, incident_id)
+        if incident.closed_at is None:
+            incident.closed_at = utcnow()
+        record(session, actor, AuditKind.INCIDENT_CLOSE, "incident", incident_id)
+        return _incident_detail(session, incident)
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+@use_case
+def add_person(
+    actor: Actor, store: CaseStore, incident_id: int, data: PersonCreate
+) -> PersonPublic:
+    """Add a young person to an incident; possible duplicates are flagged, never merged."""
+    with store.unit_of_work() as session:
+        incident = _incident(session, incident_id)
+        resource = _incident_resource(session, incident)
+        guard(actor, Action.PERSON_ADD, resource, "incident", incident_id)
+        if data.health_notes:
+            guard(actor, Action.PERSON_UPDATE_HEALTH, resource, "incident", incident_id)
+        person = Person(
+            pseudonym=_new_pseudonym(session),
+            created_at=utcnow(),
+            health_notes=data.health_notes or None,
+            synthetic=incident.synthetic,
+            **{f: getattr(data, f) or None for f in IDENTITY_FIELDS},
+        )
+        session.add(person)
+        session.flush()
+        session.add(Involvement(incident_id=incident.id, person_id=person.id, role=data.role))
+        record(
+            session,
+            actor,
+            AuditKind.PERSON_CREATE,
+            "person",
+            person.pseudonym,
+            detail=f"incident {incident.id} as {data.role}",
+        )
+        for other in flag_possible_duplicates(session, person):
+            record(
+                session,
+                actor,
+                AuditKind.DUPLICATE_FLAG,
+                "person",
+                person.pseudonym,
+                detail=f"possible duplicate of {other}",
+            )
+        session.flush()
+        session.refresh(person)
+        return _person_public(session, person)
+
+
+@use_case
+def get_person(actor: Actor, store: CaseStore, pseudonym: str) -> PersonDetail:
+    """The person page: identity and health details only where the policy allows."""
+    with store.unit_of_work() as session:
+        person = _person(session, pseudonym)
+        resource = _person_resource(session, person.id)
+        guard(actor, Action.PERSON_VIEW, resource, "person", pseudonym)
+        record(session, actor, AuditKind.PERSON_READ, "person", pseudonym)
+        identity = None
+        if is_allowed(actor, Action.PERSON_VIEW_IDENTITY, resource):
+            identity = PersonIdentity(**{f: getattr(person, f) for f in IDENTITY_FIELDS})
+            record(session, actor, AuditKind.PERSON_READ_IDENTITY, "person", pseudonym)
+        health_visible = is_allowed(actor, Action.PERSON_VIEW_HEALTH, resource)
+        if health_visible:
+            record(session, actor, AuditKind.PERSON_READ_HEALTH, "person", pseudonym)
+        return PersonDetail(
+            person=_person_public(session, person),
+            identity=identity,
+            health_notes=person.health_notes if health_visible else None,
+            health_visible=health_visible,
+            offers=[_offer_detail(o, pseudonym) for o in person.offers],
+            version=person.version,
+        )
+
+
+@use_case
+def update_person(
+    actor: Actor, store: CaseStore, pseudonym: str, data: PersonUpdate
+) -> PersonDetail:
+    """Change identifying and/or health details (optimistic: ``data.version`` must match)."""
+    changed = [f for f in data.model_fields_set if f != "version"]
+    with store.unit_of_work() as session:
+        person = _person(session, pseudonym)
+        resource = _person_resource(session, person.id)
+        guard(actor, Action.PERSON_VIEW, resource, "person", pseudonym)
+        if any(f in IDENTITY_FIELDS for f in changed):
+            guard(actor, Action.PERSON_UPDATE_IDENTITY, resource, "person", pseudonym)
+        if "health_notes" in changed:
+            guard(actor, Action.PERSON_UPDATE_HEALTH, resource, "person", pseudonym)
+        if person.version != data.version:
+            raise Conflict("the record changed since you opened it; reload and try again")
+        if person.anonymised_at is not None or person.merged_into_id is not None:
+            raise Conflict("this record is anonymised or merged and cannot be changed")
+        changed = [f for f in changed if getattr(person, f) != (getattr(data, f) or None)]
+        for name in changed:
+            setattr(person, name, getattr(data, name) or None)
+        record(
+            session,
+            actor,
+            AuditKind.PERSON_UPDATE,
+            "person",
+            pseudonym,
+            detail="changed " + ", ".join(sorted(changed)) if changed else "no change",
+        )
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict("the record changed since you opened it; reload and try again") from None
+        if any(f in IDENTITY_FIELDS for f in changed):
+            for other in flag_possible_duplicates(session, person):
+                record(
+                    session,
+                    actor,
+                    AuditKind.DUPLICATE_FLAG,
+                    "person",
+                    pseudonym,
+                    detail=f"possible duplicate of {other}",
+                )
+    return get_person(actor, store, pseudonym)
+
+
+@use_case
+def close_person(actor: Actor, store: CaseStore, pseudonym: str) -> PersonPublic:
+    """Close a young person's case (coordinator); retention counts from this date."""
+    guard(actor, Action.PERSON_CLOSE, None, "person", pseudonym)
+
+    def work() -> PersonPublic:
+        with store.unit_of_work() as session:
+            person = _person(session, pseudonym)
+            if person.closed_at is None:
+                person.closed_at = utcnow()
+            record(session, actor, AuditKind.PERSON_CLOSE, "person", pseudonym)
+            session.flush()
+            return _person_public(session, person)
+
+    return _retrying(work)
+
+
+# -- offers and contacts -----------------------------------------------------------------
+
+
+@use_case
+def make_offer(actor: Actor, store: CaseStore, pseudonym: str, data: OfferCreate) -> OfferRow:
+    """Offer a young person a service's support; its first-contact deadline starts now."""
+    with store.unit_of_work() as session:
+        person = _person(session, pseudonym)
+        resource = _person_resource(session, person.id, service=data.service)
+        guard(actor, Action.OFFER_CREATE, resource, "person", pseudonym)
+        if person.anonymised_at is not None or person.merged_into_id is not None:
+            raise Conflict("this record is anonymised or merged")
+        if data.incident_id is not None:
+            linked = session.scalar(
+                select(Involvement.id).where(
+                    Involvement.person_id == person.id,
+                    Involvement.incident_id == data.incident_id,
+                )
+            )
+            if linked is None:
+                raise NotFound(f"{pseudonym} is not involved in incident {data.incident_id}")
+        now = utcnow()
+        offer = Offer(
+            person_id=person.id,
+            incident_id=data.incident_id,
+            service=data.service,
+            created_at=now,
+            due_at=now + timedelta(hours=deadline_hours(store, data.service)),
+            created_by_id=actor.user_id,
+        )
+        session.add(offer)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditKind.OFFER_CREATE,
+            "person",
+            pseudonym,
+            detail=f"offer {offer.id} ({data.service})",
+        )
+        return offer_row(offer, pseudonym)
+
+
+@use_case
+def record_contact(actor: Actor, store: CaseStore, offer_id: int, data: ContactCreate) -> OfferRow:
+    """Record a contact attempt; concurrent attempts on one offer are all kept."""
+
+    def work() -> OfferRow:
+        with store.unit_of_work() as session:
+            offer = _offer(session, offer_id)
+            guard(actor, Action.CONTACT_RECORD, _offer_resource(offer), "offer", offer_id)
+            if offer.closed_at is not None:
+                raise Conflict("the offer is closed")
+            at = data.at or utcnow()
+            session.add(
+                Contact(
+                    offer_id=offer.id,
+                    at=at,
+                    method=data.method,
+                    reached=data.reached,
+                    notes=data.notes or None,
+                    by_id=actor.user_id,
+                )
+            )
+            offer.attempts = offer.attempts + 1
+            if offer.first_attempt_at is None or at < offer.first_attempt_at:
+                offer.first_attempt_at = at
+            if data.reached and (offer.reached_at is None or at < offer.reached_at):
+                offer.reached_at = at
+            pseudonym = offer.person.pseudonym
+            record(
+                session,
+                actor,
+                AuditKind.CONTACT_CREATE,
+                "person",
+                pseudonym,
+                detail=f"offer {offer.id}: {data.method}, reached={data.reached}",
+            )
+            session.flush()
+            return offer_row(offer, pseudonym)
+
+    return _retrying(work)
+
+
+@use_case
+def update_offer(actor: Actor, store: CaseStore, offer_id: int, data: OfferUpdate) -> OfferRow:
+    """Set an offer's outcome and/or close it (optimistic: ``data.version`` must match)."""
+    with store.unit_of_work() as session:
+        offer = _offer(session, offer_id)
+        guard(actor, Action.OFFER_UPDATE, _offer_resource(offer), "offer", offer_id)
+        if offer.version != data.version:
+            raise Conflict("the offer changed since you opened it; reload and try again")
+        if offer.closed_at is not None:
+            raise Conflict("the offer is closed")
+        if data.close and data.outcome is None and offer.outcome is None:
+            raise Conflict("give an outcome before closing the offer")
+        if data.outcome is not None:
+            offer.outcome = data.outcome
+        if data.close:
+            offer.closed_at = utcnow()
+        pseudonym = offer.person.pseudonym
+        record(
+            session,
+            actor,
+            AuditKind.OFFER_UPDATE,
+            "person",
+            pseudonym,
+            detail=f"offer {offer.id}: outcome={offer.outcome}, closed={data.close}",
+        )
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict("the offer changed since you opened it; reload and try again") from None
+        return offer_row(offer, pseudonym)

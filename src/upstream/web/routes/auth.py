@@ -1,0 +1,281 @@
+"""Login, logout, sessions and CSRF for the case-coordination pages and the JSON API.
+
+* The session cookie holds a random token (HttpOnly, SameSite=Strict, Secure in production,
+  ``__Host-`` prefixed when Secure); the case store keeps its hash, its CSRF token and the
+  purpose stated at login, and ends it when idle or too old (:mod:`upstream.cases.auth`).
+* Every POST under these routers passes :func:`csrf_protect`: a form's ``csrf_token`` field
+  or the ``X-CSRF-Token`` header must equal the session's token. The login form, before any
+  session exists, carries a token signed with the secret key that must match a cookie.
+* Access rules are not here: every handler calls one use case, which applies the policy.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
+
+from upstream.cases.auth import LoginFailed, SessionView, login, logout, resolve_session
+from upstream.cases.db import CaseStore, case_store
+from upstream.cases.schemas import LoginRequest, LoginResult
+from upstream.cases.vocab import Purpose, label
+from upstream.config import Settings
+from upstream.web.deps import SettingsDep, templates
+
+__all__ = [
+    "ActorSession",
+    "CsrfFailed",
+    "LoginRequired",
+    "OptionalSession",
+    "StoreDep",
+    "api_router",
+    "csrf_protect",
+    "page_context",
+    "router",
+    "session_cookie_name",
+]
+
+LOGIN_CSRF_COOKIE = "upstream_login_csrf"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class LoginRequired(Exception):
+    """No live session: pages redirect to the login page, the API answers 401."""
+
+
+class CsrfFailed(Exception):
+    """A change without the right CSRF token: answered 403."""
+
+
+def session_cookie_name(settings: Settings) -> str:
+    """``__Host-upstream_session`` over HTTPS, ``upstream_session`` otherwise."""
+    return "__Host-upstream_session" if settings.secure_cookies else "upstream_session"
+
+
+def get_store(request: Request) -> CaseStore:
+    """The case store of the app's settings."""
+    settings: Settings = request.app.state.settings
+    return case_store(settings)
+
+
+StoreDep = Annotated[CaseStore, Depends(get_store)]
+
+
+def optional_session(request: Request, store: StoreDep) -> SessionView | None:
+    """The live session of the request's cookie, if any (looked up once per request)."""
+    if not hasattr(request.state, "case_session"):
+        token = request.cookies.get(session_cookie_name(store.settings))
+        request.state.case_session = resolve_session(store, token)
+    view: SessionView | None = request.state.case_session
+    return view
+
+
+OptionalSession = Annotated[SessionView | None, Depends(optional_session)]
+
+
+def required_session(view: OptionalSession) -> SessionView:
+    """The live session, or :class:`LoginRequired`."""
+    if view is None:
+        raise LoginRequired
+    return view
+
+
+ActorSession = Annotated[SessionView, Depends(required_session)]
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="upstream-login-csrf")
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse any change whose CSRF token does not match (router-wide dependency)."""
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get("x-csrf-token")
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        request.state.form = {k: v for k, v in form.items() if isinstance(v, str)}
+        sent = request.state.form.get("csrf_token")
+    if not sent:
+        raise CsrfFailed
+    settings: Settings = request.app.state.settings
+    store = case_store(settings)
+    if request.url.path in ("/login", "/api/auth/login"):
+        nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        try:
+            signed = _serializer(settings).loads(sent, max_age=3600)
+        except BadSignature:
+            raise CsrfFailed from None
+        if nonce and isinstance(signed, str) and hmac.compare_digest(signed, nonce):
+            return
+        raise CsrfFailed
+    view = await run_in_threadpool(optional_session, request, store)
+    if view is None:
+        raise LoginRequired
+    if not hmac.compare_digest(sent, view.csrf_token):
+        raise CsrfFailed
+
+
+def page_context(request: Request, view: SessionView | None, **extra: Any) -> dict[str, Any]:
+    """What every case page's template needs: the user, the CSRF token, labels."""
+    settings: Settings = request.app.state.settings
+    return {
+        "area_name": settings.area_name,
+        "user": view.actor if view else None,
+        "csrf_token": view.csrf_token if view else "",
+        "label": label,
+        "active": "cases",
+        **extra,
+    }
+
+
+router = APIRouter(tags=["auth"], dependencies=[Depends(csrf_protect)])
+api_router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[Depends(csrf_protect)])
+
+
+def _set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+    response.set_cookie(
+        session_cookie_name(settings),
+        token,
+        max_age=settings.session_max_hours * 3600,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/cases") and "//" not in target and "\\" not in target:
+        return target
+    return "/cases"
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(
+    request: Request, settings: SettingsDep, view: OptionalSession, next: str | None = None
+) -> Response:
+    """The login form (with a signed CSRF token bound to a cookie)."""
+    if view is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _login_form(request, settings, next, error=None, status=200)
+
+
+def _login_form(
+    request: Request, settings: Settings, next: str | None, error: str | None, status: int
+) -> Response:
+    nonce = secrets.token_urlsafe(16)
+    response = templates.TemplateResponse(
+        request,
+        "cases/login.html",
+        page_context(
+            request,
+            None,
+            login_token=_serializer(settings).dumps(nonce),
+            next=_safe_next(next),
+            purposes=[p for p in Purpose if p not in (Purpose.RETENTION,)],
+            error=error,
+        ),
+        status_code=status,
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        nonce,
+        max_age=3600,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+@router.post("/login", include_in_schema=False)
+def login_submit(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """Check the credentials; on success set the session cookie and go to the board."""
+    form: dict[str, str] = getattr(request.state, "form", {})
+    try:
+        data = LoginRequest(
+            username=form.get("username", ""),
+            password=form.get("password", ""),
+            purpose=form.get("purpose", Purpose.DIRECT_SUPPORT),  # type: ignore[arg-type]
+        )
+        token, _ = login(store, data.username, data.password, data.purpose)
+    except (LoginFailed, ValueError):
+        return _login_form(
+            request,
+            settings,
+            form.get("next"),
+            error="Wrong username or password, or the account is locked.",
+            status=401,
+        )
+    response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    _set_session_cookie(response, settings, token)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout_submit(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """End the session and forget the cookie."""
+    logout(store, request.cookies.get(session_cookie_name(settings)))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(session_cookie_name(settings), path="/")
+    return response
+
+
+@api_router.get("/csrf")
+def api_login_token(settings: SettingsDep, response: Response) -> dict[str, str]:
+    """A login CSRF token (send it as ``X-CSRF-Token`` to ``POST /api/auth/login``)."""
+    nonce = secrets.token_urlsafe(16)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        nonce,
+        max_age=3600,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return {"csrf_token": _serializer(settings).dumps(nonce)}
+
+
+@api_router.post("/login", response_model=LoginResult)
+def api_login(
+    data: LoginRequest, settings: SettingsDep, store: StoreDep, response: Response
+) -> LoginResult:
+    """Log in; the session cookie is set and the session's CSRF token returned."""
+    try:
+        token, view = login(store, data.username, data.password, data.purpose)
+    except LoginFailed:
+        raise LoginRequired from None
+    _set_session_cookie(response, settings, token)
+    return LoginResult(
+        username=view.actor.username,
+        role=view.actor.role,
+        csrf_token=view.csrf_token,
+        expires_at=view.expires_at,
+    )
+
+
+@api_router.post("/logout", status_code=204)
+def api_logout(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """End the session."""
+    logout(store, request.cookies.get(session_cookie_name(settings)))
+    response = Response(status_code=204)
+    response.delete_cookie(session_cookie_name(settings), path="/")
+    return response
+
+
+def login_url(path: str) -> str:
+    """The login page returning to ``path``."""
+    return f"/login?next={quote(path)}"

@@ -1,0 +1,366 @@
+"""Case-coordination pages: the board, incidents, young people, offers, duplicates, admin.
+
+Server-rendered forms (no script needed). Every handler resolves the session, calls one use
+case of :mod:`upstream.cases` and renders or redirects; the use case applies the access
+policy and writes the audit record. Identifying details travel only in POST bodies, never in
+URLs, which name young people by pseudonym.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from pydantic import ValidationError
+
+from upstream.cases import service
+from upstream.cases.access import AccessDenied, Action, is_allowed
+from upstream.cases.admin import (
+    create_user,
+    export_audit,
+    list_duplicates,
+    list_users,
+    resolve_duplicate,
+    view_audit,
+)
+from upstream.cases.board import board
+from upstream.cases.db import case_store
+from upstream.cases.schemas import (
+    ContactCreate,
+    DuplicateResolve,
+    IncidentCreate,
+    OfferCreate,
+    OfferUpdate,
+    PersonCreate,
+    PersonUpdate,
+    UserCreate,
+)
+from upstream.cases.vocab import (
+    ContactMethod,
+    InvolvementRole,
+    Outcome,
+    Role,
+    Service,
+)
+from upstream.config import Settings
+from upstream.definitions import POLICE_UK_CRIME_TYPES
+from upstream.web.deps import templates
+from upstream.web.routes import auth, cases_api
+from upstream.web.routes.auth import (
+    ActorSession,
+    CsrfFailed,
+    LoginRequired,
+    StoreDep,
+    csrf_protect,
+    login_url,
+    page_context,
+)
+
+__all__ = ["install", "migrate", "router"]
+
+
+def migrate(settings: Settings) -> None:
+    """Bring the case store's schema up to date (run at app start)."""
+    case_store(settings).migrate()
+
+
+router = APIRouter(prefix="/cases", dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+_IDENTITY = ("given_name", "family_name", "date_of_birth", "address", "school")
+
+
+def _form(request: Request, *names: str) -> dict[str, Any]:
+    """The named fields of the posted form; blank values count as not given."""
+    form: dict[str, str] = getattr(request.state, "form", {})
+    return {n: form[n].strip() or None for n in names if n in form}
+
+
+def _page(request: Request, view: Any, template: str, status: int = 200, **extra: Any) -> Response:
+    return templates.TemplateResponse(
+        request, f"cases/{template}", page_context(request, view, **extra), status_code=status
+    )
+
+
+def _see_other(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+def board_page(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """The coordinator's board (a caseworker's own service; figures only for analysts)."""
+    if view.actor.role == Role.ADMIN:
+        return _see_other("/cases/admin")
+    data = board(view.actor, store)
+    return _page(request, view, "board.html", board=data)
+
+
+@router.get("/incidents/new", response_class=HTMLResponse)
+def new_incident_page(request: Request, view: ActorSession) -> Response:
+    """The form to record an incident."""
+    return _page(request, view, "incident_new.html", offences=POLICE_UK_CRIME_TYPES)
+
+
+@router.post("/incidents")
+def create_incident(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """Record an incident, then show it."""
+    fields = _form(
+        request,
+        "occurred_at",
+        "offence",
+        "location_type",
+        "weapon",
+        "injury",
+        "summary",
+        "event_ref",
+    )
+    if fields.get("occurred_at") and len(fields["occurred_at"]) <= 16:
+        fields["occurred_at"] = _local(fields["occurred_at"])
+    incident = service.create_incident(view.actor, store, IncidentCreate(**fields))
+    return _see_other(f"/cases/incidents/{incident.id}")
+
+
+def _local(value: str) -> str:
+    """A ``datetime-local`` field (Europe/London wall clock) as an ISO instant."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo("Europe/London")).isoformat()
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident_page(
+    request: Request, incident_id: int, view: ActorSession, store: StoreDep
+) -> Response:
+    """An incident, the young people involved (by pseudonym) and a form to add one."""
+    incident = service.get_incident(view.actor, store, incident_id)
+    return _page(request, view, "incident.html", incident=incident, roles=list(InvolvementRole))
+
+
+@router.post("/incidents/{incident_id}/people")
+def add_person(request: Request, incident_id: int, view: ActorSession, store: StoreDep) -> Response:
+    """Add a young person to the incident, then show their page."""
+    fields = _form(request, "role", *_IDENTITY, "health_notes")
+    person = service.add_person(view.actor, store, incident_id, PersonCreate(**fields))
+    return _see_other(f"/cases/people/{person.pseudonym}")
+
+
+@router.post("/incidents/{incident_id}/close")
+def close_incident(
+    request: Request, incident_id: int, view: ActorSession, store: StoreDep
+) -> Response:
+    """Close the incident."""
+    service.close_incident(view.actor, store, incident_id)
+    return _see_other(f"/cases/incidents/{incident_id}")
+
+
+@router.get("/people/{pseudonym}", response_class=HTMLResponse)
+def person_page(request: Request, pseudonym: str, view: ActorSession, store: StoreDep) -> Response:
+    """A young person's page: identity and health details only for roles allowed them."""
+    person = service.get_person(view.actor, store, pseudonym)
+    return _page(
+        request,
+        view,
+        "person.html",
+        detail=person,
+        services=list(Service),
+        methods=list(ContactMethod),
+        outcomes=list(Outcome),
+        can_close=is_allowed(view.actor, Action.PERSON_CLOSE),
+    )
+
+
+@router.post("/people/{pseudonym}")
+def update_person(
+    request: Request, pseudonym: str, view: ActorSession, store: StoreDep
+) -> Response:
+    """Save identifying (and, where allowed, health) details."""
+    fields = _form(request, *_IDENTITY, "health_notes", "version")
+    service.update_person(view.actor, store, pseudonym, PersonUpdate(**fields))
+    return _see_other(f"/cases/people/{pseudonym}")
+
+
+@router.post("/people/{pseudonym}/offers")
+def make_offer(request: Request, pseudonym: str, view: ActorSession, store: StoreDep) -> Response:
+    """Offer a service's support."""
+    service.make_offer(
+        view.actor, store, pseudonym, OfferCreate(**_form(request, "service", "incident_id"))
+    )
+    return _see_other(f"/cases/people/{pseudonym}")
+
+
+@router.post("/people/{pseudonym}/close")
+def close_person(request: Request, pseudonym: str, view: ActorSession, store: StoreDep) -> Response:
+    """Close the young person's case."""
+    service.close_person(view.actor, store, pseudonym)
+    return _see_other(f"/cases/people/{pseudonym}")
+
+
+@router.post("/offers/{offer_id}/contacts")
+def record_contact(
+    request: Request, offer_id: int, view: ActorSession, store: StoreDep
+) -> Response:
+    """Record a contact attempt."""
+    fields = _form(request, "method", "notes")
+    fields["reached"] = _form(request, "reached").get("reached") == "yes"
+    offer = service.record_contact(view.actor, store, offer_id, ContactCreate(**fields))
+    return _see_other(f"/cases/people/{offer.pseudonym}")
+
+
+@router.post("/offers/{offer_id}/outcome")
+def offer_outcome(request: Request, offer_id: int, view: ActorSession, store: StoreDep) -> Response:
+    """Set an offer's outcome and optionally close it."""
+    fields = _form(request, "outcome", "version")
+    fields["close"] = _form(request, "close").get("close") == "yes"
+    offer = service.update_offer(view.actor, store, offer_id, OfferUpdate(**fields))
+    return _see_other(f"/cases/people/{offer.pseudonym}")
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+def duplicates_page(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """Possible duplicates awaiting a decision."""
+    return _page(request, view, "duplicates.html", flags=list_duplicates(view.actor, store))
+
+
+@router.post("/duplicates/{flag_id}")
+def decide_duplicate(
+    request: Request, flag_id: int, view: ActorSession, store: StoreDep
+) -> Response:
+    """Merge the two records or mark them distinct."""
+    resolve_duplicate(view.actor, store, flag_id, DuplicateResolve(**_form(request, "resolution")))
+    return _see_other("/cases/duplicates")
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """Users and the newest audit events (admins)."""
+    return _page(
+        request,
+        view,
+        "admin.html",
+        users=list_users(view.actor, store),
+        events=view_audit(view.actor, store),
+        roles=list(Role),
+        services=list(Service),
+    )
+
+
+@router.post("/admin/users")
+def add_user(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """Create a user."""
+    create_user(
+        view.actor,
+        store,
+        UserCreate(**_form(request, "username", "password", "role", "agency", "service")),
+    )
+    return _see_other("/cases/admin")
+
+
+@router.get("/audit.csv")
+def audit_export(view: ActorSession, store: StoreDep) -> Response:
+    """The whole audit log as CSV (admins)."""
+    return PlainTextResponse(
+        export_audit(view.actor, store),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="upstream-audit.csv"'},
+    )
+
+
+# -- errors and wiring -------------------------------------------------------------------
+
+_STATUS = {
+    AccessDenied: (403, "You are not allowed to do that. The attempt has been recorded."),
+    service.NotFound: (404, "There is no such record."),
+    service.Conflict: (409, "The record changed or is closed. Reload it and try again."),
+    CsrfFailed: (403, "The form had expired or was not sent from this site. Reload and retry."),
+}
+
+
+_OURS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(
+    request: Request, status: int, message: str, errors: list[str] | None = None
+) -> Response:
+    if _is_api(request):
+        body: dict[str, Any] = {"detail": message}
+        if errors:
+            body["errors"] = errors
+        return JSONResponse(body, status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "cases/error.html",
+        page_context(
+            request,
+            getattr(request.state, "case_session", None),
+            status=status,
+            message=message,
+            errors=errors or [],
+        ),
+        status_code=status,
+    )
+
+
+def _field_errors(exc: ValidationError | RequestValidationError) -> list[str]:
+    out = []
+    for e in exc.errors():
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        out.append(f"{where or 'input'}: {e.get('msg', 'invalid')}")
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """Add the case pages, the JSON API, login/logout and their error handling to ``app``."""
+    app.include_router(auth.router)
+    app.include_router(auth.api_router)
+    app.include_router(router)
+    app.include_router(cases_api.router)
+
+    async def login_required(request: Request, _exc: Exception) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        return RedirectResponse(login_url(request.url.path), status_code=303)
+
+    async def known(request: Request, exc: Exception) -> Response:
+        for kind, (status, message) in _STATUS.items():
+            if isinstance(exc, kind):
+                detail = (
+                    str(exc) if isinstance(exc, service.Conflict | service.NotFound) else message
+                )
+                return _error(request, status, detail if _is_api(request) else message)
+        return _error(request, 500, "error")
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ValidationError | RequestValidationError | ValueError)
+        if not request.url.path.startswith(_OURS) and not isinstance(exc, RequestValidationError):
+            raise exc
+        errors = (
+            _field_errors(exc)
+            if not isinstance(exc, ValueError) or isinstance(exc, ValidationError)
+            else [str(exc)]
+        )
+        status = 422 if _is_api(request) else 400
+        return _error(request, status, "Some of the values are not valid.", errors)
+
+    app.add_exception_handler(LoginRequired, login_required)
+    for kind in _STATUS:
+        app.add_exception_handler(kind, known)
+    app.add_exception_handler(ValidationError, invalid)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(ValueError, invalid)
+
+    @app.middleware("http")
+    async def no_store(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        path = request.url.path
+        if path.startswith(_OURS):
+            response.headers["Cache-Control"] = "no-store"
+        return response

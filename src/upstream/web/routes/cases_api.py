@@ -1,0 +1,142 @@
+"""The case store's JSON API under ``/api/cases`` (documented at ``/openapi.json``).
+
+Log in with ``GET /api/auth/csrf`` then ``POST /api/auth/login`` (send the token as
+``X-CSRF-Token``); the session cookie authenticates later calls, and every change sends the
+session's CSRF token as ``X-CSRF-Token``. Each handler calls one use case, which applies the
+access policy and the audit log; refusals are 403, unknown records 404, stale versions 409.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from upstream.cases import service
+from upstream.cases.admin import list_duplicates, resolve_duplicate
+from upstream.cases.board import board
+from upstream.cases.schemas import (
+    BoardPublic,
+    ContactCreate,
+    DuplicatePublic,
+    DuplicateResolve,
+    IncidentCreate,
+    IncidentDetail,
+    OfferCreate,
+    OfferRow,
+    OfferUpdate,
+    PersonCreate,
+    PersonDetail,
+    PersonPublic,
+    PersonUpdate,
+)
+from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/api/cases",
+    tags=["cases"],
+    dependencies=[Depends(csrf_protect)],
+    responses={
+        401: {"description": "Not logged in"},
+        403: {"description": "Refused by the access policy, or a bad CSRF token"},
+        404: {"description": "No such record"},
+        409: {"description": "The record changed or is closed"},
+    },
+)
+
+Pseudonym = Annotated[str, Path(pattern=r"^YP-[0-9A-F]{8}$", description="e.g. YP-1A2B3C4D")]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/board", response_model=BoardPublic)
+def get_board(view: ActorSession, store: StoreDep) -> BoardPublic:
+    """The board as the caller may see it."""
+    return board(view.actor, store)
+
+
+@router.post("/incidents", response_model=IncidentDetail, status_code=201)
+def post_incident(data: IncidentCreate, view: ActorSession, store: StoreDep) -> IncidentDetail:
+    """Record an incident."""
+    return service.create_incident(view.actor, store, data)
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentDetail)
+def get_incident(incident_id: RecordId, view: ActorSession, store: StoreDep) -> IncidentDetail:
+    """An incident and the young people involved (by pseudonym)."""
+    return service.get_incident(view.actor, store, incident_id)
+
+
+@router.post("/incidents/{incident_id}/close", response_model=IncidentDetail)
+def post_incident_close(
+    incident_id: RecordId, view: ActorSession, store: StoreDep
+) -> IncidentDetail:
+    """Close an incident."""
+    return service.close_incident(view.actor, store, incident_id)
+
+
+@router.post("/incidents/{incident_id}/people", response_model=PersonPublic, status_code=201)
+def post_person(
+    incident_id: RecordId, data: PersonCreate, view: ActorSession, store: StoreDep
+) -> PersonPublic:
+    """Add a young person to an incident."""
+    return service.add_person(view.actor, store, incident_id, data)
+
+
+@router.get("/people/{pseudonym}", response_model=PersonDetail)
+def get_person(pseudonym: Pseudonym, view: ActorSession, store: StoreDep) -> PersonDetail:
+    """A young person; identity and health details only where the caller may see them."""
+    return service.get_person(view.actor, store, pseudonym)
+
+
+@router.patch("/people/{pseudonym}", response_model=PersonDetail)
+def patch_person(
+    pseudonym: Pseudonym, data: PersonUpdate, view: ActorSession, store: StoreDep
+) -> PersonDetail:
+    """Change identifying or health details (send the ``version`` you read)."""
+    return service.update_person(view.actor, store, pseudonym, data)
+
+
+@router.post("/people/{pseudonym}/close", response_model=PersonPublic)
+def post_person_close(pseudonym: Pseudonym, view: ActorSession, store: StoreDep) -> PersonPublic:
+    """Close a young person's case."""
+    return service.close_person(view.actor, store, pseudonym)
+
+
+@router.post("/people/{pseudonym}/offers", response_model=OfferRow, status_code=201)
+def post_offer(
+    pseudonym: Pseudonym, data: OfferCreate, view: ActorSession, store: StoreDep
+) -> OfferRow:
+    """Offer a service's support."""
+    return service.make_offer(view.actor, store, pseudonym, data)
+
+
+@router.post("/offers/{offer_id}/contacts", response_model=OfferRow, status_code=201)
+def post_contact(
+    offer_id: RecordId, data: ContactCreate, view: ActorSession, store: StoreDep
+) -> OfferRow:
+    """Record a contact attempt."""
+    return service.record_contact(view.actor, store, offer_id, data)
+
+
+@router.patch("/offers/{offer_id}", response_model=OfferRow)
+def patch_offer(
+    offer_id: RecordId, data: OfferUpdate, view: ActorSession, store: StoreDep
+) -> OfferRow:
+    """Set an offer's outcome and/or close it (send the ``version`` you read)."""
+    return service.update_offer(view.actor, store, offer_id, data)
+
+
+@router.get("/duplicates", response_model=list[DuplicatePublic])
+def get_duplicates(view: ActorSession, store: StoreDep) -> list[DuplicatePublic]:
+    """Possible duplicates awaiting a decision."""
+    return list_duplicates(view.actor, store)
+
+
+@router.post("/duplicates/{flag_id}", response_model=DuplicatePublic)
+def post_duplicate(
+    flag_id: RecordId, data: DuplicateResolve, view: ActorSession, store: StoreDep
+) -> DuplicatePublic:
+    """Merge two records or mark them distinct."""
+    return resolve_duplicate(view.actor, store, flag_id, data)
