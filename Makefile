@@ -33,7 +33,7 @@ test: $(STAMP) system-deps lint
 
 ## make bench: performance and accuracy benchmarks; results in benchmarks/results/*.json
 bench: $(STAMP)
-	$(BIN)/python benchmarks/ingest.py
+	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -62,8 +62,12 @@ def _load_synthetic(settings: Settings, store: EventStore) -> Iterator[str]:
         yield f"loaded {stored:,} SYNTHETIC {'/'.join(kinds)} records from {folder}"
 
 
-def bootstrap(settings: Settings) -> Iterator[str]:
-    """Load what is missing into the event store; yield one line per step."""
+def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
+    """Load what is missing into the stores; yield one line per step.
+
+    With ``warm``, also compute the pages that take seconds (the forecast's backtest
+    evidence) so the first visitor does not wait for them.
+    """
     store = EventStore(settings.events_dir)
     if store.has("police_uk_street") or store.has("police_uk_stop_search"):
         yield f"event store at {store.root} already holds police.uk data"
@@ -73,3 +77,12 @@ def bootstrap(settings: Settings) -> Iterator[str]:
         yield "event store already holds partnership incident data"
     else:
         yield from _load_synthetic(settings, store)
+    from upstream.cases.demo import prepare_case_store
+
+    yield from prepare_case_store(settings)
+    if warm:
+        from upstream.forecast.summary import cached_forecast_section
+
+        section = cached_forecast_section(store, settings)
+        if section.get("available"):
+            yield f"prepared the forecast for {section['month']} and its backtest evidence"

@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
+from upstream.forecast.commands import app as forecast_app
 
 app = typer.Typer(
     help="upstream: violence-reduction analysis and case coordination.",
@@ -20,6 +22,8 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Load data into the event store.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(forecast_app, name="forecast")
+app.add_typer(cases_app, name="cases")
 
 console = Console()
 err = Console(stderr=True)
@@ -275,22 +279,69 @@ def bootstrap() -> None:
     """Load the bundled real data into the empty embedded stores (does nothing if loaded)."""
     from upstream.bootstrap import bootstrap as run_bootstrap
 
-    for line in run_bootstrap(get_settings()):
+    for line in run_bootstrap(get_settings(), warm=True):
         console.print(line)
+
+
+@app.command()
+def profile(
+    out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("report.html"),
+    end: Annotated[
+        str | None, typer.Option(help="Last month of the headline's latest 12 months, YYYY-MM.")
+    ] = None,
+    populations: Annotated[
+        Path | None,
+        typer.Option(help="TOML of resident shares by ethnic group (default: stated assumptions)."),
+    ] = None,
+) -> None:
+    """Write the serious-violence strategic profile as one offline HTML file."""
+    import re
+
+    from upstream.analysis.disparity import PopulationSharesError
+    from upstream.report.profile import write_report
+
+    if end is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", end):
+        raise _fail(f"--end must be a month YYYY-MM, got {end!r}")
+    try:
+        report = write_report(get_settings(), out, end=end, populations=populations)
+    except PopulationSharesError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"wrote {out} ({len(report.sections)} sections)")
+    if report.synthetic:
+        console.print("[bold]This profile includes SYNTHETIC data[/] and is watermarked so.")
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes. Two or more keep page times low under many users; all "
+            "shared state is in the stores, so workers never disagree."
+        ),
+    ] = 2,
 ) -> None:
     """Start the web app."""
     import uvicorn
 
-    from upstream.web.app import create_app
-
+    if workers < 1:
+        raise _fail("--workers must be at least 1")
     console.print(f"upstream is serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+    if workers == 1:
+        from upstream.web.app import create_app
+
+        uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+    else:  # several processes: each builds the app from the same environment settings
+        uvicorn.run(
+            "upstream.web.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
 
 
 def main() -> None:

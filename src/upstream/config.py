@@ -10,15 +10,18 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+__all__ = ["DEV_SECRET_KEY", "PROJECT_ROOT", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The checkout (``src/upstream/config.py`` -> two levels up from the package)."""
 
 BUNDLED_DATA = PROJECT_ROOT / "data"
+
+DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+"""The secret key used when none is set; refused when ``UPSTREAM_ENV=production``."""
 
 
 class Settings(BaseSettings):
@@ -41,6 +44,35 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "UPSTREAM_DATABASE_URL"),
         description="Case store; SQLite under the data dir when unset.",
     )
+    env: str = Field(default="development", description="development, test or production.")
+    secret_key: str = Field(default=DEV_SECRET_KEY, description="Signs login-form CSRF cookies.")
+    cookie_secure: bool | None = Field(
+        default=None, description="Send session cookies over HTTPS only (always in production)."
+    )
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=8, ge=1, le=72)
+    lockout_attempts: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1)
+    retention_months: int = Field(default=24, ge=1, description="Anonymise cases closed before.")
+    case_deadlines: dict[str, int] = Field(
+        default_factory=dict, description="Hours to first contact per service (overrides)."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_values(self) -> Settings:
+        if self.env not in ("development", "test", "production"):
+            raise ValueError("UPSTREAM_ENV must be development, test or production")
+        if self.env == "production":
+            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+                raise ValueError("set UPSTREAM_SECRET_KEY to a random value of 32+ characters")
+            if self.cookie_secure is False:
+                raise ValueError("UPSTREAM_COOKIE_SECURE cannot be false in production")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether session cookies carry the Secure flag (HTTPS only)."""
+        return self.env == "production" if self.cookie_secure is None else self.cookie_secure
 
     @cached_property
     def events_dir(self) -> Path:

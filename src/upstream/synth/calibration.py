@@ -150,7 +150,9 @@ def near_place_share(
 
 def knox_ratio(incidents: pd.DataFrame, days: float = 14.0, metres: float = 400.0) -> float:
     """Observed / expected pairs close in both space and time (Knox test statistic ratio)."""
-    t = incidents["occurred_from"].astype("int64").to_numpy() / 8.64e13
+    stamps = incidents["occurred_from"]
+    # Days since the first incident, whatever resolution the timestamps are stored in.
+    t = ((stamps - stamps.min()) / pd.Timedelta(days=1)).to_numpy("float64")
     x = incidents["easting"].to_numpy("float64")
     y = incidents["northing"].to_numpy("float64")
     iu = np.triu_indices(len(t), k=1)

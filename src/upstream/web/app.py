@@ -18,7 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from upstream.area import AreaError, area_from_settings
 from upstream.config import Settings, get_settings
 from upstream.web.cache import PageCache
+from upstream.web.routes import cases as case_routes
+from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
+from upstream.web.routes import profile as profile_routes
 
 __all__ = ["CONTENT_SECURITY_POLICY", "create_app"]
 
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # load the area once at start so the first page view does not wait for it
         with contextlib.suppress(AreaError):  # the page that needs the area reports it
             area_from_settings(settings)
+        case_routes.migrate(settings)  # the case store's `alembic upgrade head`
         yield
 
     app = FastAPI(
@@ -65,5 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(system.router)
     app.include_router(home.router)
+    app.include_router(forecast_routes.router)
+    app.include_router(profile_routes.router)
+    case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     return app
