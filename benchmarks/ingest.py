@@ -31,28 +31,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pv
 
+from upstream.definitions import POLICE_UK_CRIME_TYPES
+
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / "benchmarks" / "work" / "ingest"
+WORK = ROOT / "benchmarks" / ".scratch" / "ingest"
 RESULTS = ROOT / "benchmarks" / "results" / "ingest.json"
 ROWS = int(os.environ.get("BENCH_INGEST_ROWS", 5_000_000))
 MONTHS = 60
 
-CRIME_TYPES = [
-    "Anti-social behaviour",
-    "Bicycle theft",
-    "Burglary",
-    "Criminal damage and arson",
-    "Drugs",
-    "Other crime",
-    "Other theft",
-    "Possession of weapons",
-    "Public order",
-    "Robbery",
-    "Shoplifting",
-    "Theft from the person",
-    "Vehicle crime",
-    "Violence and sexual offences",
-]
+CRIME_TYPES = list(POLICE_UK_CRIME_TYPES)
 
 
 def _hex_ids(rng: np.random.Generator, n: int) -> pa.Array:
