@@ -20,6 +20,7 @@ from upstream.cases.access import AccessDenied, Action, Actor, Resource, is_allo
 from upstream.cases.admin import export_audit, list_duplicates, list_users, view_audit
 from upstream.cases.board import board
 from upstream.cases.db import CaseStore
+from upstream.cases.linking import link_person, search_people
 from upstream.cases.models import AuditEvent
 from upstream.cases.retention import retain
 from upstream.cases.sar import subject_access_export
@@ -29,6 +30,8 @@ from upstream.cases.schemas import (
     OfferCreate,
     OfferUpdate,
     PersonCreate,
+    PersonLink,
+    PersonSearch,
     PersonUpdate,
 )
 from upstream.cases.vocab import SERVICE_AGENCY, Agency, Role, Service
@@ -80,6 +83,9 @@ def _attempts(
         "add person": lambda a: service.add_person(
             a, store, case.incident_id, PersonCreate(role="witness")
         ),
+        "link person": lambda a: link_person(
+            a, store, case.incident_id, PersonLink(pseudonym=case.pseudonym, role="friend")
+        ),
         "close incident": lambda a: service.close_incident(a, store, case.incident_id),
         "view person": lambda a: service.get_person(a, store, case.pseudonym),
         "update identity": lambda a: service.update_person(
@@ -120,7 +126,7 @@ def test_caseworkers_are_refused_every_other_services_records(
                     attempt(actor)
                 assert _denials(sqlite_store) == before + 1, (own, other, what)
                 tried += 1
-    assert tried == 6 * 5 * 10
+    assert tried == 6 * 5 * 11
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.ADMIN])
@@ -135,6 +141,8 @@ def test_analysts_and_admins_of_every_agency_see_no_case_record(
                     attempt(actor)
         with pytest.raises(AccessDenied):
             list_duplicates(actor, sqlite_store)
+        with pytest.raises(AccessDenied):
+            search_people(actor, sqlite_store, PersonSearch(family_name="Secret"))
 
 
 def test_caseworkers_work_on_their_own_services_records(

@@ -7,8 +7,10 @@ API and the command line cannot bypass them.
 
 Modules: ``vocab`` (roles, agencies, services), ``models`` (tables), ``db`` (engine, unit of
 work, migrations), ``access`` (policy), ``audit``, ``auth`` (passwords, sessions), ``schemas``,
-``service`` (incidents, people, offers, contacts), ``board``, ``admin`` (users, audit log,
-duplicates), ``duplicates``, ``retention``, ``sar`` (subject access), ``demo``, ``commands``.
+``service`` (incidents, people, offers, contacts), ``ingested`` (incidents from the event
+store), ``linking`` (link an existing young person; name search), ``localtime`` (London
+time), ``board``, ``admin`` (users, audit log, duplicates), ``duplicates``, ``retention``,
+``sar`` (subject access), ``demo``, ``commands``.
 """
 
 from upstream.cases.access import AccessDenied, Action, Actor, ensure_allowed, is_allowed

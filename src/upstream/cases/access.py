@@ -7,10 +7,12 @@ An action not listed in ``_RULES`` is refused for everybody.
 The rules in words
 ------------------
 * **coordinator** (the Urgent Response Coordinator): every incident, young person and offer,
-  identifying and health details included; closes cases; resolves possible duplicates.
+  identifying and health details included; closes cases; resolves possible duplicates;
+  searches for a young person by name (to link them to another incident).
 * **caseworker** (one service, e.g. A&E navigator): the young people who have an offer from
   their service, and the incidents those people (or the caseworker) are linked to. Records
-  incidents, adds young people to their incidents, makes offers of their own service, records
+  incidents, adds young people to their incidents (new ones, or ones they already see,
+  linked by pseudonym), makes offers of their own service, records
   contacts and outcomes of their service's offers. Health details only if their agency is
   health.
 * **analyst**: the board's aggregate figures only; never a person, an identity or a list.
@@ -49,6 +51,7 @@ class Action(StrEnum):
     INCIDENT_VIEW = "incident.view"
     INCIDENT_CLOSE = "incident.close"
     PERSON_ADD = "person.add"
+    PERSON_SEARCH = "person.search"
     PERSON_VIEW = "person.view"
     PERSON_VIEW_IDENTITY = "person.view_identity"
     PERSON_VIEW_HEALTH = "person.view_health"
@@ -173,6 +176,7 @@ _RULES: dict[Action, Callable[[Actor, Resource | None], bool]] = {
     Action.INCIDENT_VIEW: _coordinator_or_in_scope,
     Action.INCIDENT_CLOSE: _coordinator,
     Action.PERSON_ADD: _coordinator_or_in_scope,
+    Action.PERSON_SEARCH: _coordinator,
     Action.PERSON_VIEW: _coordinator_or_in_scope,
     Action.PERSON_VIEW_IDENTITY: _coordinator_or_in_scope,
     Action.PERSON_VIEW_HEALTH: _health,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from upstream.cases.access import Action, Actor, system_actor
 from upstream.cases.audit import AuditKind, AuditRecord, audit_csv, read_events, record
 from upstream.cases.auth import hash_password
 from upstream.cases.db import CaseStore
 from upstream.cases.duplicates import merge_people
-from upstream.cases.models import DuplicateFlag, Person, User, utcnow
-from upstream.cases.schemas import DuplicatePublic, DuplicateResolve, UserCreate, UserPublic
+from upstream.cases.models import DuplicateFlag, LoginSession, Person, User, utcnow
+from upstream.cases.schemas import (
+    DuplicatePublic,
+    DuplicateResolve,
+    UserCreate,
+    UserPublic,
+    UserStatus,
+)
 from upstream.cases.service import Conflict, NotFound, guard, use_case
 from upstream.cases.vocab import SERVICE_AGENCY, Role, Service
 
@@ -21,6 +27,8 @@ __all__ = [
     "list_duplicates",
     "list_users",
     "resolve_duplicate",
+    "set_user_active",
+    "unlock_user",
     "view_audit",
 ]
 
@@ -100,6 +108,65 @@ def list_users(actor: Actor, store: CaseStore) -> list[UserPublic]:
     guard(actor, Action.USER_MANAGE, None, "user")
     with store.unit_of_work() as session:
         return [_public(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+@use_case
+def set_user_active(actor: Actor, store: CaseStore, user_id: int, data: UserStatus) -> UserPublic:
+    """Disable or enable a user (admins only).
+
+    A disabled user cannot log in, and their open sessions end at once (they are deleted
+    here, and :func:`upstream.cases.auth.resolve_session` refuses a disabled user's session
+    too). Admins cannot disable themselves, so there is always someone to undo it.
+    """
+    guard(actor, Action.USER_MANAGE, None, "user", user_id)
+    with store.unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        if not data.active and user.id == actor.user_id:
+            raise Conflict("you cannot disable your own account")
+        changed = user.active != data.active
+        user.active = data.active
+        ended = 0
+        if not data.active:
+            ended = len(
+                session.scalars(
+                    select(LoginSession.id).where(LoginSession.user_id == user.id)
+                ).all()
+            )
+            session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        record(
+            session,
+            actor,
+            AuditKind.USER_UPDATE,
+            "user",
+            user.id,
+            detail=("enabled" if data.active else f"disabled; {ended} session(s) ended")
+            + ("" if changed else " (no change)"),
+        )
+        return _public(user)
+
+
+@use_case
+def unlock_user(actor: Actor, store: CaseStore, user_id: int) -> UserPublic:
+    """Lift a lockout after too many wrong passwords, and reset the count (admins only)."""
+    guard(actor, Action.USER_MANAGE, None, "user", user_id)
+    with store.unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        was_locked = user.locked_until is not None and user.locked_until > utcnow()
+        user.locked_until = None
+        user.failed_logins = 0
+        record(
+            session,
+            actor,
+            AuditKind.USER_UPDATE,
+            "user",
+            user.id,
+            detail="unlocked" if was_locked else "unlocked (was not locked)",
+        )
+        return _public(user)
 
 
 @use_case

@@ -33,6 +33,8 @@ class AuditKind(StrEnum):
     INCIDENT_LIST = "incident.list"
     INCIDENT_CLOSE = "incident.close"
     PERSON_CREATE = "person.create"
+    PERSON_LINK = "person.link"
+    PERSON_SEARCH = "person.search"
     PERSON_READ = "person.read"
     PERSON_READ_IDENTITY = "person.read_identity"
     PERSON_READ_HEALTH = "person.read_health"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 from upstream.cases.access import Action, Actor, is_allowed
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
+from upstream.cases.localtime import LONDON
 from upstream.cases.models import Incident, Involvement, Offer, Person, utcnow
 from upstream.cases.schemas import BoardPublic, IncidentRow, OfferRow, PersonRow, WeekSummary
 from upstream.cases.service import guard, offer_row, use_case
@@ -33,7 +33,6 @@ from upstream.cases.vocab import InvolvementRole, Outcome, Role, Service
 
 __all__ = ["LIST_LIMIT", "WEEKS", "board"]
 
-LONDON = ZoneInfo("Europe/London")
 WEEKS = 8
 LIST_LIMIT = 50
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from upstream.cases.vocab import ContactMethod, InvolvementRole, Outcome, Purpose, Role, Service
 from upstream.definitions import POLICE_UK_CRIME_TYPES
@@ -27,6 +27,7 @@ __all__ = [
     "IncidentDetail",
     "IncidentPublic",
     "IncidentRow",
+    "IngestedIncidentPublic",
     "InvolvementPublic",
     "LoginRequest",
     "LoginResult",
@@ -37,11 +38,15 @@ __all__ = [
     "PersonCreate",
     "PersonDetail",
     "PersonIdentity",
+    "PersonLink",
+    "PersonMatchRow",
     "PersonPublic",
     "PersonRow",
+    "PersonSearch",
     "PersonUpdate",
     "UserCreate",
     "UserPublic",
+    "UserStatus",
     "WeekSummary",
 ]
 
@@ -76,29 +81,60 @@ class _Out(BaseModel):
 
 
 class IncidentCreate(_In):
-    """A new incident, entered by hand or linked to an ingested incident id (``event_ref``)."""
+    """A new incident, entered by hand or linked to an ingested incident id (``event_ref``).
 
-    occurred_at: AwareDatetime
-    offence: str = Field(json_schema_extra={"enum": list(POLICE_UK_CRIME_TYPES)})
-    location_type: LocationType = "other"
-    weapon: Weapon = "unknown"
-    injury: Injury = "unknown"
+    With ``event_ref``, the time, offence, place, weapon and injury come from the ingested
+    incident in the event store: leave them out to take them from it, or give them to have
+    them checked against it (a value that disagrees is refused; ``unknown`` is filled in).
+    By hand, ``occurred_at`` and ``offence`` are required.
+    """
+
+    occurred_at: AwareDatetime | None = None
+    offence: str | None = Field(
+        default=None, json_schema_extra={"enum": list(POLICE_UK_CRIME_TYPES)}
+    )
+    location_type: LocationType | None = None
+    weapon: Weapon | None = None
+    injury: Injury | None = None
     summary: str | None = Field(default=None, max_length=2000)
     event_ref: str | None = Field(default=None, pattern=_REF)
 
     @field_validator("offence")
     @classmethod
-    def _police_uk_crime_type(cls, value: str) -> str:
-        if value not in POLICE_UK_CRIME_TYPES:
+    def _police_uk_crime_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in POLICE_UK_CRIME_TYPES:
             raise ValueError("offence must be a police.uk crime type")
         return value
 
     @field_validator("occurred_at")
     @classmethod
-    def _sane_year(cls, value: datetime) -> datetime:
-        if not 1990 <= value.year <= 2100:
+    def _sane_year(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not 1990 <= value.year <= 2100:
             raise ValueError("occurred_at must be between 1990 and 2100")
         return value
+
+    @model_validator(mode="after")
+    def _by_hand_needs_time_and_offence(self) -> IncidentCreate:
+        if self.event_ref is None and (self.occurred_at is None or self.offence is None):
+            raise ValueError(
+                "give occurred_at and offence, or an ingested incident id (event_ref) to "
+                "take them from"
+            )
+        return self
+
+
+class IngestedIncidentPublic(_Out):
+    """An incident as the event store holds it (no people: the event store has no names)."""
+
+    event_ref: str
+    source: str
+    occurred_from: datetime
+    occurred_to: datetime
+    offence: str
+    location_type: LocationType
+    weapon: Weapon
+    injury: Injury
+    synthetic: bool
 
 
 class InvolvementPublic(_Out):
@@ -160,6 +196,45 @@ class PersonUpdate(PersonIdentity):
 
     health_notes: str | None = Field(default=None, max_length=2000)
     version: int = Field(ge=1)
+
+
+class PersonLink(_In):
+    """Link an existing young person, named by pseudonym, to another incident."""
+
+    pseudonym: str = Field(pattern=r"^[Yy][Pp]-[0-9A-Fa-f]{8}$", description="e.g. YP-1A2B3C4D")
+    role: InvolvementRole
+
+    @field_validator("pseudonym")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class PersonSearch(_In):
+    """A coordinator's search for an existing young person by name (sent in the body only).
+
+    Names match whole and regardless of case; a date of birth narrows the search.
+    """
+
+    given_name: str | None = Field(default=None, max_length=100)
+    family_name: str | None = Field(default=None, max_length=100)
+    date_of_birth: date | None = None
+
+    @model_validator(mode="after")
+    def _needs_a_name(self) -> PersonSearch:
+        if not (self.given_name or self.family_name):
+            raise ValueError("give a given name or a family name to search for")
+        return self
+
+
+class PersonMatchRow(_Out):
+    """A young person found by a name search: pseudonym and incidents, never the name."""
+
+    pseudonym: str
+    created_at: datetime
+    closed_at: datetime | None
+    involvements: list[InvolvementPublic]
+    matched_on: list[str]
 
 
 class OfferCreate(_In):
@@ -331,6 +406,12 @@ class UserPublic(_Out):
     service: str | None
     active: bool
     locked: bool
+
+
+class UserStatus(_In):
+    """Disable or enable a user (admins only)."""
+
+    active: bool
 
 
 class LoginRequest(_In):

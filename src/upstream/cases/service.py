@@ -24,12 +24,14 @@ from upstream.cases.access import AccessDenied, Action, Actor, Resource, is_allo
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
 from upstream.cases.duplicates import flag_possible_duplicates, open_flags_for
+from upstream.cases.ingested import find_ingested, incident_values
 from upstream.cases.models import Contact, Incident, Involvement, Offer, Person, utcnow
 from upstream.cases.schemas import (
     ContactCreate,
     ContactRecord,
     IncidentCreate,
     IncidentDetail,
+    IngestedIncidentPublic,
     InvolvementPublic,
     OfferCreate,
     OfferDetail,
@@ -54,6 +56,7 @@ __all__ = [
     "get_incident",
     "get_person",
     "guard",
+    "ingested_incident",
     "make_offer",
     "offer_row",
     "record_contact",
@@ -290,26 +293,47 @@ def _new_pseudonym(session: Session) -> str:
 
 
 @use_case
-def create_incident(actor: Actor, store: CaseStore, data: IncidentCreate) -> IncidentDetail:
-    """Record an incident (entered by hand, or linked to an ingested ``event_ref``)."""
+def ingested_incident(actor: Actor, store: CaseStore, event_ref: str) -> IngestedIncidentPublic:
+    """The ingested incident ``event_ref``, to pre-fill the form that records it.
+
+    Raises :class:`~upstream.cases.ingested.UnknownIngestedIncident` for an unknown id.
+    The event store holds no names, so nothing personal is read (and nothing audited).
+    """
     guard(actor, Action.INCIDENT_CREATE, None, "incident")
+    return find_ingested(store.settings, event_ref)
+
+
+@use_case
+def create_incident(actor: Actor, store: CaseStore, data: IncidentCreate) -> IncidentDetail:
+    """Record an incident, entered by hand or linked to an ingested ``event_ref``.
+
+    With ``event_ref`` the time, offence, place, weapon and injury are taken from, or
+    checked against, the event store (:func:`upstream.cases.ingested.incident_values`);
+    an unknown id is refused. No person data are read from or copied out of the event store.
+    """
+    guard(actor, Action.INCIDENT_CREATE, None, "incident")
+    values, synthetic = incident_values(store.settings, data)
     with store.unit_of_work() as session:
         incident = Incident(
             event_ref=data.event_ref,
-            occurred_at=data.occurred_at,
             recorded_at=utcnow(),
-            offence=data.offence,
-            location_type=data.location_type,
-            weapon=data.weapon,
-            injury=data.injury,
             summary=data.summary or None,
             recorded_by_id=actor.user_id,
             recorded_by_agency=actor.agency,
             recorded_by_service=actor.service,
+            synthetic=synthetic,
+            **values,
         )
         session.add(incident)
         session.flush()
-        record(session, actor, AuditKind.INCIDENT_CREATE, "incident", incident.id)
+        record(
+            session,
+            actor,
+            AuditKind.INCIDENT_CREATE,
+            "incident",
+            incident.id,
+            detail=f"from ingested incident {data.event_ref}" if data.event_ref else None,
+        )
         return _incident_detail(session, incident)
 
 

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from upstream.cases.auth import LoginFailed, SessionView, login, logout, resolve_session
 from upstream.cases.db import CaseStore, case_store
+from upstream.cases.localtime import local_input, london_time
 from upstream.cases.schemas import LoginRequest, LoginResult
 from upstream.cases.vocab import Purpose, label
 from upstream.config import Settings
@@ -126,13 +127,16 @@ async def csrf_protect(request: Request) -> None:
 
 
 def page_context(request: Request, view: SessionView | None, **extra: Any) -> dict[str, Any]:
-    """What every case page's template needs: the user, the CSRF token, labels."""
+    """What every case page's template needs: the user, the CSRF token, labels, and
+    ``when`` (an instant in Europe/London time, with GMT/BST)."""
     settings: Settings = request.app.state.settings
     return {
         "area_name": settings.area_name,
         "user": view.actor if view else None,
         "csrf_token": view.csrf_token if view else "",
         "label": label,
+        "when": london_time,
+        "local_input": local_input,
         "active": "cases",
         **extra,
     }

@@ -24,10 +24,15 @@ from upstream.cases.admin import (
     list_duplicates,
     list_users,
     resolve_duplicate,
+    set_user_active,
+    unlock_user,
     view_audit,
 )
 from upstream.cases.board import board
 from upstream.cases.db import case_store
+from upstream.cases.ingested import UnknownIngestedIncident
+from upstream.cases.linking import link_person, search_people
+from upstream.cases.localtime import from_local_input
 from upstream.cases.schemas import (
     ContactCreate,
     DuplicateResolve,
@@ -35,8 +40,12 @@ from upstream.cases.schemas import (
     OfferCreate,
     OfferUpdate,
     PersonCreate,
+    PersonLink,
+    PersonMatchRow,
+    PersonSearch,
     PersonUpdate,
     UserCreate,
+    UserStatus,
 )
 from upstream.cases.vocab import (
     ContactMethod,
@@ -98,9 +107,26 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
 
 
 @router.get("/incidents/new", response_class=HTMLResponse)
-def new_incident_page(request: Request, view: ActorSession) -> Response:
-    """The form to record an incident."""
-    return _page(request, view, "incident_new.html", offences=POLICE_UK_CRIME_TYPES)
+def new_incident_page(
+    request: Request, view: ActorSession, store: StoreDep, event_ref: str | None = None
+) -> Response:
+    """The form to record an incident, pre-filled from an ingested incident id if given."""
+    ingested, error = None, None
+    if event_ref:
+        try:
+            ingested = service.ingested_incident(view.actor, store, event_ref.strip())
+        except UnknownIngestedIncident as exc:
+            error = str(exc)
+    return _page(
+        request,
+        view,
+        "incident_new.html",
+        status=400 if error else 200,
+        offences=POLICE_UK_CRIME_TYPES,
+        event_ref=event_ref or "",
+        ingested=ingested,
+        error=error,
+    )
 
 
 @router.post("/incidents")
@@ -117,26 +143,36 @@ def create_incident(request: Request, view: ActorSession, store: StoreDep) -> Re
         "event_ref",
     )
     if fields.get("occurred_at") and len(fields["occurred_at"]) <= 16:
-        fields["occurred_at"] = _local(fields["occurred_at"])
+        fields["occurred_at"] = from_local_input(fields["occurred_at"])
     incident = service.create_incident(view.actor, store, IncidentCreate(**fields))
     return _see_other(f"/cases/incidents/{incident.id}")
 
 
-def _local(value: str) -> str:
-    """A ``datetime-local`` field (Europe/London wall clock) as an ISO instant."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo("Europe/London")).isoformat()
+def _incident_page(
+    request: Request,
+    view: ActorSession,
+    store: StoreDep,
+    incident_id: int,
+    matches: list[PersonMatchRow] | None = None,
+) -> Response:
+    incident = service.get_incident(view.actor, store, incident_id)
+    return _page(
+        request,
+        view,
+        "incident.html",
+        incident=incident,
+        roles=list(InvolvementRole),
+        can_search=is_allowed(view.actor, Action.PERSON_SEARCH),
+        matches=matches,
+    )
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(
     request: Request, incident_id: int, view: ActorSession, store: StoreDep
 ) -> Response:
-    """An incident, the young people involved (by pseudonym) and a form to add one."""
-    incident = service.get_incident(view.actor, store, incident_id)
-    return _page(request, view, "incident.html", incident=incident, roles=list(InvolvementRole))
+    """An incident, the young people involved (by pseudonym) and forms to add or link one."""
+    return _incident_page(request, view, store, incident_id)
 
 
 @router.post("/incidents/{incident_id}/people")
@@ -145,6 +181,25 @@ def add_person(request: Request, incident_id: int, view: ActorSession, store: St
     fields = _form(request, "role", *_IDENTITY, "health_notes")
     person = service.add_person(view.actor, store, incident_id, PersonCreate(**fields))
     return _see_other(f"/cases/people/{person.pseudonym}")
+
+
+@router.post("/incidents/{incident_id}/links")
+def link_existing_person(
+    request: Request, incident_id: int, view: ActorSession, store: StoreDep
+) -> Response:
+    """Link an existing young person, by pseudonym, to the incident."""
+    link_person(view.actor, store, incident_id, PersonLink(**_form(request, "pseudonym", "role")))
+    return _see_other(f"/cases/incidents/{incident_id}")
+
+
+@router.post("/incidents/{incident_id}/search", response_class=HTMLResponse)
+def search_for_person(
+    request: Request, incident_id: int, view: ActorSession, store: StoreDep
+) -> Response:
+    """Find an existing young person by name (coordinators), shown by pseudonym."""
+    data = PersonSearch(**_form(request, "given_name", "family_name", "date_of_birth"))
+    matches = search_people(view.actor, store, data)
+    return _incident_page(request, view, store, incident_id, matches)
 
 
 @router.post("/incidents/{incident_id}/close")
@@ -255,6 +310,21 @@ def add_user(request: Request, view: ActorSession, store: StoreDep) -> Response:
         store,
         UserCreate(**_form(request, "username", "password", "role", "agency", "service")),
     )
+    return _see_other("/cases/admin")
+
+
+@router.post("/admin/users/{user_id}/active")
+def user_active(request: Request, user_id: int, view: ActorSession, store: StoreDep) -> Response:
+    """Disable or enable a user."""
+    active = _form(request, "active").get("active") == "yes"
+    set_user_active(view.actor, store, user_id, UserStatus(active=active))
+    return _see_other("/cases/admin")
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def user_unlock(user_id: int, view: ActorSession, store: StoreDep) -> Response:
+    """Unlock a user locked out by wrong passwords."""
+    unlock_user(view.actor, store, user_id)
     return _see_other("/cases/admin")
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from upstream.cases import service
 from upstream.cases.admin import list_duplicates, resolve_duplicate
 from upstream.cases.board import board
+from upstream.cases.linking import link_person, search_people
 from upstream.cases.schemas import (
     BoardPublic,
     ContactCreate,
@@ -22,12 +23,16 @@ from upstream.cases.schemas import (
     DuplicateResolve,
     IncidentCreate,
     IncidentDetail,
+    IngestedIncidentPublic,
     OfferCreate,
     OfferRow,
     OfferUpdate,
     PersonCreate,
     PersonDetail,
+    PersonLink,
+    PersonMatchRow,
     PersonPublic,
+    PersonSearch,
     PersonUpdate,
 )
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect
@@ -82,6 +87,31 @@ def post_person(
 ) -> PersonPublic:
     """Add a young person to an incident."""
     return service.add_person(view.actor, store, incident_id, data)
+
+
+@router.post("/incidents/{incident_id}/links", response_model=PersonPublic, status_code=201)
+def post_link(
+    incident_id: RecordId, data: PersonLink, view: ActorSession, store: StoreDep
+) -> PersonPublic:
+    """Link an existing young person (by pseudonym) to an incident."""
+    return link_person(view.actor, store, incident_id, data)
+
+
+@router.get("/ingested", response_model=IngestedIncidentPublic)
+def get_ingested(
+    view: ActorSession,
+    store: StoreDep,
+    event_ref: Annotated[str, Query(pattern=r"^[A-Za-z0-9_.:/-]{1,64}$")],
+) -> IngestedIncidentPublic:
+    """An ingested incident's time, offence, place, weapon and injury (no people);
+    an unknown id is answered 422 with the reason."""
+    return service.ingested_incident(view.actor, store, event_ref)
+
+
+@router.post("/people/search", response_model=list[PersonMatchRow])
+def post_search(data: PersonSearch, view: ActorSession, store: StoreDep) -> list[PersonMatchRow]:
+    """Find young people by name (coordinators; names only in the body; audited)."""
+    return search_people(view.actor, store, data)
 
 
 @router.get("/people/{pseudonym}", response_model=PersonDetail)
