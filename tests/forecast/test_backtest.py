@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.forecast.conftest import events_frame, tiny_units
+from tests.forecast.conftest import at_cell, events_frame, tiny_units
 from upstream.forecast.backtest import actuals, backtest, rolling_origins
 from upstream.forecast.base import BaseForecaster, History
 from upstream.forecast.data import Units
+from upstream.forecast.ensemble import Ensemble
 from upstream.forecast.naive import Naive
+from upstream.forecast.sepp import SEPP
 
 
 def test_rolling_origins_of_the_bundled_months() -> None:
@@ -88,3 +90,84 @@ def test_actuals_count_only_target_events_inside() -> None:
     )
     count, harm = actuals(pd.concat([ev, outside], ignore_index=True), units, "2024-01")
     assert count.sum() == 1 and harm.sum() == 10.0
+
+
+class TimedSpy(SEPP):
+    """SEPP that records, per fit, whether it had exact times and the latest time it saw."""
+
+    seen: ClassVar[list[tuple[str, bool, float, float]]] = []
+
+    def _fit(self, history: History) -> None:
+        span = history.month_start_days(history.n_months)  # start of the predicted month
+        TimedSpy.seen.append(
+            (history.until, history.timestamped, float(history.events["t"].max()), span)
+        )
+        super()._fit(history)
+
+
+def _timestamped_events() -> pd.DataFrame:
+    """Eight months on a 20 x 20 grid: two steady hot cells plus near-repeat pairs."""
+    rng = np.random.default_rng(3)
+    start = pd.Timestamp("2024-01-01", tz="Europe/London")
+    rows = []
+    for day in range(0, 243, 2):
+        for i, j in ((3, 3), (15, 12)):
+            rows.append((start + pd.Timedelta(days=day, hours=int(rng.integers(0, 24))), i, j))
+        i, j = int(rng.integers(0, 20)), int(rng.integers(0, 20))
+        when = start + pd.Timedelta(days=day, hours=int(rng.integers(0, 24)))
+        rows += [(when, i, j), (when + pd.Timedelta(days=1), i, j)]
+    occurred = pd.Series([r[0] for r in rows])
+    xy = [at_cell(i, j) for _, i, j in rows]
+    return pd.DataFrame(
+        {
+            "month": occurred.dt.strftime("%Y-%m"),
+            "x": [p[0] + 10 for p in xy],
+            "y": [p[1] for p in xy],
+            "occurred": occurred.dt.tz_convert("UTC"),
+            "harm": 10.0,
+            "is_target": True,
+        }
+    )
+
+
+def test_backtest_on_timestamped_events_fits_sepp_on_exact_times() -> None:
+    units = tiny_units(cells=20, size=100)
+    events = _timestamped_events()
+    assert events["month"].max() == "2024-08"
+    origins = ["2024-05", "2024-06", "2024-07"]
+    TimedSpy.seen.clear()
+    result = backtest(
+        events,
+        units,
+        {
+            "naive": Naive(),
+            "sepp": TimedSpy(min_sigma=5.0),
+            "ensemble": Ensemble(members=("naive", "sepp")),
+        },
+        origins,
+    )
+    # SEPP fitted once per origin, on exact times, never seeing the month it predicts
+    assert [s[0] for s in TimedSpy.seen] == origins
+    for _, timestamped, latest, span in TimedSpy.seen:
+        assert timestamped and latest < span
+    scores = result.scores
+    assert len(scores) == 3 * 3 * 4  # methods x months x coverages
+    assert sorted(scores["month"].unique()) == ["2024-06", "2024-07", "2024-08"]
+    assert np.isfinite(scores["pai"]).all() and (scores["pai"] >= 0).all()
+    # the two steady cells hold about half of each month's events: every method finds them
+    at1 = scores[np.isclose(scores["coverage"], 0.01)]
+    assert (at1["hit_rate"] > 0.4).all()
+    worse = result.months_worse_than("naive")
+    assert worse["naive"] == 0 and set(worse.index) == {"naive", "sepp", "ensemble"}
+
+
+def test_ensemble_member_params_replace_the_registered_settings() -> None:
+    units = tiny_units(cells=20, size=100)
+    events = _timestamped_events()
+    plain = Ensemble(members=("naive", "kde")).fit(events, units, "2024-06")
+    wide = Ensemble(members=("naive", "kde"), member_params={"kde": {"bandwidth": 400.0}})
+    wide.fit(events, units, "2024-06")
+    assert plain.members_[1].bandwidth == 150.0 and wide.members_[1].bandwidth == 400.0
+    assert not np.allclose(plain.predict(), wide.predict())
+    with pytest.raises(ValueError, match="non-members"):
+        Ensemble(members=("naive",), member_params={"kde": {}}).fit(events, units, "2024-06")

@@ -166,3 +166,51 @@ def test_sepp_learns_near_repeats_and_raises_risk_after_them() -> None:
     assert 0.3 < model.theta_ < 0.95
     assert 1 / model.omega_ < 10  # triggering lasts days, not months
     assert model.background_share_ < 0.8
+
+
+def _near_repeats(seed: int) -> list[tuple[str, float, float]]:
+    """Pairs on a 20 x 20 grid: an event, then another two days later about 20 m away."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(40):
+        cx, cy = at_cell(int(rng.integers(0, 20)), int(rng.integers(0, 20)))
+        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(k * 4))
+        rows.append((str(day), cx, cy))
+        rows.append((str(day + pd.Timedelta(days=2)), cx + 20, cy))
+    return rows
+
+
+def test_sepp_fits_exact_times_when_given_them() -> None:
+    from upstream.forecast.base import build_history
+
+    units = tiny_units(cells=20, size=100)
+    near = _sepp_events(_near_repeats(0))
+    # the same events in the same months, each moved to another time within its month
+    moved = near.copy()
+    start = pd.to_datetime(moved["month"] + "-01").dt.tz_localize("Europe/London")
+    spread = np.random.default_rng(1).uniform(0.0, 27.0, len(moved))
+    moved["occurred"] = (start + pd.to_timedelta(spread, unit="D")).dt.tz_convert("UTC")
+    local = moved["occurred"].dt.tz_convert("Europe/London")
+    assert (local.dt.strftime("%Y-%m") == moved["month"]).all()
+
+    # the history keeps each event's exact time (days since 1 Jan 2024, London time)
+    history = build_history(near, units, "2024-06", "count")
+    origin = pd.Timestamp("2024-01-01", tz="Europe/London")
+    days = ((near["occurred"] - origin) / pd.Timedelta(days=1)).sort_values().to_numpy()
+    assert history.timestamped
+    assert np.allclose(history.events["t"].to_numpy(), days)
+
+    a = SEPP(min_sigma=5.0).fit(near, units, "2024-06")
+    b = SEPP(min_sigma=5.0).fit(moved, units, "2024-06")
+    assert a.timestamped_ and b.timestamped_
+    # the repeats come exactly two days after their first event: the fitted decay says so;
+    # moved at random within their months, the same pairs are days to weeks apart
+    assert 1 / a.omega_ == pytest.approx(2.0, rel=0.01)
+    assert 1 / b.omega_ > 2 * (1 / a.omega_)
+    assert not np.allclose(a.predict().to_numpy(), b.predict().to_numpy(), rtol=1e-3)
+
+    # without times both are placed at mid-month, so they cannot be told apart
+    c = SEPP(min_sigma=5.0).fit(near.drop(columns="occurred"), units, "2024-06")
+    d = SEPP(min_sigma=5.0).fit(moved.drop(columns="occurred"), units, "2024-06")
+    assert not c.timestamped_
+    pd.testing.assert_series_equal(c.predict(), d.predict())

@@ -11,7 +11,8 @@ import pytest
 from tests.forecast.conftest import write_events_csv
 from upstream.area import Area
 from upstream.definitions import load_definitions
-from upstream.forecast.data import lsoa_units, read_events_file
+from upstream.events import EventStore
+from upstream.forecast.data import incident_events, lsoa_units, read_events_file
 from upstream.ingest import IngestError
 
 
@@ -64,3 +65,34 @@ def test_lsoa_units_locate_points_in_their_lsoa(area: Area) -> None:
     assert np.array_equal(pos, np.arange(units.n))
     assert units.locate(np.array([0.0]), np.array([0.0]))[0] == -1
     assert units.features is not None and units.features["imd_decile"].between(1, 10).all()
+
+
+def test_incident_events_read_exact_times_from_the_store(
+    tmp_path: Path, area: Area, store: EventStore
+) -> None:
+    from upstream.ingest import discover
+    from upstream.ingest.partnership import ingest_partnership
+    from upstream.synth import generate, write
+
+    borough = generate(seed=3, months=2, end="2024-03")  # spans the spring clock change
+    files = write(borough, tmp_path / "synth")
+    inputs, _ = discover([p for p in files if p.name.startswith(("incidents_", "involve"))])
+    ingest_partnership(
+        inputs, ["incidents", "involvements"], store, area, quarantine_dir=tmp_path / "q"
+    )
+    definitions = load_definitions()
+    events = incident_events(store, definitions)
+    made = borough.incidents
+    assert len(events) == len(made)  # every generated incident is placed in the borough
+    assert str(events["occurred"].dt.tz) == "UTC"
+    assert events["occurred"].is_monotonic_increasing
+    assert sorted(events["occurred"]) == sorted(made["occurred_from"].dt.tz_convert("UTC"))
+    local = events["occurred"].dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
+    assert (events["month"] == local).all() and set(events["month"]) == {"2024-02", "2024-03"}
+    assert events["synthetic"].all() and events["is_target"].all()
+    assert set(events["weapon"]) <= set(made["weapon"].astype(str))
+    assert set(events["injury"]) <= set(made["injury"].astype(str))
+    weights = definitions.harm_weights
+    assert (events["harm"] == events["crime_type"].map(weights)).all()
+    assert incident_events(store, definitions, synthetic=False).empty
+    assert len(incident_events(store, definitions, synthetic=True)) == len(events)

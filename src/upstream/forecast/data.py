@@ -265,25 +265,51 @@ def street_events(
     return frame
 
 
-def incident_events(store: EventStore, definitions: Definitions) -> pd.DataFrame:
+def incident_events(
+    store: EventStore,
+    definitions: Definitions,
+    *,
+    synthetic: bool | None = None,
+    crime_types: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Partnership incidents (timestamped) from the event store, labelled for forecasting.
 
-    Includes a ``synthetic`` column: results on synthetic rows must be labelled so.
+    Read from the store's ``incidents`` view: ``occurred`` is ``occurred_from`` as an exact
+    UTC instant (the start of the range the incident happened in), ``month`` its
+    Europe/London calendar month, ``crime_type`` the police.uk crime type (``offence``),
+    and ``weapon``, ``injury`` and ``synthetic`` as stored. ``is_target`` and ``harm``
+    follow ``definitions`` as for police.uk rows. Incidents without a place or a time are
+    left out (they cannot be put in a cell or a month).
+
+    Parameters
+    ----------
+    synthetic
+        True for synthetic rows only, False for real rows only, None for both. Results on
+        synthetic rows must be labelled so.
+    crime_types
+        Target crime types instead of the definitions' serious violence.
     """
-    cols = ["month", "x", "y", "crime_type", "harm", "is_target", "occurred", "synthetic"]
+    cols = [
+        "month", "x", "y", "crime_type", "harm", "is_target", "occurred",
+        "weapon", "injury", "synthetic",
+    ]  # fmt: skip
     if not any(p.source.startswith("incidents_") for p in store.partitions()):
         return pd.DataFrame(columns=cols)
+    where = ""
+    if synthetic is not None:
+        where = f" AND coalesce(synthetic, false) = {'true' if synthetic else 'false'}"
     frame = store.query(
-        "SELECT occurred_from AS occurred, offence AS crime_type, x, y, "
+        "SELECT occurred_from AS occurred, offence AS crime_type, x, y, weapon, injury, "
         "coalesce(synthetic, false) AS synthetic FROM incidents "
         "WHERE x IS NOT NULL AND y IS NOT NULL AND occurred_from IS NOT NULL"
+        + where
+        + " ORDER BY occurred_from, x, y, offence"
     )
     occurred = pd.to_datetime(frame["occurred"], utc=True)
     frame["occurred"] = occurred
-    local = occurred.dt.tz_convert("Europe/London")
-    frame["month"] = local.dt.strftime("%Y-%m")
-    _label(frame, definitions, None)
-    return frame[cols]
+    frame["month"] = occurred.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
+    _label(frame, definitions, crime_types)
+    return frame[cols].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

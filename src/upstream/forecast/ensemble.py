@@ -9,6 +9,9 @@ combination; Bates & Granger 1969, *Operational Research Quarterly* 20(4), 451-4
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from upstream.forecast.base import BaseForecaster, History
@@ -17,7 +20,7 @@ __all__ = ["Ensemble"]
 
 
 class Ensemble(BaseForecaster):
-    """Weighted mean of registered methods (fitted with their default hyper-parameters).
+    """Weighted mean of registered methods (with their registered hyper-parameters by default).
 
     Parameters
     ----------
@@ -25,6 +28,9 @@ class Ensemble(BaseForecaster):
         Names in :data:`upstream.forecast.registry.METHODS`.
     weights
         One weight per member (normalised to sum to one); equal when None.
+    member_params
+        Hyper-parameters per member name that replace its registered ones (e.g. settings
+        chosen on another data set's validation window); None: the registered settings.
     target
         ``"count"`` or ``"harm"``, passed to every member.
     """
@@ -38,10 +44,12 @@ class Ensemble(BaseForecaster):
         *,
         members: tuple[str, ...] = ("lgbm", "naive", "kde"),
         weights: tuple[float, ...] | None = None,
+        member_params: Mapping[str, Mapping[str, Any]] | None = None,
         target: str = "count",
     ) -> None:
         self.members = members
         self.weights = weights
+        self.member_params = member_params
         self.target = target
 
     def _fit(self, history: History) -> None:
@@ -53,9 +61,13 @@ class Ensemble(BaseForecaster):
         if w.shape != (len(self.members),) or (w < 0).any() or w.sum() <= 0:
             raise ValueError("weights must be one non-negative number per member")
         self.weights_ = w / w.sum()
+        overrides = dict(self.member_params or {})
+        unknown = set(overrides) - set(self.members)
+        if unknown:
+            raise ValueError(f"member_params names non-members: {sorted(unknown)}")
         self.members_ = []
         for name in self.members:
-            member = make(name, target=self.target)
+            member = make(name, **{**overrides.get(name, {}), "target": self.target})
             member.units_ = self.units_
             member.until_ = self.until_
             member._fit(history)

@@ -21,10 +21,10 @@ background-weighted events. The forecast for a month is the intensity integrated
 that month and over each unit.
 
 **Times.** With timestamped data (partnership incidents, ``occurred``) the exact times are
-used. police.uk data give only the month, so each event is placed at the middle of its
-month: the model is then fitted to the monthly-binned process, can only learn triggering
-from one month to a later one, and says nothing about within-month timing. Treat SEPP
-results on police.uk data with that in mind.
+used (``timestamped_`` says which). police.uk data give only the month, so each event is
+placed at the middle of its month: the model is then fitted to the monthly-binned
+process, can only learn triggering from one month to a later one, and says nothing about
+within-month timing. Treat SEPP results on police.uk data with that in mind.
 """
 
 from __future__ import annotations
@@ -189,6 +189,7 @@ class SEPP(BaseForecaster):
         self.omega_ = omega
         self.sigma_ = sigma
         self.background_share_ = float(p_back.mean())
+        self.timestamped_ = history.timestamped  # exact times, or mid-month placement
         self._store(history, p_back, codes, ux, uy)
 
     def _store(
