@@ -7,14 +7,15 @@ builds figures only; it imports neither the web framework nor the web package.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry.base import BaseGeometry
+
+from upstream.plotting import boundary_lines as outline
+from upstream.plotting import figure_json
 
 __all__ = ["figure_json", "forecast_map_figure", "outline"]
 
@@ -26,18 +27,6 @@ _COLOURS = [  # white to dark purple: distinct from the home page's recorded-cri
     [0.75, "#6a51a3"],
     [1.0, "#3f007d"],
 ]
-
-
-def outline(boundary: BaseGeometry) -> tuple[list[float | None], list[float | None]]:
-    """Every ring of a (multi)polygon as x and y lists, rings separated by None."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in getattr(boundary, "geoms", [boundary]):
-        for ring in [polygon.exterior, *polygon.interiors]:
-            coords = np.asarray(ring.coords)
-            xs.extend([*coords[:, 0].round(1).tolist(), None])
-            ys.extend([*coords[:, 1].round(1).tolist(), None])
-    return xs, ys
 
 
 def _square_path(x_min: np.ndarray, y_min: np.ndarray, size: int) -> tuple[list[Any], list[Any]]:
@@ -119,10 +108,3 @@ def forecast_map_figure(
         yaxis={**axis, "title": {"text": "Northing (m)"}, "scaleanchor": "x", "scaleratio": 1},
     )
     return fig
-
-
-def figure_json(fig: go.Figure) -> str:
-    """The figure as JSON safe to place inside a ``<script>`` element."""
-    payload: dict[str, Any] = fig.to_plotly_json()
-    text = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -6,7 +6,6 @@ boundary from the bundled polygons. Colours stay distinguishable in greyscale pr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,8 +13,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry.base import BaseGeometry
+
+from upstream.plotting import boundary_lines, figure_json
 
 __all__ = [
     "bar_with_intervals",
@@ -49,19 +49,6 @@ def _layout(fig: go.Figure, height: int, **extra: Any) -> go.Figure:
     settings.update(extra)
     fig.update_layout(**settings)
     return fig
-
-
-def _rings(geom: BaseGeometry) -> tuple[list[float | None], list[float | None]]:
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in getattr(geom, "geoms", [geom]):
-        for ring in [polygon.exterior, *polygon.interiors]:
-            c = np.asarray(ring.coords)
-            xs.extend(c[:, 0].round(0).tolist())
-            ys.extend(c[:, 1].round(0).tolist())
-            xs.append(None)
-            ys.append(None)
-    return xs, ys
 
 
 def _map_axes(fig: go.Figure) -> go.Figure:
@@ -175,7 +162,7 @@ def lsoa_map(
         ys: list[float | None] = []
         for geom, c, good in zip(lsoas.geometry, cls, ok, strict=True):
             if good and c == k:
-                gx, gy = _rings(geom)
+                gx, gy = boundary_lines(geom, decimals=0)
                 xs += gx
                 ys += gy
         lo, hi = (edges[k], edges[k + 1]) if len(edges) > 1 else (edges[0], edges[0])
@@ -189,7 +176,7 @@ def lsoa_map(
             name=f"{lo:.1f} to {hi:.1f}",
             hoverinfo="skip",
         )
-    bx, by = _rings(boundary)
+    bx, by = boundary_lines(boundary, decimals=0)
     fig.add_scatter(x=bx, y=by, mode="lines", line={"color": INK, "width": 1.5}, showlegend=False)
     _map_axes(fig)
     return _layout(fig, 560, legend={"title": {"text": title}, "orientation": "v", "x": 1.0})
@@ -236,7 +223,7 @@ def hotspot_map(
             name=f"{label} ({len(cells)} cells)",
             hoverinfo="skip",
         )
-    bx, by = _rings(boundary)
+    bx, by = boundary_lines(boundary, decimals=0)
     fig.add_scatter(x=bx, y=by, mode="lines", line={"color": INK, "width": 1.5}, showlegend=False)
     _map_axes(fig)
     return _layout(fig, 600)
@@ -318,10 +305,3 @@ def people_bars(table: pd.DataFrame, y_title: str) -> go.Figure:
     fig.update_xaxes(title_text="Age", type="category")
     fig.update_yaxes(title_text=y_title, gridcolor="#e5e7eb")
     return _layout(fig, 340, barmode="group")
-
-
-def figure_json(fig: go.Figure) -> str:
-    """The figure's data and layout as JSON safe inside a ``<script>`` element."""
-    payload: dict[str, Any] = fig.to_plotly_json()
-    text = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

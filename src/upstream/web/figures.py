@@ -7,14 +7,10 @@ outlined from the boundary polygon itself.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import numpy as np
 import plotly.graph_objects as go
-from plotly.utils import PlotlyJSONEncoder
-from shapely.geometry.base import BaseGeometry
 
+from upstream.plotting import boundary_lines, figure_json
 from upstream.web.views import ViolenceMap
 
 __all__ = ["boundary_lines", "figure_json", "monthly_figure", "violence_map_figure"]
@@ -27,21 +23,6 @@ _COLOURS = [  # light yellow to dark red; readable when printed in greyscale too
     [0.75, "#d95f0e"],
     [1.0, "#7f2704"],
 ]
-
-
-def boundary_lines(boundary: BaseGeometry) -> tuple[list[float | None], list[float | None]]:
-    """Every ring of a (multi)polygon as x and y lists, rings separated by None."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    polygons = getattr(boundary, "geoms", [boundary])
-    for polygon in polygons:
-        for ring in [polygon.exterior, *polygon.interiors]:
-            coords = np.asarray(ring.coords)
-            xs.extend(coords[:, 0].round(1).tolist())
-            ys.extend(coords[:, 1].round(1).tolist())
-            xs.append(None)
-            ys.append(None)
-    return xs, ys
 
 
 def violence_map_figure(vm: ViolenceMap) -> go.Figure:
@@ -136,11 +117,3 @@ def monthly_figure(vm: ViolenceMap) -> go.Figure:
         },
     )
     return fig
-
-
-def figure_json(fig: go.Figure) -> str:
-    """The figure's data and layout as JSON safe to place inside a ``<script>`` element."""
-    payload: dict[str, Any] = fig.to_plotly_json()
-    text = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
-    # "<", ">" and "&" escaped so no text in the data can close the script element
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

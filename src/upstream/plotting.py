@@ -1,0 +1,44 @@
+"""Plotly helpers shared by the web pages, the forecast page and the offline report.
+
+Neutral ground: no web framework and no case store, so analysis, forecast and report code
+may use it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
+from shapely.geometry.base import BaseGeometry
+
+__all__ = ["boundary_lines", "figure_json"]
+
+
+def boundary_lines(
+    boundary: BaseGeometry, decimals: int = 1
+) -> tuple[list[float | None], list[float | None]]:
+    """Every ring of a (multi)polygon as x and y lists, rings separated by None.
+
+    Drawn as one line trace, this outlines the area (holes included) on a BNG map.
+    """
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in getattr(boundary, "geoms", [boundary]):
+        for ring in [polygon.exterior, *polygon.interiors]:
+            coords = np.asarray(ring.coords)
+            xs.extend([*coords[:, 0].round(decimals).tolist(), None])
+            ys.extend([*coords[:, 1].round(decimals).tolist(), None])
+    return xs, ys
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The figure's data and layout as JSON safe to place inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are escaped so no text in the data can close the element.
+    """
+    payload: dict[str, Any] = fig.to_plotly_json()
+    text = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
