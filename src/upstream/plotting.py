@@ -14,7 +14,10 @@ import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["boundary_lines", "figure_json"]
+__all__ = ["FONT", "bng_map_layout", "boundary_lines", "figure_json"]
+
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
+"""The type the pages and the report use in figures."""
 
 
 def boundary_lines(
@@ -42,3 +45,26 @@ def figure_json(fig: go.Figure) -> str:
     payload: dict[str, Any] = fig.to_plotly_json()
     text = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def bng_map_layout(fig: go.Figure, height: int, **extra: Any) -> go.Figure:
+    """Lay a figure out as a map in British National Grid metres: labelled easting and
+    northing axes, equal scale (north up, no distortion), white background, no map tiles."""
+    axis = {
+        "showgrid": False,
+        "zeroline": False,
+        "ticks": "outside",
+        "tickformat": ",.0f",
+        "color": "#4b5563",
+    }
+    fig.update_layout(
+        font=FONT,
+        height=height,
+        margin={"l": 70, "r": 20, "t": 10, "b": 50},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={**axis, "title": {"text": "Easting (m, British National Grid)"}},
+        yaxis={**axis, "title": {"text": "Northing (m)"}, "scaleanchor": "x", "scaleratio": 1},
+        **extra,
+    )
+    return fig

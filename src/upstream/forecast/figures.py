@@ -14,12 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry.base import BaseGeometry
 
+from upstream.plotting import bng_map_layout, figure_json
 from upstream.plotting import boundary_lines as outline
-from upstream.plotting import figure_json
 
 __all__ = ["figure_json", "forecast_map_figure", "outline"]
 
-_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
 _COLOURS = [  # white to dark purple: distinct from the home page's recorded-crime map
     [0.0, "#fcfbfd"],
     [0.25, "#dadaeb"],
@@ -89,22 +88,8 @@ def forecast_map_figure(
                 showlegend=True,
             )
         )
-    fig = go.Figure(traces)
-    axis = {
-        "showgrid": False,
-        "zeroline": False,
-        "ticks": "outside",
-        "tickformat": ",.0f",
-        "color": "#4b5563",
-    }
-    fig.update_layout(
-        font=_FONT,
-        height=620,
-        margin={"l": 70, "r": 20, "t": 10, "b": 50},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
+    return bng_map_layout(
+        go.Figure(traces),
+        620,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        xaxis={**axis, "title": {"text": "Easting (m, British National Grid)"}},
-        yaxis={**axis, "title": {"text": "Northing (m)"}, "scaleanchor": "x", "scaleratio": 1},
     )
-    return fig

@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from upstream.plotting import boundary_lines, figure_json
+from upstream.plotting import FONT, bng_map_layout, boundary_lines, figure_json
 from upstream.web.views import ViolenceMap
 
 __all__ = ["boundary_lines", "figure_json", "monthly_figure", "violence_map_figure"]
 
-_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
+_FONT = FONT
 _COLOURS = [  # light yellow to dark red; readable when printed in greyscale too
     [0.0, "#fff7bc"],
     [0.25, "#fec44f"],
@@ -63,28 +63,7 @@ def violence_map_figure(vm: ViolenceMap) -> go.Figure:
             ),
         ]
     )
-    axis = {
-        "showgrid": False,
-        "zeroline": False,
-        "ticks": "outside",
-        "tickformat": ",.0f",
-        "color": "#4b5563",
-    }
-    fig.update_layout(
-        font=_FONT,
-        height=720,
-        margin={"l": 70, "r": 20, "t": 10, "b": 50},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        xaxis={**axis, "title": {"text": "Easting (m, British National Grid)"}},
-        yaxis={
-            **axis,
-            "title": {"text": "Northing (m)"},
-            "scaleanchor": "x",
-            "scaleratio": 1,
-        },
-    )
-    return fig
+    return bng_map_layout(fig, 720)
 
 
 def monthly_figure(vm: ViolenceMap) -> go.Figure:
