@@ -123,7 +123,7 @@ def _summary(data: ProfileData, sections: list[Section], stop: str | None) -> li
             f"{data.stop_search_months[-1]}, with gaps."
         )
     if data.partnership_months:
-        kind = "SYNTHETIC (generated, not real)" if data.partnership_synthetic else "real"
+        kind = "SYNTHETIC: generated, not real" if data.partnership_synthetic else "real"
         out.append(
             f"Partnership incidents ({kind}): {data.partnership_months[0]} to "
             f"{data.partnership_months[-1]}; headline period ends {stop}."
