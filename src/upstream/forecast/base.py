@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
@@ -203,7 +204,7 @@ def _month_start_days(rows: np.ndarray, start: int) -> np.ndarray:
     return days[inverse]
 
 
-class BaseForecaster:
+class BaseForecaster(ABC):
     """Shared machinery: parameters, the leakage-safe ``fit`` and the ``predict`` contract.
 
     Subclasses set :attr:`name` and :attr:`paper`, take keyword-only hyper-parameters
@@ -279,11 +280,13 @@ class BaseForecaster:
         scores = np.where(np.isfinite(scores) & (scores > 0), scores, 0.0)
         return pd.Series(scores, index=pd.Index(self.units_.ids, name="cell_id"), name="score")
 
-    def _fit(self, history: History) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _fit(self, history: History) -> None:
+        """Learn from ``history`` (every event at or before ``until`` and nothing after)."""
 
-    def _predict(self, months: int) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _predict(self, months: int) -> np.ndarray:
+        """Expected target per unit over the next ``months`` months, in unit order."""
 
 
 def recent_total(history: History, months: int = 12) -> float:

@@ -165,7 +165,7 @@ def record_ethnicity(
 
 
 class PseudonymMint:
-    """Issues unique person pseudonyms ``P-XXXXXXXX`` (hex, at least one digit)."""
+    """Issues unique person pseudonyms: ``P-`` and 8 hex digits, at least one a digit."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
