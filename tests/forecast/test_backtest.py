@@ -13,7 +13,10 @@ from upstream.forecast.backtest import actuals, backtest, rolling_origins
 from upstream.forecast.base import BaseForecaster, History
 from upstream.forecast.data import Units
 from upstream.forecast.ensemble import Ensemble
+from upstream.forecast.kde import KDE
+from upstream.forecast.metrics import evaluate
 from upstream.forecast.naive import Naive
+from upstream.forecast.registry import make
 from upstream.forecast.sepp import SEPP
 
 
@@ -171,3 +174,44 @@ def test_ensemble_member_params_replace_the_registered_settings() -> None:
     assert not np.allclose(plain.predict(), wide.predict())
     with pytest.raises(ValueError, match="non-members"):
         Ensemble(members=("naive",), member_params={"kde": {}}).fit(events, units, "2024-06")
+
+
+def test_an_ensemble_of_methods_in_the_same_backtest_is_composed_not_refitted() -> None:
+    units = tiny_units(cells=20, size=100)
+    events = _timestamped_events()
+    origins = ["2024-05", "2024-06", "2024-07"]
+    members = ("naive", "kde")
+    together = backtest(
+        events, units, {**{m: make(m) for m in members}, "ens": Ensemble(members=members)}, origins
+    )
+    alone = backtest(events, units, {"ens": Ensemble(members=members)}, origins)
+    # the composed ensemble scores exactly as one fitted on its own
+    cols = ["origin", "month", "coverage", "hit_rate", "pai", "pei", "harm_capture"]
+    composed = together.scores[together.scores["method"] == "ens"][cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(composed, alone.scores[cols].reset_index(drop=True))
+    # rows keep the order methods were given in, origin by origin
+    first = together.scores[together.scores["origin"] == "2024-05"]["method"].unique()
+    assert list(first) == ["naive", "kde", "ens"]
+    # its time is its members' time: it is not refitted
+    at = together.scores[np.isclose(together.scores["coverage"], 0.05)].set_index(
+        ["origin", "method"]
+    )["seconds"]
+    for origin in origins:
+        assert at[(origin, "ens")] >= at[(origin, "naive")] + at[(origin, "kde")]
+
+
+def test_an_ensemble_with_members_on_other_settings_is_refitted() -> None:
+    units = tiny_units(cells=20, size=100)
+    events = _timestamped_events()
+    wide = KDE(bandwidth=400.0)
+    result = backtest(
+        events,
+        units,
+        {"naive": make("naive"), "kde": wide, "ens": Ensemble(members=("naive", "kde"))},
+        ["2024-06"],
+    )
+    own = Ensemble(members=("naive", "kde")).fit(events, units, "2024-06").predict(1)
+    count, harm = actuals(events, units, "2024-07")
+    expected = evaluate(own, count, harm=harm)
+    got = result.scores[result.scores["method"] == "ens"].reset_index(drop=True)
+    np.testing.assert_allclose(got["pai"], expected["pai"])

@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 
 from upstream.cli import app
 from upstream.config import Settings
+from upstream.forecast.registry import DEFAULT_METHOD, METHODS
 from upstream.report.model import Figure, Notice, Table
 from upstream.report.profile import OGL_V2, OGL_V3, build_profile, render_html, write_report
 
-SECTIONS = ["headline", "rates", "place", "deprivation", "time", "people", "quality"]
+SECTIONS = ["headline", "rates", "place", "deprivation", "time", "people", "forecast", "quality"]
 
 
 def _notices(profile: Any, section: str) -> list[str]:
@@ -88,6 +89,15 @@ def test_profile_with_the_synthetic_borough(
         assert _notices(profile, section) == []
     figure_ids = {f.id for f in profile.figures()}
     assert {"weekday-hour", "hotspots-grid", "lorenz", "deprivation", "age-sex"} <= figure_ids
+    # the forecast: real police.uk data, its map and reading, every method's backtest
+    (forecast,) = [s for s in profile.sections if s.id == "forecast"]
+    assert not forecast.synthetic and "forecast-map" in figure_ids
+    (evidence,) = _tables(profile, "forecast")
+    assert [r[0].split("(")[-1].rstrip(")") for r in evidence.rows if "map" not in r[0]] == [
+        name for name in METHODS if name != DEFAULT_METHOD
+    ]
+    assert any(r[0].endswith("(on the map)") for r in evidence.rows)
+    assert "2017-01 to 2017-12" in evidence.caption
     assert all(f.reading for f in profile.figures())
 
     html = out.read_text(encoding="utf-8")

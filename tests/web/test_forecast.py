@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.web.conftest import Tab
+from upstream.forecast.registry import METHODS
 
 
 def _text(page: object) -> str:
@@ -39,9 +40,10 @@ def test_forecast_page_shows_map_reading_and_evidence(
     assert "from police.uk street-level crime up to 2017-12 (real data)" in text
     # the evidence: every backtested method with hit rate and PAI
     rows = page.locator("table.evidence-table").first.locator("tbody tr")
-    assert rows.count() == 6
-    for name in ("naive", "retrospective", "prospective", "kde", "sepp", "lgbm"):
-        assert page.locator("table.evidence-table td", has_text=name).count() >= 1
+    assert rows.count() == len(METHODS)  # the ensemble included
+    for i, name in enumerate(METHODS):
+        assert rows.nth(i).locator("td").first.inner_text().split()[0] == name
+    assert "upstream's ensemble (the mean of the LightGBM model" in text
     assert page.locator("#forecast-plot .heatmaplayer image, #forecast-plot .hm image").count()
     assert page.locator('nav a[href="/forecast"][aria-current="page"]').count() == 1
     assert page.locator("table").count() == page.locator("table > caption").count()

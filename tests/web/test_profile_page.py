@@ -9,7 +9,7 @@ import pytest
 
 from tests.web.conftest import Tab
 
-SECTIONS = ["headline", "rates", "place", "deprivation", "time", "people", "quality"]
+SECTIONS = ["headline", "rates", "place", "deprivation", "time", "people", "forecast", "quality"]
 
 
 @pytest.mark.browser

@@ -5,6 +5,10 @@ events of the months up to and including the origin only (the input is cut here,
 forecaster's ``fit`` cuts it again), predicts the next month, and is scored against what
 happened in that month by :mod:`upstream.forecast.metrics`: the same code for every method,
 on the same months, in the same run.
+
+An ensemble whose members are all in the same backtest with their registered settings is
+not refitted: its forecast is the weighted mean of the members' forecasts for that origin,
+which is exactly what fitting it would produce, at no extra cost.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pandas as pd
 
 from upstream.forecast.base import BaseForecaster, month_index
 from upstream.forecast.data import Units
+from upstream.forecast.ensemble import Ensemble, combine, normalised_weights
 from upstream.forecast.metrics import COVERAGES, evaluate
 from upstream.forecast.registry import make
 
@@ -97,6 +102,28 @@ class BacktestResult:
         return worse.astype("int64")
 
 
+def _composable(proto: BaseForecaster, named: Mapping[str, BaseForecaster]) -> bool:
+    """True when ``proto`` is an ensemble whose members all run as registered in ``named``."""
+    if not isinstance(proto, Ensemble) or proto.member_params or not proto.members:
+        return False
+    for name in proto.members:
+        other = named.get(name)
+        if other is None or isinstance(other, Ensemble):
+            return False
+        expected = make(name, target=proto.target)
+        if type(other) is not type(expected) or other.get_params() != expected.get_params():
+            return False
+    return True
+
+
+def _combine(proto: Ensemble, scores: Mapping[str, pd.Series]) -> pd.Series:
+    """The ensemble's forecast from its members' forecasts (weights as in its fit)."""
+    weights = normalised_weights(proto.members, proto.weights)
+    parts = [scores[name] for name in proto.members]
+    values = combine(weights, [p.to_numpy() for p in parts])
+    return pd.Series(values, index=parts[0].index)
+
+
 def backtest(
     events: pd.DataFrame,
     units: Units,
@@ -131,16 +158,29 @@ def backtest(
     area = pd.Series(units.area, index=pd.Index(units.ids, name="cell_id"))
     area_arg = area if units.kind != "grid" else None
     month_no = events["month"].astype(str).map(month_index).to_numpy()
+    composed = {label for label, proto in named.items() if _composable(proto, named)}
+    # members first, so a composed ensemble finds their forecasts; table order kept below
+    order = [label for label in named if label not in composed] + sorted(
+        composed, key=list(named).index
+    )
     rows = []
     for origin in origins:
         train = events[month_no <= month_index(origin)]
         month = _next_month(origin)
         count, harm = actuals(events, units, month)
-        for label, proto in named.items():
-            forecaster = proto.clone()
+        made: dict[str, pd.Series] = {}
+        took: dict[str, float] = {}
+        for label in order:
+            proto = named[label]
             started = time.perf_counter()
-            scores = forecaster.fit(train, units, origin).predict(1)
-            seconds = time.perf_counter() - started
+            if label in composed:
+                assert isinstance(proto, Ensemble)
+                scores = _combine(proto, made)
+                seconds = sum(took[m] for m in proto.members) + time.perf_counter() - started
+            else:
+                scores = proto.clone().fit(train, units, origin).predict(1)
+                seconds = time.perf_counter() - started
+            made[label], took[label] = scores, seconds
             table = evaluate(scores, count, coverages=coverages, area=area_arg, harm=harm)
             table.insert(0, "method", label)
             table.insert(1, "origin", origin)
@@ -149,4 +189,10 @@ def backtest(
             table["seconds"] = seconds
             rows.append(table)
     frame = pd.concat(rows, ignore_index=True)
+    rank = {label: i for i, label in enumerate(named)}
+    frame = frame.sort_values(
+        ["origin", "method"],
+        key=lambda col: col.map(rank) if col.name == "method" else col,
+        kind="stable",
+    ).reset_index(drop=True)
     return BacktestResult(frame, target, units.kind)

@@ -16,7 +16,26 @@ import numpy as np
 
 from upstream.forecast.base import BaseForecaster, History
 
-__all__ = ["Ensemble"]
+__all__ = ["Ensemble", "combine", "normalised_weights"]
+
+
+def normalised_weights(members: tuple[str, ...], weights: tuple[float, ...] | None) -> np.ndarray:
+    """One weight per member, summing to one (equal when ``weights`` is None).
+
+    Raises ValueError for no members, or weights that are not one non-negative number per
+    member with a positive sum.
+    """
+    if not members:
+        raise ValueError("an ensemble needs at least one member")
+    w = np.ones(len(members)) if weights is None else np.asarray(weights, dtype="float64")
+    if w.shape != (len(members),) or (w < 0).any() or w.sum() <= 0:
+        raise ValueError("weights must be one non-negative number per member")
+    return np.asarray(w / w.sum())
+
+
+def combine(weights: np.ndarray, parts: list[np.ndarray]) -> np.ndarray:
+    """The weighted mean of the members' forecasts (one array per member, same units)."""
+    return np.asarray(sum(w * p for w, p in zip(weights, parts, strict=True)))
 
 
 class Ensemble(BaseForecaster):
@@ -55,12 +74,7 @@ class Ensemble(BaseForecaster):
     def _fit(self, history: History) -> None:
         from upstream.forecast.registry import make
 
-        if not self.members:
-            raise ValueError("an ensemble needs at least one member")
-        w = np.ones(len(self.members)) if self.weights is None else np.asarray(self.weights, float)
-        if w.shape != (len(self.members),) or (w < 0).any() or w.sum() <= 0:
-            raise ValueError("weights must be one non-negative number per member")
-        self.weights_ = w / w.sum()
+        self.weights_ = normalised_weights(self.members, self.weights)
         overrides = dict(self.member_params or {})
         unknown = set(overrides) - set(self.members)
         if unknown:
@@ -74,5 +88,4 @@ class Ensemble(BaseForecaster):
             self.members_.append(member)
 
     def _predict(self, months: int) -> np.ndarray:
-        parts = [m._predict(months) for m in self.members_]
-        return np.asarray(sum(w * p for w, p in zip(self.weights_, parts, strict=True)))
+        return combine(self.weights_, [m._predict(months) for m in self.members_])

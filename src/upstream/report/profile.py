@@ -1,7 +1,7 @@
 """The strategic profile: build it from the event store, render it as one offline HTML file.
 
 ``build_profile(settings)`` computes every section (headline, rates, place, deprivation,
-time, people, data quality) from whatever the event store holds; sections the data cannot
+time, people, forecast, data quality) from whatever the event store holds; sections the data cannot
 support say so. ``render_html(profile)`` gives one self-contained HTML document with
 plotly.js inlined from the installed plotly package (nothing is fetched from any host), a
 print stylesheet, the data sources and licence attributions, and a SYNTHETIC watermark
@@ -25,7 +25,10 @@ from upstream.analysis.quality import quality_reading, source_quality
 from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.definitions import load_definitions
+from upstream.events import EventStore
+from upstream.forecast.summary import cached_forecast_section
 from upstream.report.figures import figure_json
+from upstream.report.forecast import forecast_report_section
 from upstream.report.headline import headline_section
 from upstream.report.inputs import ProfileData, load_inputs
 from upstream.report.model import Figure, Notice, Profile, Section, Table, Text
@@ -61,8 +64,8 @@ def _source_name(source: str) -> str:
 
 
 def quality_section(data: ProfileData) -> Section:
-    """Section 7: months covered, gaps, rows outside the area, unplaced and quarantined."""
-    section = Section("quality", 7, "Data quality and coverage")
+    """Section 8: months covered, gaps, rows outside the area, unplaced and quarantined."""
+    section = Section("quality", 8, "Data quality and coverage")
     rows = source_quality(data.coverage)
     labels = {r.source: _source_name(r.source) for r in rows}
     section.synthetic = any(r.synthetic for r in rows)
@@ -169,6 +172,7 @@ def build_profile(
         deprivation_section(data, events),
         time_section(data),
         people_section(data, shares),
+        forecast_report_section(cached_forecast_section(EventStore(settings.events_dir), settings)),
         quality_section(data),
     ]
     sources = [
