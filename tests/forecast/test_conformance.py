@@ -22,9 +22,18 @@ def history(wf_events: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_registry_is_the_single_list() -> None:
-    assert NAMES == ["naive", "retrospective", "prospective", "kde", "sepp", "lgbm", "ensemble"]
+    assert NAMES == [
+        "naive",
+        "retrospective",
+        "prospective",
+        "kde",
+        "sepp",
+        "sepp-grid",
+        "lgbm",
+        "ensemble",
+    ]
     assert DEFAULT_METHOD in METHODS and DEFAULT_METHOD not in BASELINES
-    assert set(BASELINES) == {"naive", "retrospective", "prospective", "kde", "sepp"}
+    assert set(BASELINES) == {"naive", "retrospective", "prospective", "kde", "sepp", "sepp-grid"}
     for method in METHODS.values():
         assert method.paper, f"{method.name} must cite its paper"
         assert method.cls.__module__.startswith("upstream.forecast.")
