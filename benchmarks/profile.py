@@ -1,8 +1,11 @@
 """Benchmark: build the strategic profile for the bundled data (target under 30 s).
 
 Loads the bundled real police.uk data and the synthetic borough into a temporary event
-store (as ``upstream bootstrap`` does; not timed), then times building the profile and
-rendering it to one HTML file, three times, and writes benchmarks/results/profile.json.
+store (as ``upstream bootstrap`` does, but without preparing the forecast; not timed), then
+times building the profile and rendering it to one HTML file, three times, and writes
+benchmarks/results/profile.json. The first run is cold: it computes the forecast section's
+12-month backtest of every method and caches it on disk; the others read that cache, as
+every build after ``upstream bootstrap`` does.
 """
 
 from __future__ import annotations
@@ -35,12 +38,15 @@ def main() -> None:
             done = time.perf_counter()
             size = len(html.encode("utf-8"))
             runs.append({"build_s": round(built - start, 3), "total_s": round(done - start, 3)})
+    runs[0]["cold"] = True  # computed the forecast backtest (then cached)
     worst = max(r["total_s"] for r in runs)
     result = {
         "benchmark": "profile",
         "what": "build_profile + render_html on bundled police.uk + synthetic borough",
         "runs": runs,
         "worst_total_s": worst,
+        "cold_total_s": runs[0]["total_s"],
+        "warm_worst_total_s": max(r["total_s"] for r in runs[1:]),
         "target_s": TARGET_SECONDS,
         "meets_target": worst < TARGET_SECONDS,
         "sections": len(profile.sections),
