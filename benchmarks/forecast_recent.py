@@ -51,8 +51,8 @@ checks this every month), so count-based methods see the real numbers.
    MPS LSOA series). Every month in the file, 2024-03 to 2025-08 (the project holds out
    2025-09 to 2026-02 and they are not in the file). Rolling origins 2024-08 to 2025-07,
    predicting 2024-09 to 2025-08, so the first origin has 6 months of training. Units are
-   the real 2021 LSOA polygons with their real areas (``panel.lsoa21_units``), so PAI is a
-   true area PAI; pseudo-events sit on each LSOA's representative point, so kernel
+   the real 2021 LSOA polygons with their real areas (``lsoa_units(area, vintage=2021)``),
+   so PAI is a true area PAI; pseudo-events sit on each LSOA's representative point, so kernel
    density, prospective hot-spotting and the point process see those points, not where
    the crimes happened (kernel density suffers most: see ``LSOA_CAVEAT``). Methods:
    naive, retrospective, prospective, kde, sepp, lgbm (with the fixed covariates at each
@@ -84,13 +84,13 @@ import pandas as pd
 from upstream.config import PROJECT_ROOT, Settings
 from upstream.forecast.backtest import BacktestResult, backtest
 from upstream.forecast.base import BaseForecaster
+from upstream.forecast.data import lsoa_units
 from upstream.forecast.metrics import COVERAGES, evaluate
 from upstream.forecast.panel import (
     MPS_SERIOUS_VIOLENCE,
     complete_panel,
     first_context_month,
     isolated_units,
-    lsoa21_units,
     month_range,
     pseudo_events,
 )
@@ -282,6 +282,19 @@ def ward_file() -> tuple[Path, str]:
     return PROJECT_ROOT / WARD_DEFAULT, f"default {WARD_DEFAULT.as_posix()} (repository root)"
 
 
+def _print_verdict(verdict: dict[str, Any], room: dict[str, Any]) -> None:
+    print(
+        f"best own {verdict['best_own_method']} {verdict['best_own_at_5pct']:.3f}, best "
+        f"baseline {verdict['best_baseline_method']} {verdict['best_baseline_at_5pct']:.3f}: "
+        f"ratio {verdict['ratio_best_own_to_best_baseline_at_5pct']:.3f}"
+    )
+    print(
+        "ceiling at 5% (not a forecast: mean of the other months within 6 / 12 months, "
+        f"future included): {room['0.05']['within_6_months_ratio_to_naive']:.3f} / "
+        f"{room['0.05']['within_12_months_ratio_to_naive']:.3f} x naive"
+    )
+
+
 def london_wards() -> dict[str, Any]:
     path, how = ward_file()
     if not path.is_file():
@@ -341,16 +354,7 @@ def london_wards() -> dict[str, Any]:
     predicted = [_next(o) for o in WARD_ORIGINS]
     room = ceiling(full, "ward_code", codes, predicted, None)
     verdict = _verdict(result)
-    print(
-        f"best own {verdict['best_own_method']} {verdict['best_own_at_5pct']:.3f}, best "
-        f"baseline {verdict['best_baseline_method']} {verdict['best_baseline_at_5pct']:.3f}: "
-        f"ratio {verdict['ratio_best_own_to_best_baseline_at_5pct']:.3f}"
-    )
-    print(
-        "ceiling at 5% (not a forecast: mean of the other months within 6 / 12 months, "
-        f"future included): {room['0.05']['within_6_months_ratio_to_naive']:.3f} / "
-        f"{room['0.05']['within_12_months_ratio_to_naive']:.3f} x naive"
-    )
+    _print_verdict(verdict, room)
     target_rows = full[full["month"].isin(months)]
     return {
         "data": {
@@ -435,7 +439,7 @@ def waltham_forest_lsoas(settings: Settings) -> dict[str, Any]:
     path = PROJECT_ROOT / LSOA_FILE
     raw = pd.read_parquet(path)
     area = area_from_settings(settings)
-    units = lsoa21_units(area, bundled_data=settings.bundled_data)
+    units = lsoa_units(area, vintage=2021, bundled_data=settings.bundled_data)
     assert units.labels is not None
     codes = [str(c) for c in units.labels]
     in_file = set(raw.loc[raw["borough_code"] == WALTHAM_FOREST, "lsoa_code"].astype(str))
@@ -469,16 +473,7 @@ def waltham_forest_lsoas(settings: Settings) -> dict[str, Any]:
     predicted = [_next(o) for o in origins]
     room = ceiling(panel, "lsoa_code", codes, predicted, units.area)
     verdict = _verdict(result)
-    print(
-        f"best own {verdict['best_own_method']} {verdict['best_own_at_5pct']:.3f}, best "
-        f"baseline {verdict['best_baseline_method']} {verdict['best_baseline_at_5pct']:.3f}: "
-        f"ratio {verdict['ratio_best_own_to_best_baseline_at_5pct']:.3f}"
-    )
-    print(
-        "ceiling at 5% (not a forecast: mean of the other months within 6 / 12 months, "
-        f"future included): {room['0.05']['within_6_months_ratio_to_naive']:.3f} / "
-        f"{room['0.05']['within_12_months_ratio_to_naive']:.3f} x naive"
-    )
+    _print_verdict(verdict, room)
     return {
         "data": {
             "file": LSOA_FILE.as_posix(),

@@ -65,6 +65,11 @@ def test_lsoa_units_locate_points_in_their_lsoa(area: Area) -> None:
     assert np.array_equal(pos, np.arange(units.n))
     assert units.locate(np.array([0.0]), np.array([0.0]))[0] == -1
     assert units.features is not None and units.features["imd_decile"].between(1, 10).all()
+    recent = lsoa_units(area, vintage=2021, covariates=False)
+    assert recent.n == 146 and recent.features is None
+    assert np.array_equal(recent.locate(recent.x, recent.y), np.arange(recent.n))
+    with pytest.raises(ValueError, match="2011 or 2021"):
+        lsoa_units(area, vintage=2001)
 
 
 def test_incident_events_read_exact_times_from_the_store(

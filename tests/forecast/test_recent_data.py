@@ -15,14 +15,13 @@ import pytest
 from upstream.config import PROJECT_ROOT, Settings
 from upstream.forecast.backtest import actuals
 from upstream.forecast.base import build_history
-from upstream.forecast.data import Units
+from upstream.forecast.data import Units, lsoa_units
 from upstream.forecast.features import RINGS, FeatureBuilder
 from upstream.forecast.panel import (
     MPS_SERIOUS_VIOLENCE,
     complete_panel,
     first_context_month,
     isolated_units,
-    lsoa21_units,
     month_range,
     pseudo_events,
 )
@@ -67,7 +66,7 @@ def wf_raw() -> pd.DataFrame:
 def wf_units() -> Units:
     from upstream.area import area_from_settings
 
-    return lsoa21_units(area_from_settings(Settings()))
+    return lsoa_units(area_from_settings(Settings()), vintage=2021)
 
 
 # ---- complete_panel ----------------------------------------------------------------------

@@ -193,15 +193,41 @@ def units_from_grid(
     )
 
 
-def lsoa_units(area: Area, *, covariates: bool = True, bundled_data: Path | None = None) -> Units:
-    """The area's 2011 LSOAs as :class:`Units` (the geography police.uk used until 2023)."""
-    if area.lsoas.empty:
-        raise ValueError("the area has no LSOAs loaded, so forecasts by LSOA are not possible")
-    lsoas = area.lsoas.sort_values("lsoa_code").reset_index(drop=True)
+def lsoa_units(
+    area: Area,
+    *,
+    vintage: int = 2011,
+    covariates: bool = True,
+    bundled_data: Path | None = None,
+) -> Units:
+    """The area's LSOAs as :class:`Units`, one per LSOA in code order.
+
+    Parameters
+    ----------
+    vintage
+        2011 (the geography police.uk used until 2023, the default) or 2021 (that of the
+        MPS LSOA series and of police.uk since 2023; ``area.lsoas_2021``).
+    covariates
+        Attach the fixed covariates of :mod:`upstream.forecast.covariates` at each LSOA's
+        representative point (deprivation and density from the 2011 LSOA holding it).
+
+    Returns Units with ``labels`` the LSOA codes, ``x``, ``y`` a point inside each polygon
+    (``point_on_surface``) and ``area`` in square metres. Raises ValueError when the area
+    has no LSOAs of that vintage loaded.
+    """
+    if vintage not in (2011, 2021):
+        raise ValueError(f"LSOA vintage must be 2011 or 2021, got {vintage}")
+    lsoas = area.lsoas if vintage == 2011 else area.lsoas_2021
+    if lsoas is None or lsoas.empty:
+        raise ValueError(
+            f"the area has no {vintage} LSOAs loaded, so forecasts by LSOA are not possible"
+        )
+    lsoas = lsoas.sort_values("lsoa_code").reset_index(drop=True)
     geoms = lsoas.geometry.to_numpy()
     centre = shapely.point_on_surface(geoms)
-    x, y = shapely.get_x(centre), shapely.get_y(centre)
-    areas = shapely.area(geoms)
+    x = np.asarray(shapely.get_x(centre), dtype="float64")
+    y = np.asarray(shapely.get_y(centre), dtype="float64")
+    areas = np.asarray(shapely.area(geoms), dtype="float64")
     feats = None
     if covariates:
         from upstream.forecast.covariates import fixed_covariates
@@ -210,9 +236,9 @@ def lsoa_units(area: Area, *, covariates: bool = True, bundled_data: Path | None
     return Units(
         kind="lsoa",
         ids=np.arange(len(lsoas), dtype="int64"),
-        x=np.asarray(x, dtype="float64"),
-        y=np.asarray(y, dtype="float64"),
-        area=np.asarray(areas, dtype="float64"),
+        x=x,
+        y=y,
+        area=areas,
         cell_size=float(np.sqrt(np.mean(areas))),
         labels=lsoas["lsoa_code"].astype(str).to_numpy(),
         group=np.arange(len(lsoas), dtype="int64"),

@@ -18,25 +18,20 @@ helpers turn a count table into events without changing a single count:
 * :func:`isolated_units` makes spatial units for areas we have no boundaries for (London
   wards): equal-sized squares far apart from each other, so no area counts as another's
   neighbour and "share of the area" means "share of the areas";
-* :func:`lsoa21_units` makes the 2021 LSOAs of the area (the geography of the MPS LSOA
-  series) into units with their real areas, placed at their representative points;
 * :func:`first_context_month` says how far back the LightGBM model's context features can
   look, so context events older than that can be left out to save memory.
 
-All functions are pure: they read nothing but their arguments (and, for the fixed
-covariates of :func:`lsoa21_units`, the bundled data files).
+All functions are pure: they read nothing but their arguments. The 2021 LSOAs of the MPS
+LSOA series are :func:`upstream.forecast.data.lsoa_units` with ``vintage=2021``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import shapely
 
-from upstream.area import Area
 from upstream.forecast.base import month_index
 from upstream.forecast.data import Units
 from upstream.forecast.features import RINGS
@@ -46,7 +41,6 @@ __all__ = [
     "complete_panel",
     "first_context_month",
     "isolated_units",
-    "lsoa21_units",
     "month_range",
     "pseudo_events",
 ]
@@ -268,59 +262,6 @@ def isolated_units(group: np.ndarray, *, cell_size: float = 100.0) -> Units:
         area=np.full(group.size, size * size),
         cell_size=size,
         group=group,
-    )
-
-
-def lsoa21_units(area: Area, *, covariates: bool = True, bundled_data: Path | None = None) -> Units:
-    """The area's 2021 LSOAs as units (real areas, centred on representative points).
-
-    Parameters
-    ----------
-    area
-        An area with ``lsoas_2021`` loaded (the bundled Waltham Forest geography has them).
-    covariates
-        Attach the fixed covariates of :mod:`upstream.forecast.covariates` at each LSOA's
-        representative point; the deprivation and density ones come from the 2011 LSOA
-        holding that point, as for grid cells.
-    bundled_data
-        The bundled data folder (default: the repository's ``data``).
-
-    Returns
-    -------
-    Units
-        ``kind="lsoa"``, one per 2021 LSOA in code order, ``labels`` the codes, ``x``,
-        ``y`` the representative points (inside each polygon), ``area`` in square metres.
-
-    Raises
-    ------
-    ValueError
-        If the area has no 2021 LSOAs.
-    """
-    lsoas = area.lsoas_2021
-    if lsoas is None or lsoas.empty:
-        raise ValueError("the area has no 2021 LSOAs loaded")
-    lsoas = lsoas.sort_values("lsoa_code").reset_index(drop=True)
-    geoms = lsoas.geometry.to_numpy()
-    centre = shapely.point_on_surface(geoms)  # = representative_point()
-    x = np.asarray(shapely.get_x(centre), dtype="float64")
-    y = np.asarray(shapely.get_y(centre), dtype="float64")
-    areas = np.asarray(shapely.area(geoms), dtype="float64")
-    feats = None
-    if covariates:
-        from upstream.forecast.covariates import fixed_covariates
-
-        feats = fixed_covariates(x, y, area, bundled_data)
-    return Units(
-        kind="lsoa",
-        ids=np.arange(len(lsoas), dtype="int64"),
-        x=x,
-        y=y,
-        area=areas,
-        cell_size=float(np.sqrt(np.mean(areas))),
-        labels=lsoas["lsoa_code"].astype(str).to_numpy(),
-        group=np.arange(len(lsoas), dtype="int64"),
-        features=feats,
-        polygons=geoms,
     )
 
 
