@@ -10,11 +10,12 @@ import json
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["FONT", "bng_map_layout", "boundary_lines", "figure_json"]
+__all__ = ["FONT", "bng_map_layout", "boundary_lines", "figure_json", "grid_map_traces"]
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
 """The type the pages and the report use in figures."""
@@ -68,3 +69,59 @@ def bng_map_layout(fig: go.Figure, height: int, **extra: Any) -> go.Figure:
         **extra,
     )
     return fig
+
+
+def grid_map_traces(
+    x_min: pd.Series,
+    y_min: pd.Series,
+    values: pd.Series,
+    size: int,
+    boundary: BaseGeometry,
+    *,
+    colours: list[list[Any]],
+    colorbar_title: str,
+    hover: str,
+    decimals: int | None = None,
+) -> list[Any]:
+    """A value per grid cell as filled squares, and the area's boundary outlined.
+
+    ``x_min``/``y_min`` are the cells' lower-left corners (BNG metres) on a grid of
+    ``size`` metres; cells not given stay empty. ``hover`` is the value's part of the
+    hover text (Plotly template, e.g. ``"%{z:.2f} expected"``); values are rounded to
+    ``decimals`` places, or to whole numbers when None.
+    """
+    xs = np.arange(x_min.min(), x_min.max() + size, size)
+    ys = np.arange(y_min.min(), y_min.max() + size, size)
+    z = np.full((len(ys), len(xs)), np.nan)
+    col = ((x_min - xs[0]) // size).to_numpy()
+    row = ((y_min - ys[0]) // size).to_numpy()
+    z[row, col] = values.to_numpy()
+
+    def cell(v: float) -> float | int | None:
+        if np.isnan(v):
+            return None
+        return int(v) if decimals is None else round(float(v), decimals)
+
+    bx, by = boundary_lines(boundary)
+    return [
+        go.Heatmap(
+            x=(xs + size / 2).tolist(),
+            y=(ys + size / 2).tolist(),
+            z=[[cell(v) for v in r] for r in z],
+            colorscale=colours,
+            zmin=0,
+            colorbar={"title": {"text": colorbar_title}, "thickness": 14},
+            hovertemplate=(
+                f"{size} m cell centred at E %{{x:,.0f}} N %{{y:,.0f}}<br>{hover}<extra></extra>"
+            ),
+            hoverongaps=False,
+        ),
+        go.Scatter(
+            x=bx,
+            y=by,
+            mode="lines",
+            line={"color": "#1f2937", "width": 1.5},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    ]

@@ -14,10 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry.base import BaseGeometry
 
-from upstream.plotting import bng_map_layout, figure_json
-from upstream.plotting import boundary_lines as outline
+from upstream.plotting import bng_map_layout, figure_json, grid_map_traces
 
-__all__ = ["figure_json", "forecast_map_figure", "outline"]
+__all__ = ["figure_json", "forecast_map_figure"]
 
 _COLOURS = [  # white to dark purple: distinct from the home page's recorded-crime map
     [0.0, "#fcfbfd"],
@@ -45,36 +44,17 @@ def forecast_map_figure(
     ``flagged`` cells (same columns), e.g. the top 5%, are outlined in black.
     """
     size = int(cells["cell_size"].iloc[0])
-    xs = np.arange(cells["x_min"].min(), cells["x_min"].max() + size, size)
-    ys = np.arange(cells["y_min"].min(), cells["y_min"].max() + size, size)
-    z = np.full((len(ys), len(xs)), np.nan)
-    col = ((cells["x_min"] - xs[0]) // size).to_numpy()
-    row = ((cells["y_min"] - ys[0]) // size).to_numpy()
-    z[row, col] = cells["score"].to_numpy()
-    bx, by = outline(boundary)
-    traces: list[Any] = [
-        go.Heatmap(
-            x=(xs + size / 2).tolist(),
-            y=(ys + size / 2).tolist(),
-            z=[[None if np.isnan(v) else round(float(v), 3) for v in r] for r in z],
-            colorscale=_COLOURS,
-            zmin=0,
-            colorbar={"title": {"text": "Expected<br>per cell"}, "thickness": 14},
-            hovertemplate=(
-                f"{size} m cell centred at E %{{x:,.0f}} N %{{y:,.0f}}<br>"
-                "%{z:.2f} expected next month<extra></extra>"
-            ),
-            hoverongaps=False,
-        ),
-        go.Scatter(
-            x=bx,
-            y=by,
-            mode="lines",
-            line={"color": "#1f2937", "width": 1.5},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-    ]
+    traces = grid_map_traces(
+        cells["x_min"],
+        cells["y_min"],
+        cells["score"],
+        size,
+        boundary,
+        colours=_COLOURS,
+        colorbar_title="Expected<br>per cell",
+        hover="%{z:.2f} expected next month",
+        decimals=3,
+    )
     if flagged is not None and len(flagged):
         fx, fy = _square_path(flagged["x_min"].to_numpy(), flagged["y_min"].to_numpy(), size)
         traces.append(

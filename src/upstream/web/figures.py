@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from upstream.plotting import FONT, bng_map_layout, boundary_lines, figure_json
+from upstream.plotting import FONT, bng_map_layout, boundary_lines, figure_json, grid_map_traces
 from upstream.web.views import ViolenceMap
 
 __all__ = ["boundary_lines", "figure_json", "monthly_figure", "violence_map_figure"]
@@ -27,42 +27,17 @@ _COLOURS = [  # light yellow to dark red; readable when printed in greyscale too
 
 def violence_map_figure(vm: ViolenceMap) -> go.Figure:
     """Serious violence per cell as filled squares, with the boundary outlined."""
-    size = vm.cell_size
-    grid = vm.grid
-    xs = np.arange(grid["x_min"].min(), grid["x_min"].max() + size, size)
-    ys = np.arange(grid["y_min"].min(), grid["y_min"].max() + size, size)
-    z = np.full((len(ys), len(xs)), np.nan)
-    col = ((grid["x_min"] - xs[0]) // size).to_numpy()
-    row = ((grid["y_min"] - ys[0]) // size).to_numpy()
-    z[row, col] = grid["count"].to_numpy()
-    bx, by = boundary_lines(vm.boundary)
-    fig = go.Figure(
-        [
-            go.Heatmap(
-                x=(xs + size / 2).tolist(),
-                y=(ys + size / 2).tolist(),
-                z=[[None if np.isnan(v) else int(v) for v in r] for r in z],
-                colorscale=_COLOURS,
-                zmin=0,
-                colorbar={"title": {"text": "Crimes<br>per cell"}, "thickness": 14},
-                hovertemplate=(
-                    f"{size} m cell centred at E %{{x:,.0f}} N %{{y:,.0f}}<br>"
-                    "%{z:,} serious-violence crimes<extra></extra>"
-                ),
-                hoverongaps=False,
-                xgap=0,
-                ygap=0,
-            ),
-            go.Scatter(
-                x=bx,
-                y=by,
-                mode="lines",
-                line={"color": "#1f2937", "width": 1.5},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-        ]
+    traces = grid_map_traces(
+        vm.grid["x_min"],
+        vm.grid["y_min"],
+        vm.grid["count"],
+        vm.cell_size,
+        vm.boundary,
+        colours=_COLOURS,
+        colorbar_title="Crimes<br>per cell",
+        hover="%{z:,} serious-violence crimes",
     )
+    fig = go.Figure(traces)
     return bng_map_layout(fig, 720)
 
 
