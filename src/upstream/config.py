@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEV_SECRET_KEY", "PROJECT_ROOT", "Settings", "get_settings"]
+__all__ = ["DEV_AUDIT_KEY", "DEV_SECRET_KEY", "PROJECT_ROOT", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The checkout (``src/upstream/config.py`` -> two levels up from the package)."""
@@ -22,6 +22,9 @@ BUNDLED_DATA = PROJECT_ROOT / "data"
 
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 """The secret key used when none is set; refused when ``UPSTREAM_ENV=production``."""
+
+DEV_AUDIT_KEY = "development-only-audit-chain-key-do-not-use-in-production"
+"""The audit chain's key when none is set; refused when ``UPSTREAM_ENV=production``."""
 
 
 class Settings(BaseSettings):
@@ -49,10 +52,30 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="Send session cookies over HTTPS only (always in production)."
     )
+    audit_key: str = Field(
+        default=DEV_AUDIT_KEY,
+        description="Keys the audit log's hash chain; keep it outside the database.",
+    )
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=8, ge=1, le=72)
-    lockout_attempts: int = Field(default=5, ge=1, le=100)
-    lockout_minutes: int = Field(default=15, ge=1)
+    lockout_attempts: int = Field(
+        default=5, ge=1, le=100, description="Failed logins allowed before delays start."
+    )
+    lockout_minutes: int = Field(default=15, ge=1, description="The longest delay imposed.")
+    throttle_window_minutes: int = Field(
+        default=60, ge=1, description="Failed logins older than this are forgotten."
+    )
+    access_grace_days: int = Field(
+        default=28,
+        ge=0,
+        description="Days a caseworker keeps access after their offer or the case closes.",
+    )
+    contact_backdate_hours: int = Field(
+        default=72, ge=1, description="How far back a contact may be dated when recorded."
+    )
+    clock_skew_minutes: int = Field(
+        default=5, ge=0, le=60, description="How far in the future a given time may be."
+    )
     retention_months: int = Field(default=24, ge=1, description="Anonymise cases closed before.")
     case_deadlines: dict[str, int] = Field(
         default_factory=dict, description="Hours to first contact per service (overrides)."
@@ -67,6 +90,8 @@ class Settings(BaseSettings):
                 raise ValueError("set UPSTREAM_SECRET_KEY to a random value of 32+ characters")
             if self.cookie_secure is False:
                 raise ValueError("UPSTREAM_COOKIE_SECURE cannot be false in production")
+            if self.audit_key == DEV_AUDIT_KEY or len(self.audit_key) < 32:
+                raise ValueError("set UPSTREAM_AUDIT_KEY to a random value of 32+ characters")
         return self
 
     @property

@@ -22,20 +22,33 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from upstream.cases.access import Actor
 from upstream.cases.auth import actor_for, hash_password
 from upstream.cases.db import CaseStore, database_url
-from upstream.cases.models import User
+from upstream.cases.models import Incident, Involvement, LoginAttempt, Offer, Person, User, utcnow
 from upstream.cases.pgserver import TempPostgres, postgres_bin
 from upstream.cases.vocab import SERVICE_AGENCY, Agency, Purpose, Role
 from upstream.config import Settings
 
 PASSWORD = "correct horse battery"
+
+
+def purpose_for(username: str) -> str:
+    """A purpose the test user's role may state (admins, analysts, coordinators, others)."""
+    if "admin" in username:
+        return "administration"
+    if "analyst" in username:
+        return "analysis"
+    return "coordination" if username.startswith("coord") else "direct_support"
+
+
+WHY = "test: the reason the rules ask for"
 
 
 @pytest.fixture(scope="session")
@@ -166,3 +179,36 @@ class People:
 @pytest.fixture
 def people(sqlite_store: CaseStore, password_hash: str) -> People:
     return People(sqlite_store, password_hash)
+
+
+def backdate(store: CaseStore, hours: float) -> None:
+    """Move every case record's times ``hours`` into the past, as if recorded then.
+
+    Contacts cannot be dated before their offer or in the future, so a test that needs a
+    contact some hours after an offer makes the offer that much older first.
+    """
+    shift = timedelta(hours=hours)
+    moves: list[tuple[type, list[str]]] = [
+        (Incident, ["recorded_at"]),
+        (Person, ["created_at"]),
+        (Involvement, ["created_at"]),
+        (Offer, ["created_at", "due_at"]),
+    ]
+    with store.unit_of_work() as session:
+        for model, columns in moves:
+            for row in session.scalars(select(model)):
+                for column in columns:
+                    value: datetime = getattr(row, column)
+                    setattr(row, column, value - shift)
+                session.flush()
+
+
+def add_failures(
+    store: CaseStore, username: str, count: int, client_addr: str = "10.9.9.9"
+) -> None:
+    """``count`` failed logins of ``username`` just now, as if guessed from ``client_addr``."""
+    with store.unit_of_work() as session:
+        session.add_all(
+            LoginAttempt(at=utcnow(), username=username, client_addr=client_addr)
+            for _ in range(count)
+        )

@@ -36,7 +36,7 @@ from upstream.cases.schemas import (
 )
 from upstream.cases.vocab import SERVICE_AGENCY, Agency, Role, Service
 
-from .conftest import People
+from .conftest import WHY, People
 
 
 @dataclass
@@ -142,7 +142,7 @@ def test_analysts_and_admins_of_every_agency_see_no_case_record(
         with pytest.raises(AccessDenied):
             list_duplicates(actor, sqlite_store)
         with pytest.raises(AccessDenied):
-            search_people(actor, sqlite_store, PersonSearch(family_name="Secret"))
+            search_people(actor, sqlite_store, PersonSearch(family_name="Secret", reason=WHY))
 
 
 def test_caseworkers_work_on_their_own_services_records(
@@ -208,14 +208,14 @@ def test_admin_only_actions(
     for actor in everyone:
         for attempt in (
             lambda a: view_audit(a, sqlite_store),
-            lambda a: export_audit(a, sqlite_store),
+            lambda a: export_audit(a, sqlite_store, WHY),
             lambda a: list_users(a, sqlite_store),
-            lambda a: subject_access_export(a, sqlite_store, pseudonym),
+            lambda a: subject_access_export(a, sqlite_store, pseudonym, WHY),
             lambda a: retain(a, sqlite_store, dry_run=True),
         ):
             with pytest.raises(AccessDenied):
                 attempt(actor)
-    assert subject_access_export(people.admin, sqlite_store, pseudonym)["person"]["pseudonym"]
+    assert subject_access_export(people.admin, sqlite_store, pseudonym, WHY)["person"]["pseudonym"]
     with pytest.raises(AccessDenied):
         board(people.admin, sqlite_store)
 

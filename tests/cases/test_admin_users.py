@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from upstream.cases.access import AccessDenied
 from upstream.cases.admin import list_users, set_user_active, unlock_user
-from upstream.cases.auth import LoginFailed, login, resolve_session
+from upstream.cases.auth import LoginFailed, LoginThrottled, login, resolve_session
 from upstream.cases.db import CaseStore, dispose_all
 from upstream.cases.models import AuditEvent, LoginSession, User
 from upstream.cases.schemas import UserStatus
@@ -18,7 +18,7 @@ from upstream.cases.vocab import Agency, Role, Service
 from upstream.config import Settings
 from upstream.web import create_app
 
-from .conftest import PASSWORD, add_user
+from .conftest import PASSWORD, add_failures, add_user
 from .test_auth import _form_token, page_login
 from .test_flow import api_login
 
@@ -53,12 +53,13 @@ def test_disable_enable_and_unlock(store: CaseStore) -> None:
     token, _ = login(store, "nav", PASSWORD, "direct_support")
     assert resolve_session(store, token) is not None
 
-    # a lock from wrong passwords is lifted by an admin, and the count reset
+    # wrong passwords slow the account down; an admin's unlock forgets them
     for _ in range(store.settings.lockout_attempts):
         with pytest.raises(LoginFailed):
             login(store, "nav", "not the password", "direct_support")
+    add_failures(store, "nav", 5)  # and five more guesses from elsewhere: a 32 s delay
     assert next(u for u in list_users(admin, store) if u.username == "nav").locked
-    with pytest.raises(LoginFailed):
+    with pytest.raises(LoginThrottled):
         login(store, "nav", PASSWORD, "direct_support")
     assert unlock_user(admin, store, nav.user_id).locked is False
     login(store, "nav", PASSWORD, "direct_support")
@@ -127,11 +128,15 @@ def test_the_admin_screen_disables_and_unlocks(sqlite_store: CaseStore) -> None:
                 f"/cases/admin/users/{nav.user_id}/active",
                 data={"csrf_token": _form_token(screen), "active": "yes"},
             )
-            for _ in range(settings.lockout_attempts):
+            user.cookies.clear()  # a browser that has never logged in as nav
+            # the refused login while disabled counted as one failure already
+            for _ in range(settings.lockout_attempts - 1):
                 assert page_login(user, "nav", "not the password") == "401"
-            assert page_login(user, "nav") == "401"  # locked
+            add_failures(sqlite_store, "nav", 5)
+            assert page_login(user, "nav") == "429"  # slowed down, not locked for ever
             screen = admin.get("/cases/admin").text
-            assert "<strong>locked</strong>" in screen
+            assert "<strong>logins slowed after failures</strong>" in screen
+            assert "delays begin for account &#39;nav&#39;" in screen  # the alert
             admin.post(
                 f"/cases/admin/users/{nav.user_id}/unlock",
                 data={"csrf_token": _form_token(screen)},

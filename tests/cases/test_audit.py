@@ -23,7 +23,7 @@ from upstream.cases.schemas import (
 )
 from upstream.cases.vocab import Agency, Role, Service
 
-from .conftest import add_user
+from .conftest import WHY, add_user
 
 SECRETS = ("Zebedee", "Quartermaine", "2010-02-03", "12 Secret Lane", "Hidden Academy", "asthma")
 
@@ -101,7 +101,7 @@ def test_every_use_case_is_audited_with_who_what_which_and_purpose(store: CaseSt
     expect("incident.close", incident.id)
     view_audit(admin, store)
     expect("audit.read")
-    csv_text = export_audit(admin, store)
+    csv_text = export_audit(admin, store, WHY)
     expect("audit.export")
 
     events = [e for e in _events(store)]

@@ -14,12 +14,12 @@ from sqlalchemy import select, update
 
 from upstream.cases.auth import LoginFailed, login, resolve_session
 from upstream.cases.db import CaseStore, case_store, dispose_all
-from upstream.cases.models import AuditEvent, LoginSession, User, utcnow
+from upstream.cases.models import AuditEvent, LoginAttempt, LoginSession, User, utcnow
 from upstream.cases.vocab import Agency, Role, Service
 from upstream.config import Settings
 from upstream.web import create_app
 
-from .conftest import PASSWORD, add_user
+from .conftest import PASSWORD, add_user, purpose_for
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def page_login(client: TestClient, username: str, password: str = PASSWORD) -> s
             "csrf_token": _form_token(page.text),
             "username": username,
             "password": password,
-            "purpose": "coordination",
+            "purpose": purpose_for(username),
             "next": "/cases",
         },
     )
@@ -99,22 +99,58 @@ def test_csrf_is_required_on_every_form(web: tuple[TestClient, CaseStore]) -> No
             assert client.post(url, data={"x": "1"}).status_code == 403, url
 
 
-def test_lockout_after_repeated_failures(web: tuple[TestClient, CaseStore]) -> None:
+def test_failed_logins_slow_down_the_account_but_not_its_owners_browser(
+    web: tuple[TestClient, CaseStore],
+) -> None:
     client, store = web
-    for _ in range(3):
-        assert page_login(client, "nav", "wrong password!") == "401"
-    # locked: even the right password is refused, with the same message
-    assert page_login(client, "nav") == "401"
+    app = client.app
+    with TestClient(app, follow_redirects=False) as owner:  # nav's own browser
+        assert page_login(owner, "nav") == "/cases"
+        owner.post("/logout", data={"csrf_token": _form_token(owner.get("/cases").text)})
+        for _ in range(3):  # lockout_attempts=3: someone else guesses
+            assert page_login(client, "nav", "wrong password!") == "401"
+        # now the guesser must wait, even with the right password; the message says so
+        page = client.get("/login")
+        refused = client.post(
+            "/login",
+            data={
+                "csrf_token": _form_token(page.text),
+                "username": "nav",
+                "password": PASSWORD,
+                "purpose": "direct_support",
+            },
+        )
+        assert refused.status_code == 429 and "try again in 1 second" in refused.text
+        # the owner's browser carries the device cookie, so the account delay is not theirs
+        assert page_login(owner, "nav") == "/cases"
     with store.unit_of_work() as session:
-        user = session.scalars(select(User).where(User.username == "nav")).one()
-        assert user.locked_until is not None
-        kinds = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.actor_name == "nav")
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like("auth.%")).order_by(AuditEvent.seq)
         ).all()
-    assert kinds.count("auth.login_failed") == 2 and "auth.locked" in kinds
-    with store.unit_of_work() as session:  # the lock ends
-        session.execute(update(User).values(locked_until=utcnow() - timedelta(seconds=1)))
+    failed = [e for e in events if e.action == "auth.login_failed"]
+    assert len(failed) == 3 and {e.actor_name for e in failed} == {"nav"}
+    assert all(e.client_addr == "testclient" for e in failed)
+    throttled = [e.detail for e in events if e.action == "auth.throttled"]
+    assert "delays begin for account 'nav': 3 failed logins" in throttled
+    assert any(d and d.startswith("refused:") for d in throttled)
+    # the delay passes (1 s after the third failure): the right password works again
+    with store.unit_of_work() as session:
+        session.execute(update(LoginAttempt).values(at=utcnow() - timedelta(seconds=2)))
     assert page_login(client, "nav") == "/cases"
+
+
+def test_an_unknown_username_records_the_name_tried(sqlite_store: CaseStore) -> None:
+    with pytest.raises(LoginFailed):
+        login(sqlite_store, "n0body", "whatever", "coordination", client_addr="192.0.2.7")
+    with sqlite_store.unit_of_work() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
+        ).one()
+    assert (event.actor_name, event.actor_role, event.client_addr) == (
+        "n0body",
+        "anonymous",
+        "192.0.2.7",
+    )
 
 
 def test_unknown_users_fail_like_wrong_passwords(sqlite_store: CaseStore) -> None:
@@ -152,7 +188,9 @@ def test_sessions_expire_when_idle_and_when_old(sqlite_store: CaseStore) -> None
 
 
 def test_cookie_flags(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "var", env="production", secret_key="s" * 40)
+    settings = Settings(
+        data_dir=tmp_path / "var", env="production", secret_key="s" * 40, audit_key="a" * 40
+    )
     store = case_store(settings)
     store.migrate()
     add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
@@ -181,5 +219,5 @@ def test_unsafe_settings_are_refused_in_production() -> None:
     with pytest.raises(ValueError, match="SECRET_KEY"):
         Settings(env="production")
     with pytest.raises(ValueError, match="COOKIE_SECURE"):
-        Settings(env="production", secret_key="k" * 40, cookie_secure=False)
+        Settings(env="production", secret_key="k" * 40, audit_key="a" * 40, cookie_secure=False)
     assert Settings(env="development").secure_cookies is False

@@ -20,7 +20,7 @@ from upstream.cases.schemas import (
 from upstream.cases.vocab import Agency, Role, Service
 from upstream.web import create_app
 
-from .conftest import PASSWORD, add_user
+from .conftest import PASSWORD, add_user, backdate, purpose_for
 
 
 def test_full_flow_gives_the_board_figures(store: CaseStore) -> None:
@@ -66,6 +66,9 @@ def test_full_flow_gives_the_board_figures(store: CaseStore) -> None:
     service.make_offer(coordinator, store, sibling.pseudonym, OfferCreate(service="family_therapy"))
     assert ae.due_at - ae.created_at == timedelta(hours=24)
     assert custody.due_at - custody.created_at == timedelta(hours=24)
+    backdate(store, 6)  # six hours on: contacts can be dated up to now
+    now = datetime.now(UTC)
+    victim = service.get_person(coordinator, store, victim.pseudonym).person
 
     # the navigator now sees the victim (an offer of their service) and records contacts
     service.record_contact(navigator, store, ae.id, ContactCreate(method="phone", reached=False))
@@ -80,7 +83,12 @@ def test_full_flow_gives_the_board_figures(store: CaseStore) -> None:
     assert closed.outcome == "accepted" and closed.closed_at is not None
 
     figures = board(coordinator, store)
-    assert figures.totals == {"open_incidents": 1, "not_reached": 2, "overdue": 0}
+    assert figures.totals == {
+        "open_incidents": 1,
+        "not_reached": 2,
+        "overdue": 0,
+        "late_entries": 0,
+    }
     assert [(i.id, i.people, i.not_reached) for i in figures.open_incidents] == [
         (incident.id, 3, 2)
     ]
@@ -93,14 +101,14 @@ def test_full_flow_gives_the_board_figures(store: CaseStore) -> None:
     assert w.median_hours_to_first_contact == 5.0
 
     # two days on, the custody mentor's 24-hour deadline has passed, family therapy's has not
-    later = board(coordinator, store, now=now + timedelta(hours=48))
+    later = board(coordinator, store, now=now + timedelta(hours=42))
     assert later.totals["overdue"] == 1
     assert [o.pseudonym for o in later.overdue] == [suspect.pseudonym]
 
     # the navigator's board counts only young people with an A&E navigator offer
     own = board(navigator, store)
     assert own.service == Service.AE_NAVIGATOR
-    assert own.totals == {"open_incidents": 1, "not_reached": 0, "overdue": 0}
+    assert own.totals == {"open_incidents": 0, "not_reached": 0, "overdue": 0, "late_entries": 0}
     assert [(w.people, w.reached) for w in own.weekly if w.people] == [(1, 1)]
 
     # analysts get the figures and no lists
@@ -152,7 +160,12 @@ def test_full_flow_through_the_json_api(pg_store: CaseStore) -> None:
             assert detail["identity"]["given_name"] == "Api"
             assert detail["person"]["reached"] is True
             figures = coord.get("/api/cases/board").json()
-            assert figures["totals"] == {"open_incidents": 1, "not_reached": 0, "overdue": 0}
+            assert figures["totals"] == {
+                "open_incidents": 1,
+                "not_reached": 0,
+                "overdue": 0,
+                "late_entries": 0,
+            }
             # a change without the CSRF token is refused
             assert (
                 coord.post(
@@ -170,7 +183,7 @@ def api_login(client: TestClient, username: str, password: str = PASSWORD) -> di
     response = client.post(
         "/api/auth/login",
         headers={"X-CSRF-Token": token},
-        json={"username": username, "password": password, "purpose": "coordination"},
+        json={"username": username, "password": password, "purpose": purpose_for(username)},
     )
     assert response.status_code == 200, response.text
     return {"X-CSRF-Token": response.json()["csrf_token"]}

@@ -27,7 +27,7 @@ from upstream.cases.service import Conflict
 from upstream.cases.vocab import Agency, Role, Service
 from upstream.web import create_app
 
-from .conftest import add_user
+from .conftest import WHY, add_user
 from .test_auth import _form_token, page_login
 from .test_flow import api_login
 
@@ -151,17 +151,19 @@ def test_name_search_is_for_coordinators_audited_and_shows_no_names(store: CaseS
         incident,
         PersonCreate(role="sibling", given_name="Tobi", family_name="Okafor"),
     )
-    found = search_people(coordinator, store, PersonSearch(family_name="okafor"))
+    found = search_people(coordinator, store, PersonSearch(family_name="okafor", reason=WHY))
     assert len(found) == 2
     narrowed = search_people(
         coordinator,
         store,
-        PersonSearch(given_name="AMARA", family_name="Okafor", date_of_birth="2010-02-03"),
+        PersonSearch(
+            given_name="AMARA", family_name="Okafor", date_of_birth="2010-02-03", reason=WHY
+        ),
     )
     assert [m.pseudonym for m in narrowed] == [amara.pseudonym]
     assert narrowed[0].matched_on == ["given_name", "family_name", "date_of_birth"]
     assert [(i.incident_id, i.role) for i in narrowed[0].involvements] == [(incident, "victim")]
-    assert search_people(coordinator, store, PersonSearch(family_name="Nobody")) == []
+    assert search_people(coordinator, store, PersonSearch(family_name="Nobody", reason=WHY)) == []
     dumped = str([m.model_dump() for m in found + narrowed])
     assert "Okafor" not in dumped and "Amara" not in dumped and "2010" not in dumped
 
@@ -179,10 +181,10 @@ def test_name_search_is_for_coordinators_audited_and_shows_no_names(store: CaseS
 
     for actor in (navigator, analyst):
         with pytest.raises(AccessDenied):
-            search_people(actor, store, PersonSearch(family_name="Okafor"))
+            search_people(actor, store, PersonSearch(family_name="Okafor", reason=WHY))
     assert [e.detail for e in _events(store, "access.denied")] == ["person.search"] * 2
     with pytest.raises(ValueError, match="given name or a family name"):
-        PersonSearch(date_of_birth="2010-02-03")
+        PersonSearch(date_of_birth="2010-02-03", reason=WHY)
 
 
 def test_linking_and_searching_from_the_incident_page(sqlite_store: CaseStore) -> None:
@@ -209,7 +211,7 @@ def test_linking_and_searching_from_the_incident_page(sqlite_store: CaseStore) -
             token = _form_token(page)
             results = coord.post(
                 f"/cases/incidents/{second}/search",
-                data={"csrf_token": token, "family_name": "quill"},
+                data={"csrf_token": token, "family_name": "quill", "reason": WHY},
             )
             assert results.status_code == 200
             assert person.pseudonym in results.text and "Quill" not in results.text
@@ -228,7 +230,7 @@ def test_linking_and_searching_from_the_incident_page(sqlite_store: CaseStore) -
             assert 'id="link"' in own and 'id="search"' not in own
             refused = nav.post(
                 f"/cases/incidents/{first}/search",
-                data={"csrf_token": _form_token(own), "family_name": "Quill"},
+                data={"csrf_token": _form_token(own), "family_name": "Quill", "reason": WHY},
             )
             assert refused.status_code == 403 and person.pseudonym not in refused.text
 
@@ -243,7 +245,9 @@ def test_linking_and_searching_from_the_incident_page(sqlite_store: CaseStore) -
             assert made.status_code == 201, made.text
             assert "given_name" not in made.text
             found = coord.post(
-                "/api/cases/people/search", headers=headers, json={"family_name": "Quill"}
+                "/api/cases/people/search",
+                headers=headers,
+                json={"family_name": "Quill", "reason": WHY},
             )
             assert [m["pseudonym"] for m in found.json()] == [person.pseudonym]
             assert "Quill" not in found.text

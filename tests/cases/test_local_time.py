@@ -17,7 +17,7 @@ from upstream.cases.schemas import ContactCreate, IncidentCreate, OfferCreate, P
 from upstream.cases.vocab import Agency, Role
 from upstream.web import create_app
 
-from .conftest import add_user
+from .conftest import add_user, backdate
 from .test_auth import _form_token, page_login
 
 SUMMER = datetime(2026, 7, 15, 16, 30, tzinfo=UTC)  # 17:30 BST
@@ -49,6 +49,9 @@ def test_pages_and_board_show_london_time_and_the_store_keeps_utc(store: CaseSto
     offer = service.make_offer(
         coordinator, store, person.pseudonym, OfferCreate(service="youth_at_risk")
     )
+    # the offer was made before both contacts; contacts that old may be entered in this test
+    backdate(store, (datetime.now(UTC) - WINTER).total_seconds() / 3600 + 24)
+    store.settings = store.settings.model_copy(update={"contact_backdate_hours": 24 * 800})
     service.record_contact(
         coordinator, store, offer.id, ContactCreate(method="phone", reached=False, at=SUMMER)
     )

@@ -17,6 +17,7 @@ import upstream.cases.schemas as schemas
 from upstream.cases import service
 from upstream.cases.access import system_actor
 from upstream.cases.admin import list_duplicates, resolve_duplicate
+from upstream.cases.auth import change_password, login
 from upstream.cases.db import CaseStore, case_store, dispose_all
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.cases.models import Contact, Incident, Person, User
@@ -27,13 +28,16 @@ from upstream.cases.schemas import (
     DuplicateResolve,
     IncidentCreate,
     OfferCreate,
+    PasswordChange,
     PersonCreate,
 )
 from upstream.cases.vocab import Agency, Role
 from upstream.cli import app as cli
 from upstream.config import Settings
 
-from .conftest import People, add_user
+from .conftest import PASSWORD, WHY, People, add_user
+
+NEW = "plum orchard ferry lantern"
 
 
 def _case(store: CaseStore, people: People, **identity: str) -> tuple[int, str, int]:
@@ -102,7 +106,7 @@ def test_subject_access_export_holds_everything(sqlite_store: CaseStore, people:
         sqlite_store, people, given_name="Sar", family_name="Subject"
     )
     service.get_person(people.coordinator, sqlite_store, pseudonym)
-    data = subject_access_export(people.admin, sqlite_store, pseudonym)
+    data = subject_access_export(people.admin, sqlite_store, pseudonym, WHY)
     assert data["person"]["given_name"] == "Sar"
     assert (
         data["incidents"][0]["id"] == incident and data["incidents"][0]["summary"] == "Named Person"
@@ -167,7 +171,11 @@ def test_demo_is_labelled_synthetic(sqlite_store: CaseStore) -> None:
         assert session.scalars(select(User.username).where(User.demo.is_(True))).all()
     assert seed_demo(sqlite_store)[0].startswith("case store already holds")
     with pytest.raises(RuntimeError):
-        seed_demo(CaseStore("sqlite://", Settings(env="production", secret_key="k" * 40)))
+        seed_demo(
+            CaseStore(
+                "sqlite://", Settings(env="production", secret_key="k" * 40, audit_key="a" * 40)
+            )
+        )
 
 
 def test_cases_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,26 +184,54 @@ def test_cases_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     runner = CliRunner()
     made = runner.invoke(cli, ["cases", "create-admin", "boss"])
     assert made.exit_code == 0, made.output
+    assert "must change the password" in made.output
     store = case_store(Settings(data_dir=tmp_path / "var"))
     coordinator = add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+    why = ["--reason", "subject access request ref 2026/17", "--password-stdin"]
+    # a password someone else set works nowhere until its owner has changed it
+    early = runner.invoke(
+        cli, ["cases", "export-audit", "--as", "boss", *why], input="a long admin password\n"
+    )
+    assert early.exit_code == 1 and "change your password" in early.output
+    _, view = login(store, "boss", "a long admin password", "administration")
+    change_password(
+        store, view, PasswordChange(current_password="a long admin password", new_password=NEW)
+    )
     incident = service.create_incident(
         coordinator, store, IncidentCreate(occurred_at="2026-01-01T00:00:00Z", offence="Drugs")
     )
     person = service.add_person(
         coordinator, store, incident.id, PersonCreate(role="suspect", given_name="Cli")
     )
-    sar = runner.invoke(cli, ["cases", "sar", person.pseudonym, "--as", "boss"])
+    wrong = runner.invoke(
+        cli, ["cases", "sar", person.pseudonym, "--as", "boss", *why], input="guess\n"
+    )
+    assert wrong.exit_code == 1 and "wrong username or password" in wrong.output
+    sar = runner.invoke(
+        cli, ["cases", "sar", person.pseudonym, "--as", "boss", *why], input=NEW + "\n"
+    )
     assert sar.exit_code == 0, sar.output
     assert json.loads(sar.output)["person"]["given_name"] == "Cli"
-    refused = runner.invoke(cli, ["cases", "sar", person.pseudonym, "--as", "coord"])
-    assert refused.exit_code == 1
+    refused = runner.invoke(
+        cli, ["cases", "sar", person.pseudonym, "--as", "coord", *why], input=PASSWORD + "\n"
+    )
+    assert refused.exit_code == 1 and "cannot open a session" in refused.output
+    no_reason = runner.invoke(
+        cli,
+        ["cases", "sar", person.pseudonym, "--as", "boss", "--reason", "x", "--password-stdin"],
+        input=NEW + "\n",
+    )
+    assert no_reason.exit_code == 1 and "--reason" in no_reason.output
     dry = runner.invoke(cli, ["cases", "retain", "--dry-run"])
     assert dry.exit_code == 0 and "would anonymise 0 young people" in dry.output
-    audit = runner.invoke(cli, ["cases", "export-audit", "--as", "boss"])
+    audit = runner.invoke(cli, ["cases", "export-audit", "--as", "boss", *why], input=NEW + "\n")
     rows = list(csv.DictReader(io.StringIO(audit.output)))
     actions = [r["action"] for r in rows]
-    assert {"user.create", "subject_access.export", "access.denied", "retention.report"} <= set(
+    assert {"user.create", "subject_access.export", "auth.login", "retention.report"} <= set(
         actions
     )
+    exported = next(r for r in rows if r["action"] == "subject_access.export")
+    assert exported["reason"] == "subject access request ref 2026/17"
+    assert exported["client_addr"] == "command line"
     assert "Cli" not in audit.output
     dispose_all()

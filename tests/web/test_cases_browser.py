@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.cases.conftest import purpose_for
 from tests.web.conftest import LiveServer
 from upstream.cases.db import case_store, dispose_all
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
@@ -37,7 +38,7 @@ def _login(page: Any, url: str, username: str) -> None:
     assert "/login" in page.url
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.select_option("select[name=purpose]", "coordination")
+    page.select_option("select[name=purpose]", purpose_for(username))
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/cases")
 
@@ -91,5 +92,7 @@ def test_an_analyst_sees_figures_only(
     assert page.locator("#weekly").is_visible()
     assert page.locator("a[href^='/cases/people/']").count() == 0
     page.screenshot(path=str(artifacts("cases-board-analyst.png")), full_page=True)
-    page.goto(f"{demo_server}/cases/incidents/1")
-    assert "Not allowed" in page.content()
+    response = page.goto(f"{demo_server}/cases/incidents/1")
+    # a record outside one's scope is answered like an unknown one (404, "no such record")
+    assert response is not None and response.status == 404
+    assert "There is no such record." in page.content()

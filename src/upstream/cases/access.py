@@ -1,23 +1,45 @@
-"""The access policy of the case store: one function, deny by default.
+"""The access policy of the case store: one table of actions and one of fields, deny by default.
 
-Every use case in :mod:`upstream.cases.service` calls :func:`ensure_allowed` before it reads
-or changes anything, so web pages, the JSON API and the command line share one policy.
-An action not listed in ``_RULES`` is refused for everybody.
+Every use case calls :func:`upstream.cases.service.guard` (which asks :func:`is_allowed`)
+before it reads or changes anything, so web pages, the JSON API and the command line share
+one policy. An action not listed in ``_RULES`` is refused for everybody. What a reader may
+see *of* a record is decided per field by :func:`may_read` (``FIELD_RULES``), and every
+reader's view of a young person is built from it.
 
 The rules in words
 ------------------
 * **coordinator** (the Urgent Response Coordinator): every incident, young person and offer,
   identifying and health details included; closes cases; resolves possible duplicates;
   searches for a young person by name (to link them to another incident).
-* **caseworker** (one service, e.g. A&E navigator): the young people who have an offer from
-  their service, and the incidents those people (or the caseworker) are linked to. Records
+* **caseworker** (one service, e.g. A&E navigator): the young people their *own service* is
+  involved with -- an offer of their service that is open or closed less than
+  ``UPSTREAM_ACCESS_GRACE_DAYS`` ago, or a link to an incident made by someone of their
+  service in that time -- and the incidents those people are linked to or that the
+  caseworker recorded. Someone else's link never widens a caseworker's scope. Access ends
+  when the offer closes (after the grace period) or the case closes (likewise). Records
   incidents, adds young people to their incidents (new ones, or ones they already see,
-  linked by pseudonym), makes offers of their own service, records
-  contacts and outcomes of their service's offers. Health details only if their agency is
-  health.
+  linked by pseudonym), makes offers of their own service, records contacts and outcomes of
+  their service's offers. Health details only if their agency is health; contact notes of
+  their own service only.
 * **analyst**: the board's aggregate figures only; never a person, an identity or a list.
 * **admin**: users, the audit log, subject access exports and retention; no case work.
 * **system** (scheduled jobs on the server): retention only.
+
+Fields (``FIELD_RULES``)
+------------------------
+* identity (name, date of birth, address, school): coordinator; caseworker in scope.
+* health details: coordinator; caseworker of a health-agency service, in scope.
+* contact notes of service S: coordinator (a read of another agency's notes is audited as
+  such); caseworker of service S, in scope. Nobody else.
+* offer status of every service (offered, deadline, attempts, reached, outcome, closed):
+  coordinator; caseworker in scope -- without the contacts or their notes.
+
+Purposes and reasons
+--------------------
+A session states one purpose at login, which must be one its role may have (``PURPOSES``).
+Reading a young person's identity outside one's own caseload (for a caseworker: no open offer
+of their service; for the coordinator: a closed case), searching by name and exporting need a
+reason, recorded on the audit event (:func:`needs_reason`).
 """
 
 from __future__ import annotations
@@ -26,16 +48,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from upstream.cases.vocab import Agency, Purpose, Role
+from upstream.cases.vocab import SERVICE_AGENCY, Agency, Purpose, Role, Service
 
 __all__ = [
+    "FIELD_RULES",
+    "PURPOSES",
     "SYSTEM_ROLE",
     "AccessDenied",
     "Action",
     "Actor",
+    "Field",
     "Resource",
     "ensure_allowed",
     "is_allowed",
+    "may_read",
+    "needs_reason",
+    "other_agency",
+    "purpose_allowed",
     "system_actor",
 ]
 
@@ -66,6 +95,33 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     SUBJECT_ACCESS = "subject_access.export"
     RETENTION_RUN = "retention.run"
+    USER_APPROVE = "user.approve"
+
+
+class Field(StrEnum):
+    """The personal fields whose readers the policy decides one by one."""
+
+    IDENTITY = "identity"
+    HEALTH = "health_notes"
+    CONTACT_NOTES = "contact_notes"
+    OFFER_STATUS = "offer_status"
+
+
+PURPOSES: dict[str, frozenset[Purpose]] = {
+    Role.COORDINATOR: frozenset(
+        {Purpose.COORDINATION, Purpose.SAFEGUARDING, Purpose.DIRECT_SUPPORT}
+    ),
+    Role.CASEWORKER: frozenset({Purpose.DIRECT_SUPPORT, Purpose.SAFEGUARDING}),
+    Role.ANALYST: frozenset({Purpose.ANALYSIS}),
+    Role.ADMIN: frozenset({Purpose.ADMINISTRATION, Purpose.SUBJECT_ACCESS}),
+    "system": frozenset({Purpose.RETENTION, Purpose.ADMINISTRATION}),
+}
+"""The purposes each role may state for a session (DPA 2018 s.62: why data are consulted)."""
+
+
+def purpose_allowed(role: str, purpose: str) -> bool:
+    """Whether a session of ``role`` may be opened for ``purpose``."""
+    return purpose in PURPOSES.get(role, frozenset())
 
 
 @dataclass(frozen=True)
@@ -78,26 +134,36 @@ class Actor:
     agency: str
     service: str | None = None
     purpose: str = Purpose.DIRECT_SUPPORT
+    session_id: int | None = None
+    client_addr: str | None = None
 
 
 def system_actor(job: str) -> Actor:
     """The actor of a scheduled job run on the server (allowed only :attr:`RETENTION_RUN`)."""
-    return Actor(None, f"system:{job}", SYSTEM_ROLE, "system", None, Purpose.RETENTION)
+    return Actor(
+        None, f"system:{job}", SYSTEM_ROLE, "system", None, Purpose.RETENTION, None, "server"
+    )
 
 
 @dataclass(frozen=True)
 class Resource:
     """What the policy needs to know about a record.
 
-    ``services``: services with an offer on the record (for an offer, its own service);
-    ``recorded_by``: ids of users who recorded incidents the record belongs to;
-    ``service``: the service an offer would be made by (for :attr:`Action.OFFER_CREATE`).
+    ``services``: services whose involvement puts the record in their scope now (a young
+    person: an open offer, one closed within the grace period, or a link their service made
+    within it; an incident: the same for any young person on it; an offer: its own service);
+    ``recorded_by``: for an incident, the user who recorded it;
+    ``service``: the service an offer would be made by (for :attr:`Action.OFFER_CREATE`);
+    ``caseload``: services with an open offer on the young person (their own caseload);
+    ``open_case``: the young person's case is open.
     """
 
     kind: str
     services: frozenset[str] = field(default_factory=frozenset)
     recorded_by: frozenset[int] = field(default_factory=frozenset)
     service: str | None = None
+    caseload: frozenset[str] = field(default_factory=frozenset)
+    open_case: bool = True
 
 
 class AccessDenied(PermissionError):
@@ -115,6 +181,9 @@ class AccessDenied(PermissionError):
         self.record_type = record_type
         self.record_id = None if record_id is None else str(record_id)
         self.audited = False
+        self.conceal = False
+        """True when the record exists but is outside the actor's scope: answered like an
+        unknown id (404), so refusals do not reveal which ids exist."""
 
 
 def _coordinator(actor: Actor, _resource: Resource | None) -> bool:
@@ -191,7 +260,53 @@ _RULES: dict[Action, Callable[[Actor, Resource | None], bool]] = {
     Action.USER_MANAGE: _roles(Role.ADMIN),
     Action.SUBJECT_ACCESS: _roles(Role.ADMIN),
     Action.RETENTION_RUN: _roles(Role.ADMIN, SYSTEM_ROLE),
+    Action.USER_APPROVE: _roles(Role.ADMIN),
 }
+
+
+def _notes(actor: Actor, resource: Resource | None, owner_service: str | None) -> bool:
+    if _coordinator(actor, resource):
+        return True
+    return (
+        owner_service is not None and actor.service == owner_service and _in_scope(actor, resource)
+    )
+
+
+FIELD_RULES: dict[Field, str] = {
+    Field.IDENTITY: "coordinator; caseworker in scope",
+    Field.HEALTH: "coordinator; caseworker of a health-agency service, in scope",
+    Field.CONTACT_NOTES: "coordinator; caseworker of the offer's own service, in scope",
+    Field.OFFER_STATUS: "coordinator; caseworker in scope (status only, no contacts)",
+}
+"""Who may read each personal field, in words (the README's table is this)."""
+
+
+def may_read(
+    actor: Actor, what: Field, resource: Resource | None, owner_service: str | None = None
+) -> bool:
+    """Whether ``actor`` may read field ``what`` of a record (deny by default).
+
+    ``owner_service`` names the service whose contact notes are asked for.
+    """
+    if what is Field.IDENTITY or what is Field.OFFER_STATUS:
+        return _coordinator_or_in_scope(actor, resource)
+    if what is Field.HEALTH:
+        return _health(actor, resource)
+    if what is Field.CONTACT_NOTES:
+        return _notes(actor, resource, owner_service)
+    return False
+
+
+def other_agency(actor: Actor, service: str) -> bool:
+    """Whether ``service`` is run by an agency other than the actor's."""
+    return SERVICE_AGENCY[Service(service)] != actor.agency
+
+
+def needs_reason(actor: Actor, resource: Resource) -> bool:
+    """Whether reading this young person's identity is outside the actor's own caseload."""
+    if actor.role == Role.COORDINATOR:
+        return not resource.open_case
+    return actor.service is None or actor.service not in resource.caseload
 
 
 def is_allowed(actor: Actor, action: Action, resource: Resource | None = None) -> bool:

@@ -1,27 +1,65 @@
-"""The audit log: typed, append-only events for every read and change of personal data.
+"""The audit log: typed, append-only, chained events for every read and change of personal data.
 
 An event says who acted (user id, name and role), when, what they did, to which record
-(record type and id: a person is named by pseudonym only), for what stated purpose, and
-whether it was allowed. Details never hold identifying values. Refusals are recorded too,
-in their own transaction so that the refused unit of work rolling back cannot erase them.
+(record type and id: a person is named by pseudonym only), for what stated purpose and, where
+the rules ask for one, the reason given; the session and client address it came from; and
+whether it was allowed. Details never hold identifying values. Refusals are recorded too, in
+their own transaction so that the refused unit of work rolling back cannot erase them.
+
+Tamper evidence
+---------------
+Events form a chain in ``seq`` order: each carries ``prev_hash`` (the hash of the event before
+it) and ``hash`` = HMAC-SHA256(audit key, ``prev_hash`` + the event's fields). The key
+(``UPSTREAM_AUDIT_KEY``) is not in the database, so someone who can write to the database can
+delete, change or insert events but cannot make the chain true again;
+:func:`upstream.cases.audit_verify.verify_chain` (``upstream cases verify-audit``) names the first
+broken link. Events are linked when their transaction commits (:func:`link_pending`), under a
+lock on the one-row chain head: the lock is the last one a transaction takes, so it cannot
+deadlock with row locks, and links are made one transaction at a time.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from upstream.cases.access import Actor
-from upstream.cases.models import AuditEvent, utcnow
+from upstream.cases.models import AuditChainHead, AuditEvent, utcnow
+from upstream.csvsafe import safe_row
 
-__all__ = ["AUDIT_COLUMNS", "AuditKind", "AuditRecord", "audit_csv", "record"]
+__all__ = [
+    "AUDIT_COLUMNS",
+    "GENESIS",
+    "AuditKind",
+    "AuditRecord",
+    "audit_csv",
+    "event_hash",
+    "hashed_fields",
+    "install_chain",
+    "link_pending",
+    "read_events",
+    "record",
+    "safe_record_id",
+]
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first event."""
+
+_PENDING = "upstream_audit_pending"
+_KEY = "upstream_audit_key"
+_RECORD_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,64}$")
 
 
 class AuditKind(StrEnum):
@@ -44,25 +82,32 @@ class AuditKind(StrEnum):
     OFFER_CREATE = "offer.create"
     OFFER_UPDATE = "offer.update"
     CONTACT_CREATE = "contact.create"
+    CONTACT_NOTES_OTHER_AGENCY = "contact.read_other_agency"
     DUPLICATE_FLAG = "duplicate.flag"
     DUPLICATE_LIST = "duplicate.list"
     DUPLICATE_RESOLVE = "duplicate.resolve"
     AUDIT_READ = "audit.read"
     AUDIT_EXPORT = "audit.export"
+    AUDIT_VERIFY = "audit.verify"
     SUBJECT_ACCESS = "subject_access.export"
     RETENTION_REPORT = "retention.report"
     RETENTION_ANONYMISE = "retention.anonymise"
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
+    USER_APPROVE = "user.approve"
+    PASSWORD_CHANGE = "user.password_change"
     LOGIN = "auth.login"
     LOGIN_FAILED = "auth.login_failed"
     LOGIN_LOCKED = "auth.locked"
+    LOGIN_THROTTLED = "auth.throttled"
     LOGOUT = "auth.logout"
     DENIED = "access.denied"
+    NOT_FOUND = "access.not_found"
 
 
 AUDIT_COLUMNS = (
     "id",
+    "seq",
     "at",
     "actor_id",
     "actor_name",
@@ -71,9 +116,32 @@ AUDIT_COLUMNS = (
     "record_type",
     "record_id",
     "purpose",
+    "reason",
     "outcome",
     "detail",
+    "session_id",
+    "client_addr",
+    "prev_hash",
+    "hash",
 )
+
+_HASHED = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "action",
+    "record_type",
+    "record_id",
+    "purpose",
+    "reason",
+    "outcome",
+    "detail",
+    "session_id",
+    "client_addr",
+)
+"""The fields each link's hash covers (with ``prev_hash``)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +149,7 @@ class AuditRecord:
     """One audit event as read back (what admins see and export)."""
 
     id: int
+    seq: int | None
     at: datetime
     actor_id: int | None
     actor_name: str
@@ -89,8 +158,29 @@ class AuditRecord:
     record_type: str
     record_id: str | None
     purpose: str
+    reason: str | None
     outcome: str
     detail: str | None
+    session_id: int | None
+    client_addr: str | None
+    prev_hash: str | None
+    hash: str | None
+
+
+def safe_record_id(record_id: str | int | None) -> str | None:
+    """A record id fit to store: ids that are not plain identifiers become ``(invalid id)``.
+
+    Ids reach the audit from URLs; anything else (formulas, markup, long text) is never
+    stored as given.
+    """
+    if record_id is None:
+        return None
+    text = str(record_id)
+    return text if _RECORD_ID.match(text) else "(invalid id)"
+
+
+def _clip(text: str | None, size: int) -> str | None:
+    return text[:size] if text else None
 
 
 def record(
@@ -102,27 +192,99 @@ def record(
     *,
     detail: str | None = None,
     outcome: str = "ok",
+    reason: str | None = None,
 ) -> None:
-    """Add one audit event to the session's unit of work."""
-    session.add(
+    """Add one audit event to the session's unit of work (linked into the chain at commit)."""
+    pending: list[AuditEvent] = session.info.setdefault(_PENDING, [])
+    pending.append(
         AuditEvent(
             at=utcnow(),
             actor_id=actor.user_id,
-            actor_name=actor.username,
-            actor_role=actor.role,
+            actor_name=actor.username[:64],
+            actor_role=actor.role[:16],
             action=str(kind),
             record_type=record_type,
-            record_id=None if record_id is None else str(record_id),
+            record_id=safe_record_id(record_id),
             purpose=str(actor.purpose),
             outcome=outcome,
-            detail=detail[:300] if detail else None,
+            detail=_clip(detail, 300),
+            session_id=actor.session_id,
+            client_addr=_clip(actor.client_addr, 64),
+            reason=_clip(reason, 300),
         )
     )
 
 
-def to_record(event: AuditEvent) -> AuditRecord:
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def event_hash(key: str, prev_hash: str, fields: dict[str, Any]) -> str:
+    """The link hash: HMAC-SHA256 of ``prev_hash`` and the event's fields, as hex.
+
+    ``fields`` maps every name of the hashed fields to its value; datetimes are taken as
+    ISO 8601 UTC with microseconds, so the value read back from any database hashes alike.
+    """
+    body = json.dumps(
+        [prev_hash, *(_canonical(fields[name]) for name in _HASHED)],
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def hashed_fields(e: AuditEvent | AuditRecord) -> dict[str, Any]:
+    """The fields of ``e`` that its link hash covers."""
+    return {name: getattr(e, name) for name in _HASHED}
+
+
+def link_pending(session: Session) -> None:
+    """Link and insert the session's pending events (called when it commits).
+
+    Takes the chain head's row lock (``SELECT ... FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE``
+    already serialises writers), gives each event the next ``seq``, its ``prev_hash`` and
+    ``hash``, and moves the head.
+    """
+    pending: list[AuditEvent] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    key: str = session.info[_KEY]
+    session.flush()  # every other change first: the chain lock is the last lock taken
+    head = session.scalars(
+        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+    ).one()
+    seq, prev = head.seq, head.hash
+    for e in pending:
+        seq += 1
+        e.seq = seq
+        e.prev_hash = prev
+        prev = e.hash = event_hash(key, prev, hashed_fields(e))
+        session.add(e)
+    head.seq, head.hash = seq, prev
+    session.flush()
+
+
+def install_chain(session_factory: Any, key: str) -> None:
+    """Make every session of ``session_factory`` link its audit events at commit."""
+    session_factory.configure(info={_KEY: key})
+
+
+@event.listens_for(Session, "before_commit")
+def _link_before_commit(session: Session) -> None:
+    if session.info.get(_PENDING):
+        link_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def to_record(e: AuditEvent) -> AuditRecord:
     """The read-only view of a stored event."""
-    return AuditRecord(*(getattr(event, name) for name in AUDIT_COLUMNS))
+    return AuditRecord(*(getattr(e, name) for name in AUDIT_COLUMNS))
 
 
 def read_events(
@@ -131,6 +293,8 @@ def read_events(
     limit: int | None = None,
     record_type: str | None = None,
     record_id: str | None = None,
+    actions: Iterable[str] | None = None,
+    since: datetime | None = None,
 ) -> list[AuditRecord]:
     """Stored events, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
@@ -138,30 +302,29 @@ def read_events(
         query = query.where(AuditEvent.record_type == record_type)
     if record_id is not None:
         query = query.where(AuditEvent.record_id == record_id)
+    if actions is not None:
+        query = query.where(AuditEvent.action.in_(list(actions)))
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
     if limit is not None:
         query = query.limit(limit)
     return [to_record(e) for e in session.scalars(query)]
 
 
 def audit_csv(events: Iterable[AuditRecord]) -> str:
-    """Events as CSV text with a header row (the export format)."""
+    """Events as CSV text with a header row (the export format).
+
+    Text cells that a spreadsheet would run as a formula are neutralised
+    (:func:`upstream.csvsafe.safe_cell`).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(AUDIT_COLUMNS)
     for e in events:
+        values = [getattr(e, name) for name in AUDIT_COLUMNS]
         writer.writerow(
-            [
-                e.id,
-                e.at.isoformat(),
-                e.actor_id if e.actor_id is not None else "",
-                e.actor_name,
-                e.actor_role,
-                e.action,
-                e.record_type,
-                e.record_id or "",
-                e.purpose,
-                e.outcome,
-                e.detail or "",
-            ]
+            safe_row(
+                "" if v is None else v.isoformat() if isinstance(v, datetime) else v for v in values
+            )
         )
     return out.getvalue()

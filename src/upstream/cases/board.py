@@ -11,6 +11,13 @@ Definitions
   accepted an offer, and the median hours from their being recorded to the first contact
   that reached them. A caseworker's board counts only young people with an offer of their
   service; analysts see the figures and none of the lists.
+* A **late entry** is an offer whose first contact was entered after its deadline had
+  passed but dated before it: the offer no longer shows as overdue, so the board lists and
+  counts these separately (:mod:`upstream.cases.times` refuses contacts dated before the
+  offer or more than ``contact_backdate_hours`` back).
+* Closed cases leave caseloads: a young person whose case is closed is in no list, and a
+  caseworker's open incidents are those of young people with an open offer of their service
+  (or that they recorded).
 """
 
 from __future__ import annotations
@@ -45,6 +52,15 @@ def _service_people(service: str) -> Select[int]:
     return select(Offer.person_id).where(Offer.service == service)
 
 
+def _caseload(service: str) -> Select[int]:
+    """Young people with an open offer of ``service`` whose case is open."""
+    return (
+        select(Offer.person_id)
+        .join(Person, Person.id == Offer.person_id)
+        .where(Offer.service == service, Offer.closed_at.is_(None), Person.closed_at.is_(None))
+    )
+
+
 def _live_people() -> list[ColumnElement[bool]]:
     return [
         Person.closed_at.is_(None),
@@ -59,7 +75,7 @@ def _open_incidents(
     query = select(Incident).where(Incident.closed_at.is_(None))
     if service is not None:
         in_scope = select(Involvement.incident_id).where(
-            Involvement.person_id.in_(_service_people(service))
+            Involvement.person_id.in_(_caseload(service))
         )
         query = query.where(Incident.id.in_(in_scope) | (Incident.recorded_by_id == actor.user_id))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -133,17 +149,33 @@ def _not_reached(
     return int(total), rows
 
 
-def _overdue(session: Session, service: str | None, now: datetime) -> tuple[int, list[OfferRow]]:
+def _offers(
+    session: Session, service: str | None, *where: ColumnElement[bool]
+) -> tuple[int, list[OfferRow]]:
     query = (
         select(Offer, Person.pseudonym)
         .join(Person, Person.id == Offer.person_id)
-        .where(Offer.closed_at.is_(None), Offer.reached_at.is_(None), Offer.due_at < now)
+        .where(*where, *_live_people())
     )
     if service is not None:
         query = query.where(Offer.service == service)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(Offer.due_at, Offer.id).limit(LIST_LIMIT)).all()
     return int(total), [offer_row(offer, pseudonym) for offer, pseudonym in rows]
+
+
+def _overdue(session: Session, service: str | None, now: datetime) -> tuple[int, list[OfferRow]]:
+    return _offers(
+        session,
+        service,
+        Offer.closed_at.is_(None),
+        Offer.reached_at.is_(None),
+        Offer.due_at < now,
+    )
+
+
+def _late_entries(session: Session, service: str | None) -> tuple[int, list[OfferRow]]:
+    return _offers(session, service, Offer.late_entry.is_(True), Offer.closed_at.is_(None))
 
 
 def _week_start(moment: datetime) -> date:
@@ -217,6 +249,7 @@ def board(actor: Actor, store: CaseStore, now: datetime | None = None) -> BoardP
         open_total, incidents = _open_incidents(session, actor, service)
         waiting_total, waiting = _not_reached(session, service, now)
         overdue_total, overdue = _overdue(session, service, now)
+        late_total, late = _late_entries(session, service)
         weekly = _weekly(session, service, now)
         record(
             session,
@@ -233,10 +266,12 @@ def board(actor: Actor, store: CaseStore, now: datetime | None = None) -> BoardP
         open_incidents=incidents if lists else [],
         not_reached=waiting if lists else [],
         overdue=overdue if lists else [],
+        late_entries=late if lists else [],
         weekly=weekly,
         totals={
             "open_incidents": open_total,
             "not_reached": waiting_total,
             "overdue": overdue_total,
+            "late_entries": late_total,
         },
     )

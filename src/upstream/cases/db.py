@@ -2,10 +2,17 @@
 
 SQLite under the data dir (``<data dir>/cases.sqlite``) by default; PostgreSQL (or any
 database SQLAlchemy supports) when ``DATABASE_URL`` is set. ``postgresql://`` URLs use psycopg 3.
+
+* The SQLite file and its ``-wal``/``-shm`` companions are readable by their owner only (0600).
+* Bound parameters never appear in error messages or logs (``hide_parameters``): they can be
+  contact notes or names.
+* Every session links its audit events into the hash chain when it commits
+  (:func:`upstream.cases.audit.install_chain`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +24,10 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from upstream.cases.audit import install_chain
 from upstream.config import Settings
 
-__all__ = ["CaseStore", "case_store", "database_url", "dispose_all"]
+__all__ = ["CaseStore", "case_store", "database_url", "dispose_all", "private_sqlite_file"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,6 +42,16 @@ def database_url(settings: Settings) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file (and fix it and its companions) readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for item in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if item.exists() and item.stat().st_mode & 0o077:
+            item.chmod(0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
@@ -60,16 +78,21 @@ class CaseStore:
         self.settings = settings
         if url.startswith("sqlite"):
             path = url.removeprefix("sqlite:///")
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if url.startswith("sqlite:///") and path not in ("", ":memory:"):
+                private_sqlite_file(Path(path))
             self.engine: Engine = create_engine(
-                url, connect_args={"check_same_thread": False, "timeout": 10}
+                url,
+                connect_args={"check_same_thread": False, "timeout": 10},
+                hide_parameters=True,
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         else:
-            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            self.engine = create_engine(
+                url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+            )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        install_chain(self.sessions, settings.audit_key)
         self._migrated = False
         self._lock = threading.Lock()
 
@@ -80,6 +103,7 @@ class CaseStore:
                 return
             config = Config()
             config.set_main_option("script_location", str(_MIGRATIONS))
+            config.attributes["audit_key"] = self.settings.audit_key
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")

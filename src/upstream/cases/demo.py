@@ -6,12 +6,17 @@ aged 10 to 24. It moves them in time so that the newest happened a few hours ago
 name, date of birth, address and school for each young person (every record is flagged
 ``synthetic`` and the address and school say so), and plays out offers of support and contact
 attempts, so the board has realistic content: some young people reached, some waiting, some
-overdue. It refuses to run when ``UPSTREAM_ENV=production``. The demo logins share one
-password, printed at start-up and in the README.
+overdue. It refuses to run when ``UPSTREAM_ENV=production``. The demo's case-work logins
+share one published password, printed at start-up and in the README; the demo ``admin`` does
+not: it gets a random one-time password, written only to ``<data dir>/demo-admin-password.txt``
+(readable by its owner only), to be changed at first login. A production server refuses to
+start while any demo user is active (:mod:`upstream.cases.deployment`).
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -30,10 +35,11 @@ from upstream.cases.duplicates import flag_possible_duplicates
 from upstream.cases.models import Contact, Incident, Involvement, Offer, Person, User, utcnow
 from upstream.cases.schemas import UserCreate
 from upstream.cases.service import deadline_hours
-from upstream.cases.vocab import Agency, Role, Service
+from upstream.cases.vocab import Agency, Role, Service, label
 from upstream.config import Settings
 
 __all__ = [
+    "DEMO_ADMIN_FILE",
     "DEMO_PASSWORD",
     "DEMO_USERS",
     "DemoUser",
@@ -43,6 +49,7 @@ __all__ = [
 ]
 
 DEMO_PASSWORD = "synthetic-demo"
+DEMO_ADMIN_FILE = "demo-admin-password.txt"
 
 
 @dataclass(frozen=True)
@@ -136,12 +143,24 @@ _STREETS = [
 _SCHOOLS = ("Synthetic Academy North", "Synthetic High School", "Synthetic College")
 
 
-def demo_login_lines() -> list[str]:
-    """The lines printed at start-up listing the demo logins."""
-    lines = [f"demo logins (SYNTHETIC data; password for all: {DEMO_PASSWORD}):"]
+def demo_login_lines(settings: Settings) -> list[str]:
+    """The lines printed at start-up listing the demo logins (never the admin's password)."""
+    lines = [f"demo logins (SYNTHETIC data; password for all but admin: {DEMO_PASSWORD}):"]
     for u in DEMO_USERS:
         lines.append(f"  {u.username:<12} {u.what}")
+    lines.append(
+        f"  the demo admin's one-time password is in {settings.data_dir / DEMO_ADMIN_FILE} "
+        "(change it at first login)"
+    )
     return lines
+
+
+def _write_private(path: os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a file readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
 
 
 def _select(borough_incidents: pd.DataFrame, people: pd.DataFrame) -> list[dict[str, Any]]:
@@ -175,17 +194,26 @@ def seed_demo(store: CaseStore, *, seed: int = 1, max_incidents: int = 160) -> l
     people: dict[str, list[dict[str, Any]]] = {}
     for r in young.to_dict("records"):
         people.setdefault(str(r["incident_id"]), []).append({str(k): v for k, v in r.items()})
+    admin_password = secrets.token_urlsafe(15)
     for u in DEMO_USERS:
+        is_admin = u.role == Role.ADMIN
         create_demo_user(
             store,
             UserCreate(
                 username=u.username,
-                password=DEMO_PASSWORD,
+                password=admin_password if is_admin else DEMO_PASSWORD,
                 role=u.role,
                 agency=u.agency,
                 service=u.service,
             ),
+            must_change=is_admin,
         )
+    store.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _write_private(
+        store.settings.data_dir / DEMO_ADMIN_FILE,
+        f"{admin_password}\n# one-time password of the demo user 'admin'; change it at "
+        "first login\n",
+    )
     rng = np.random.default_rng(seed)
     now = utcnow()
     newest = max(r["occurred_from"] for r in chosen).to_pydatetime()
@@ -227,7 +255,12 @@ def seed_demo(store: CaseStore, *, seed: int = 1, max_incidents: int = 160) -> l
                     session.add(person)
                     session.flush()
                     session.add(
-                        Involvement(incident_id=incident.id, person_id=person.id, role=role)
+                        Involvement(
+                            incident_id=incident.id,
+                            person_id=person.id,
+                            role=role,
+                            created_at=recorded,
+                        )
                     )
                     record(session, actor, AuditKind.PERSON_CREATE, "person", person.pseudonym)
                     _offers(store, session, rng, person, incident, role, now)
@@ -261,7 +294,7 @@ def seed_demo(store: CaseStore, *, seed: int = 1, max_incidents: int = 160) -> l
     return [
         f"seeded the case store with {len(chosen)} SYNTHETIC incidents and {n_people} "
         "SYNTHETIC young people",
-        *demo_login_lines(),
+        *demo_login_lines(store.settings),
     ]
 
 
@@ -281,7 +314,7 @@ def prepare_case_store(settings: Settings) -> Iterator[str]:
     with store.unit_of_work() as session:
         demo = session.scalar(select(func.count(User.id)).where(User.demo.is_(True)))
     if demo:
-        yield from demo_login_lines()
+        yield from demo_login_lines(settings)
 
 
 def _pseudonym(rng: np.random.Generator, used: set[str]) -> str:
@@ -373,7 +406,8 @@ def _offers(
                     at=t,
                     method=str(rng.choice(["phone", "text", "visit"])),
                     reached=success,
-                    notes="SYNTHETIC contact note.",
+                    notes=f"SYNTHETIC contact note ({label(service)}).",
+                    recorded_at=t,
                 )
             )
             offer.attempts += 1

@@ -72,8 +72,8 @@ def flag_possible_duplicates(session: Session, person: Person) -> list[str]:
     return flagged
 
 
-def open_flags_for(session: Session, person_id: int) -> list[str]:
-    """Pseudonyms of records flagged as possibly the same person and not yet decided."""
+def open_flags_for(session: Session, person_id: int) -> list[Person]:
+    """Records flagged as possibly the same person and not yet decided."""
     rows = session.execute(
         select(DuplicateFlag.person_id, DuplicateFlag.other_id).where(
             DuplicateFlag.resolution.is_(None),
@@ -83,7 +83,7 @@ def open_flags_for(session: Session, person_id: int) -> list[str]:
     ids = [b if a == person_id else a for a, b in rows]
     if not ids:
         return []
-    return list(session.scalars(select(Person.pseudonym).where(Person.id.in_(ids))))
+    return list(session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))
 
 
 def merge_people(session: Session, keep: Person, other: Person) -> None:

@@ -8,8 +8,8 @@
 * :func:`search_people` finds young people by name, for the coordinator only
   (:attr:`~upstream.cases.access.Action.PERSON_SEARCH`). The names travel in the request
   body, never in a URL; the results name people by pseudonym only; every search is audited
-  with the session's purpose and which fields were searched (never their values), and
-  every young person it finds gets an audit event of their own.
+  with the session's purpose, the reason given and which fields were searched (never their
+  values), and every young person it finds gets an audit event of their own.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from upstream.cases.service import (
     _person_public,
     _person_resource,
     guard,
+    new_involvement,
     use_case,
 )
 from upstream.cases.vocab import InvolvementRole
@@ -52,7 +53,7 @@ def link_person(actor: Actor, store: CaseStore, incident_id: int, data: PersonLi
         guard(
             actor,
             Action.PERSON_ADD,
-            _incident_resource(session, incident),
+            _incident_resource(session, store, incident),
             "incident",
             incident_id,
         )
@@ -60,7 +61,7 @@ def link_person(actor: Actor, store: CaseStore, incident_id: int, data: PersonLi
         guard(
             actor,
             Action.PERSON_VIEW,
-            _person_resource(session, person.id),
+            _person_resource(session, store, person),
             "person",
             person.pseudonym,
         )
@@ -77,7 +78,7 @@ def link_person(actor: Actor, store: CaseStore, incident_id: int, data: PersonLi
         )
         if already is not None:
             raise Conflict(f"{person.pseudonym} is already linked to incident {incident_id}")
-        session.add(Involvement(incident_id=incident.id, person_id=person.id, role=data.role))
+        session.add(new_involvement(actor, incident.id, person.id, data.role))
         record(
             session,
             actor,
@@ -87,7 +88,7 @@ def link_person(actor: Actor, store: CaseStore, incident_id: int, data: PersonLi
             detail=f"incident {incident.id} as {data.role}",
         )
         session.flush()
-        return _person_public(session, person)
+        return _person_public(session, store, actor, person)
 
 
 def _conditions(data: PersonSearch) -> tuple[list[ColumnElement[bool]], list[str]]:
@@ -127,6 +128,7 @@ def search_people(actor: Actor, store: CaseStore, data: PersonSearch) -> list[Pe
             "person",
             None,
             detail=f"by {', '.join(fields)}: {len(people)} found",
+            reason=data.reason,
         )
         out = []
         for person in people:
@@ -156,5 +158,6 @@ def search_people(actor: Actor, store: CaseStore, data: PersonSearch) -> list[Pe
                 "person",
                 person.pseudonym,
                 detail=f"found by {', '.join(fields)}",
+                reason=data.reason,
             )
         return out

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -30,12 +31,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "AuditChainHead",
     "AuditEvent",
     "Base",
     "Contact",
     "DuplicateFlag",
     "Incident",
     "Involvement",
+    "LoginAttempt",
     "LoginSession",
     "Offer",
     "Person",
@@ -86,7 +89,13 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
-    """A person who logs in: a role in an agency (and, for caseworkers, a service)."""
+    """A person who logs in: a role in an agency (and, for caseworkers, a service).
+
+    ``approval`` is ``approved``, ``pending`` (made by an admin while another admin exists:
+    cannot log in until a different admin approves) or ``unreviewed`` (made by the only
+    admin: can log in, and stays an alert on the admin page until another admin approves).
+    ``failed_logins``/``locked_until`` mirror the account's login throttle for the admin page.
+    """
 
     __tablename__ = "users"
 
@@ -101,6 +110,12 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
+    approval: Mapped[str] = mapped_column(String(16), default="approved")
+    approved_by_id: Mapped[int | None] = mapped_column(Integer)
+    approved_at: Mapped[datetime | None]
 
 
 class LoginSession(Base):
@@ -116,8 +131,20 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    client_addr: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginAttempt(Base):
+    """A failed login, kept for the throttle (by account and by client address)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client_addr: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class Incident(Base):
@@ -181,6 +208,8 @@ class Involvement(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(Integer)
+    added_by_service: Mapped[str | None] = mapped_column(String(32))
 
     incident: Mapped[Incident] = relationship(back_populates="involvements")
     person: Mapped[Person] = relationship(back_populates="involvements")
@@ -204,6 +233,7 @@ class Offer(Base):
     closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    late_entry: Mapped[bool] = mapped_column(Boolean, default=False)
 
     person: Mapped[Person] = relationship(back_populates="offers")
     contacts: Mapped[list[Contact]] = relationship(back_populates="offer", order_by="Contact.at")
@@ -223,6 +253,7 @@ class Contact(Base):
     reached: Mapped[bool] = mapped_column(Boolean)
     notes: Mapped[str | None] = mapped_column(Text)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None]
 
     offer: Mapped[Offer] = relationship(back_populates="contacts")
 
@@ -244,10 +275,16 @@ class DuplicateFlag(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to which record, when, and for what stated purpose. Append-only."""
+    """Who did what to which record, when, for what stated purpose and reason, from which
+    session and client address. Append-only, and chained: ``hash`` is a keyed hash of the
+    event and of ``prev_hash``, the hash of the event before it in ``seq`` order
+    (:mod:`upstream.cases.audit`)."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_record", "record_type", "record_id"),)
+    __table_args__ = (
+        Index("ix_audit_record", "record_type", "record_id"),
+        Index("uq_audit_events_seq", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -256,10 +293,27 @@ class AuditEvent(Base):
     actor_role: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(32))
     record_type: Mapped[str] = mapped_column(String(16))
-    record_id: Mapped[str | None] = mapped_column(String(32))
+    record_id: Mapped[str | None] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(8), default="ok")
     detail: Mapped[str | None] = mapped_column(String(300))
+    session_id: Mapped[int | None] = mapped_column(Integer)
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The newest link of the audit chain (one row): its ``seq`` and ``hash``. Locked while a
+    transaction appends its events, so links are made one transaction at a time."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 @event.listens_for(Session, "before_flush")

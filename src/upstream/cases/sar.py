@@ -16,7 +16,7 @@ from upstream.cases.access import Action, Actor
 from upstream.cases.audit import AuditKind, read_events, record
 from upstream.cases.db import CaseStore
 from upstream.cases.models import DuplicateFlag, Incident, Involvement, Person
-from upstream.cases.service import NotFound, guard, use_case
+from upstream.cases.service import guard, not_found, use_case
 
 __all__ = ["subject_access_export"]
 
@@ -32,13 +32,16 @@ def _columns(obj: object, names: list[str]) -> dict[str, Any]:
 
 
 @use_case
-def subject_access_export(actor: Actor, store: CaseStore, pseudonym: str) -> dict[str, Any]:
-    """Everything held about the young person ``pseudonym`` (admins only; audited)."""
+def subject_access_export(
+    actor: Actor, store: CaseStore, pseudonym: str, reason: str
+) -> dict[str, Any]:
+    """Everything held about the young person ``pseudonym`` (admins only, with a reason, such
+    as the request's reference; audited)."""
     guard(actor, Action.SUBJECT_ACCESS, None, "person", pseudonym)
     with store.unit_of_work() as session:
         person = session.scalars(select(Person).where(Person.pseudonym == pseudonym)).one_or_none()
         if person is None:
-            raise NotFound(f"no young person {pseudonym}")
+            raise not_found("person", pseudonym)
         merged = session.scalars(select(Person).where(Person.merged_into_id == person.id)).all()
         incidents = []
         for involvement in session.scalars(
@@ -84,7 +87,8 @@ def subject_access_export(actor: Actor, store: CaseStore, pseudonym: str) -> dic
                     ],
                 ),
                 "contacts": [
-                    _columns(c, ["id", "at", "method", "reached", "notes"]) for c in offer.contacts
+                    _columns(c, ["id", "at", "recorded_at", "method", "reached", "notes"])
+                    for c in offer.contacts
                 ],
             }
             for offer in person.offers
@@ -101,7 +105,7 @@ def subject_access_export(actor: Actor, store: CaseStore, pseudonym: str) -> dic
             {k: _plain(v) for k, v in e.__dict__.items()}
             for e in read_events(session, record_type="person", record_id=pseudonym)
         ]
-        record(session, actor, AuditKind.SUBJECT_ACCESS, "person", pseudonym)
+        record(session, actor, AuditKind.SUBJECT_ACCESS, "person", pseudonym, reason=reason)
         return {
             "notice": "Subject access export from the upstream case store."
             + (" SYNTHETIC demo record." if person.synthetic else ""),

@@ -18,6 +18,7 @@ from upstream.definitions import POLICE_UK_CRIME_TYPES
 
 __all__ = [
     "IDENTIFYING_FIELDS",
+    "AccessReason",
     "BoardPublic",
     "ContactCreate",
     "ContactRecord",
@@ -35,6 +36,7 @@ __all__ = [
     "OfferDetail",
     "OfferRow",
     "OfferUpdate",
+    "PasswordChange",
     "PersonCreate",
     "PersonDetail",
     "PersonIdentity",
@@ -179,8 +181,8 @@ class PersonIdentity(_In):
     @field_validator("date_of_birth")
     @classmethod
     def _plausible_birth(cls, value: date | None) -> date | None:
-        if value is not None and not date(1990, 1, 1) <= value <= date(2100, 1, 1):
-            raise ValueError("date_of_birth must be after 1990")
+        if value is not None and not date(1990, 1, 1) <= value <= date.today():
+            raise ValueError("date_of_birth must be after 1990 and not in the future")
         return value
 
 
@@ -210,15 +212,24 @@ class PersonLink(_In):
         return value.upper()
 
 
+class AccessReason(_In):
+    """Why the reader needs personal data outside their own caseload, or a search or export
+    (DPA 2018 s.62). Recorded on the audit events; write it without names."""
+
+    reason: str = Field(min_length=10, max_length=300)
+
+
 class PersonSearch(_In):
     """A coordinator's search for an existing young person by name (sent in the body only).
 
-    Names match whole and regardless of case; a date of birth narrows the search.
+    Names match whole and regardless of case; a date of birth narrows the search. A search
+    needs a reason, recorded with it.
     """
 
     given_name: str | None = Field(default=None, max_length=100)
     family_name: str | None = Field(default=None, max_length=100)
     date_of_birth: date | None = None
+    reason: str = Field(min_length=10, max_length=300)
 
     @model_validator(mode="after")
     def _needs_a_name(self) -> PersonSearch:
@@ -286,11 +297,14 @@ class OfferRow(_Out):
     closed_at: datetime | None
     overdue: bool
     version: int
+    late_entry: bool = False
 
 
 class OfferDetail(OfferRow):
-    """An offer with its contact attempts (person page)."""
+    """An offer with its contact attempts (person page): the contacts and their notes only
+    for readers of that service's notes (``notes_visible``), otherwise its status alone."""
 
+    notes_visible: bool = False
     contacts: list[ContactRecord] = Field(default_factory=list)
 
 
@@ -305,14 +319,18 @@ class PersonPublic(_Out):
     reached: bool
     involvements: list[InvolvementPublic]
     possible_duplicates: list[str] = Field(default_factory=list)
+    merged: bool = False
     merged_into: str | None = None
 
 
 class PersonDetail(_Out):
-    """The person page: the public view plus what the reader's role may see."""
+    """The person page: the public view plus what the reader's role may see, field by field
+    (:data:`upstream.cases.access.FIELD_RULES`). ``identity_needs_reason``: the reader may see
+    the identity but only with a reason (outside their own caseload)."""
 
     person: PersonPublic
     identity: PersonIdentity | None
+    identity_needs_reason: bool = False
     health_notes: str | None
     health_visible: bool
     offers: list[OfferDetail]
@@ -365,6 +383,7 @@ class BoardPublic(_Out):
     open_incidents: list[IncidentRow]
     not_reached: list[PersonRow]
     overdue: list[OfferRow]
+    late_entries: list[OfferRow] = Field(default_factory=list)
     weekly: list[WeekSummary]
     totals: dict[str, int]
 
@@ -406,6 +425,17 @@ class UserPublic(_Out):
     service: str | None
     active: bool
     locked: bool
+    approval: str = "approved"
+    must_change_password: bool = False
+    demo: bool = False
+    created_by: str | None = None
+
+
+class PasswordChange(_In):
+    """A user's change of their own password."""
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=12, max_length=256)
 
 
 class UserStatus(_In):
@@ -429,3 +459,4 @@ class LoginResult(_Out):
     role: str
     csrf_token: str
     expires_at: datetime
+    must_change_password: bool = False

@@ -20,7 +20,17 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from upstream.cases.access import AccessDenied, Action, Actor, Resource, is_allowed
+from upstream.cases.access import (
+    AccessDenied,
+    Action,
+    Actor,
+    Field,
+    Resource,
+    is_allowed,
+    may_read,
+    needs_reason,
+    other_agency,
+)
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
 from upstream.cases.duplicates import flag_possible_duplicates, open_flags_for
@@ -43,7 +53,9 @@ from upstream.cases.schemas import (
     PersonPublic,
     PersonUpdate,
 )
-from upstream.cases.vocab import DEFAULT_DEADLINE_HOURS, InvolvementRole, Service
+from upstream.cases.scope import incident_resource, offer_resource, person_resource
+from upstream.cases.times import check_contact_time, check_not_future
+from upstream.cases.vocab import DEFAULT_DEADLINE_HOURS, InvolvementRole, Role, Service
 
 __all__ = [
     "Conflict",
@@ -51,6 +63,7 @@ __all__ = [
     "add_person",
     "close_incident",
     "close_person",
+    "concealed_message",
     "create_incident",
     "deadline_hours",
     "get_incident",
@@ -58,6 +71,8 @@ __all__ = [
     "guard",
     "ingested_incident",
     "make_offer",
+    "new_involvement",
+    "not_found",
     "offer_row",
     "record_contact",
     "update_offer",
@@ -73,6 +88,34 @@ IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "address", "sch
 class NotFound(LookupError):
     """No such record (the message names only its kind and pseudonymous id)."""
 
+    def __init__(
+        self, message: str, record_type: str = "-", record_id: str | int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.record_type = record_type
+        self.record_id = None if record_id is None else str(record_id)
+        self.audited = False
+
+
+_KIND_LABEL = {
+    "person": "young person",
+    "incident": "incident",
+    "offer": "offer",
+    "user": "user",
+    "duplicate": "possible duplicate",
+}
+
+
+def not_found(record_type: str, record_id: str | int) -> NotFound:
+    """The refusal of an unknown id: ``no young person YP-...``."""
+    label = _KIND_LABEL.get(record_type, record_type)
+    return NotFound(f"no {label} {record_id}", record_type, record_id)
+
+
+def concealed_message(exc: AccessDenied) -> str:
+    """What a refusal of a record outside one's scope says: the same as an unknown id."""
+    return str(not_found(exc.record_type, exc.record_id or "-"))
+
 
 class Conflict(Exception):
     """The record changed since it was read, or is closed: reload and try again."""
@@ -85,15 +128,22 @@ def guard(
     record_type: str,
     record_id: str | int | None = None,
 ) -> None:
-    """Raise :class:`AccessDenied` (naming the record, for the audit) unless allowed."""
+    """Raise :class:`AccessDenied` (naming the record, for the audit) unless allowed.
+
+    A refusal about a record that exists (a ``resource`` and its id) is marked ``conceal``:
+    pages and the API answer it as they answer an unknown id.
+    """
     if not is_allowed(actor, action, resource):
-        raise AccessDenied(actor, action, record_type, record_id)
+        exc = AccessDenied(actor, action, record_type, record_id)
+        exc.conceal = resource is not None and record_id is not None
+        raise exc
 
 
 def use_case(
     fn: Callable[Concatenate[Actor, CaseStore, P], T],
 ) -> Callable[Concatenate[Actor, CaseStore, P], T]:
-    """Audit every refusal of ``fn``, after its unit of work has rolled back."""
+    """Audit every refusal of ``fn`` and every unknown id asked for, after its unit of work
+    has rolled back."""
 
     @functools.wraps(fn)
     def wrapper(actor: Actor, store: CaseStore, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -109,6 +159,20 @@ def use_case(
                         exc.record_type,
                         exc.record_id,
                         detail=exc.action.value,
+                        outcome="denied",
+                    )
+                exc.audited = True
+            raise
+        except NotFound as exc:
+            if not exc.audited:
+                with store.unit_of_work() as session:
+                    record(
+                        session,
+                        actor,
+                        AuditKind.NOT_FOUND,
+                        exc.record_type,
+                        exc.record_id,
+                        detail=fn.__name__,
                         outcome="denied",
                     )
                 exc.audited = True
@@ -139,37 +203,18 @@ def deadline_hours(store: CaseStore, service: str) -> int:
 # -- resources ---------------------------------------------------------------------------
 
 
-def _person_resource(session: Session, person_id: int, service: str | None = None) -> Resource:
-    services = session.scalars(
-        select(Offer.service).where(Offer.person_id == person_id).distinct()
-    ).all()
-    recorded_by = session.scalars(
-        select(Incident.recorded_by_id)
-        .join(Involvement, Involvement.incident_id == Incident.id)
-        .where(Involvement.person_id == person_id, Incident.recorded_by_id.is_not(None))
-        .distinct()
-    ).all()
-    return Resource(
-        "person",
-        frozenset(services),
-        frozenset(r for r in recorded_by if r is not None),
-        service,
-    )
+def _grace(store: CaseStore) -> int:
+    return store.settings.access_grace_days
 
 
-def _incident_resource(session: Session, incident: Incident) -> Resource:
-    services = session.scalars(
-        select(Offer.service)
-        .join(Involvement, Involvement.person_id == Offer.person_id)
-        .where(Involvement.incident_id == incident.id)
-        .distinct()
-    ).all()
-    recorded = {incident.recorded_by_id} if incident.recorded_by_id is not None else set()
-    return Resource("incident", frozenset(services), frozenset(recorded))
+def _person_resource(
+    session: Session, store: CaseStore, person: Person, service: str | None = None
+) -> Resource:
+    return person_resource(session, person, _grace(store), service)
 
 
-def _offer_resource(offer: Offer) -> Resource:
-    return Resource("offer", frozenset({offer.service}))
+def _incident_resource(session: Session, store: CaseStore, incident: Incident) -> Resource:
+    return incident_resource(session, incident, _grace(store))
 
 
 # -- reading helpers ---------------------------------------------------------------------
@@ -182,21 +227,21 @@ def _person(session: Session, pseudonym: str) -> Person:
         .options(selectinload(Person.offers).selectinload(Offer.contacts))
     ).one_or_none()
     if person is None:
-        raise NotFound(f"no young person {pseudonym}")
+        raise not_found("person", pseudonym)
     return person
 
 
 def _incident(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise not_found("incident", incident_id)
     return incident
 
 
 def _offer(session: Session, offer_id: int) -> Offer:
     offer = session.get(Offer, offer_id)
     if offer is None:
-        raise NotFound(f"no offer {offer_id}")
+        raise not_found("offer", offer_id)
     return offer
 
 
@@ -216,13 +261,17 @@ def offer_row(offer: Offer, pseudonym: str) -> OfferRow:
         closed_at=offer.closed_at,
         overdue=offer.closed_at is None and offer.reached_at is None and offer.due_at < now,
         version=offer.version,
+        late_entry=offer.late_entry,
     )
 
 
-def _offer_detail(offer: Offer, pseudonym: str) -> OfferDetail:
+def _offer_detail(offer: Offer, pseudonym: str, notes: bool) -> OfferDetail:
+    """An offer with its contacts when ``notes`` (the reader may read that service's notes);
+    otherwise its status only."""
     return OfferDetail(
         **offer_row(offer, pseudonym).model_dump(),
-        contacts=[ContactRecord.model_validate(c) for c in offer.contacts],
+        notes_visible=notes,
+        contacts=[ContactRecord.model_validate(c) for c in offer.contacts] if notes else [],
     )
 
 
@@ -256,12 +305,20 @@ def _incident_detail(session: Session, incident: Incident) -> IncidentDetail:
     )
 
 
-def _person_public(session: Session, person: Person) -> PersonPublic:
+def _person_public(
+    session: Session, store: CaseStore, actor: Actor, person: Person
+) -> PersonPublic:
+    """The pseudonymous view; other records it points to only where the actor may see them."""
     rows = session.execute(
         select(Involvement.incident_id, Involvement.role)
         .where(Involvement.person_id == person.id)
         .order_by(Involvement.id)
     ).all()
+
+    def visible(other: Person) -> bool:
+        return is_allowed(actor, Action.PERSON_VIEW, _person_resource(session, store, other))
+
+    merged = session.get(Person, person.merged_into_id) if person.merged_into_id else None
     return PersonPublic(
         pseudonym=person.pseudonym,
         synthetic=person.synthetic,
@@ -273,12 +330,22 @@ def _person_public(session: Session, person: Person) -> PersonPublic:
             InvolvementPublic(pseudonym=person.pseudonym, role=InvolvementRole(r), incident_id=i)
             for i, r in rows
         ],
-        possible_duplicates=open_flags_for(session, person.id),
-        merged_into=(
-            session.get(Person, person.merged_into_id).pseudonym  # type: ignore[union-attr]
-            if person.merged_into_id is not None
-            else None
-        ),
+        possible_duplicates=[p.pseudonym for p in open_flags_for(session, person.id) if visible(p)],
+        merged=merged is not None,
+        merged_into=merged.pseudonym if merged is not None and visible(merged) else None,
+    )
+
+
+def new_involvement(actor: Actor, incident_id: int, person_id: int, role: str) -> Involvement:
+    """A link of a young person to an incident, remembering who made it (and their service:
+    a caseworker's link puts the young person in their own service's scope, nobody else's)."""
+    return Involvement(
+        incident_id=incident_id,
+        person_id=person_id,
+        role=role,
+        created_at=utcnow(),
+        added_by_id=actor.user_id,
+        added_by_service=actor.service if actor.role == Role.CASEWORKER else None,
     )
 
 
@@ -312,6 +379,10 @@ def create_incident(actor: Actor, store: CaseStore, data: IncidentCreate) -> Inc
     an unknown id is refused. No person data are read from or copied out of the event store.
     """
     guard(actor, Action.INCIDENT_CREATE, None, "incident")
+    if data.occurred_at is not None:
+        check_not_future(
+            "occurred_at", data.occurred_at, utcnow(), store.settings.clock_skew_minutes
+        )
     values, synthetic = incident_values(store.settings, data)
     with store.unit_of_work() as session:
         incident = Incident(
@@ -345,7 +416,7 @@ def get_incident(actor: Actor, store: CaseStore, incident_id: int) -> IncidentDe
         guard(
             actor,
             Action.INCIDENT_VIEW,
-            _incident_resource(session, incident),
+            _incident_resource(session, store, incident),
             "incident",
             incident_id,
         )
@@ -375,7 +446,7 @@ def add_person(
     """Add a young person to an incident; possible duplicates are flagged, never merged."""
     with store.unit_of_work() as session:
         incident = _incident(session, incident_id)
-        resource = _incident_resource(session, incident)
+        resource = _incident_resource(session, store, incident)
         guard(actor, Action.PERSON_ADD, resource, "incident", incident_id)
         if data.health_notes:
             guard(actor, Action.PERSON_UPDATE_HEALTH, resource, "incident", incident_id)
@@ -388,7 +459,7 @@ def add_person(
         )
         session.add(person)
         session.flush()
-        session.add(Involvement(incident_id=incident.id, person_id=person.id, role=data.role))
+        session.add(new_involvement(actor, incident.id, person.id, data.role))
         record(
             session,
             actor,
@@ -408,30 +479,53 @@ def add_person(
             )
         session.flush()
         session.refresh(person)
-        return _person_public(session, person)
+        return _person_public(session, store, actor, person)
 
 
 @use_case
-def get_person(actor: Actor, store: CaseStore, pseudonym: str) -> PersonDetail:
-    """The person page: identity and health details only where the policy allows."""
+def get_person(
+    actor: Actor, store: CaseStore, pseudonym: str, reason: str | None = None
+) -> PersonDetail:
+    """The person page, each field as the policy allows the reader (``FIELD_RULES``).
+
+    Identity, health details and contact notes outside the reader's own caseload are shown
+    only with a ``reason``, which goes on the audit events of the read.
+    """
     with store.unit_of_work() as session:
         person = _person(session, pseudonym)
-        resource = _person_resource(session, person.id)
+        resource = _person_resource(session, store, person)
         guard(actor, Action.PERSON_VIEW, resource, "person", pseudonym)
         record(session, actor, AuditKind.PERSON_READ, "person", pseudonym)
+        locked = needs_reason(actor, resource) and not reason
+        why = reason if needs_reason(actor, resource) else None
         identity = None
-        if is_allowed(actor, Action.PERSON_VIEW_IDENTITY, resource):
+        if may_read(actor, Field.IDENTITY, resource) and not locked:
             identity = PersonIdentity(**{f: getattr(person, f) for f in IDENTITY_FIELDS})
-            record(session, actor, AuditKind.PERSON_READ_IDENTITY, "person", pseudonym)
-        health_visible = is_allowed(actor, Action.PERSON_VIEW_HEALTH, resource)
+            record(session, actor, AuditKind.PERSON_READ_IDENTITY, "person", pseudonym, reason=why)
+        health_visible = may_read(actor, Field.HEALTH, resource) and not locked
         if health_visible:
-            record(session, actor, AuditKind.PERSON_READ_HEALTH, "person", pseudonym)
+            record(session, actor, AuditKind.PERSON_READ_HEALTH, "person", pseudonym, reason=why)
+        offers = []
+        for offer in person.offers:
+            notes = not locked and may_read(actor, Field.CONTACT_NOTES, resource, offer.service)
+            if notes and offer.contacts and other_agency(actor, offer.service):
+                record(
+                    session,
+                    actor,
+                    AuditKind.CONTACT_NOTES_OTHER_AGENCY,
+                    "person",
+                    pseudonym,
+                    detail=f"offer {offer.id}: {offer.service} notes, another agency's",
+                    reason=why,
+                )
+            offers.append(_offer_detail(offer, pseudonym, notes))
         return PersonDetail(
-            person=_person_public(session, person),
+            person=_person_public(session, store, actor, person),
             identity=identity,
+            identity_needs_reason=locked and may_read(actor, Field.IDENTITY, resource),
             health_notes=person.health_notes if health_visible else None,
             health_visible=health_visible,
-            offers=[_offer_detail(o, pseudonym) for o in person.offers],
+            offers=offers,
             version=person.version,
         )
 
@@ -444,7 +538,7 @@ def update_person(
     changed = [f for f in data.model_fields_set if f != "version"]
     with store.unit_of_work() as session:
         person = _person(session, pseudonym)
-        resource = _person_resource(session, person.id)
+        resource = _person_resource(session, store, person)
         guard(actor, Action.PERSON_VIEW, resource, "person", pseudonym)
         if any(f in IDENTITY_FIELDS for f in changed):
             guard(actor, Action.PERSON_UPDATE_IDENTITY, resource, "person", pseudonym)
@@ -479,7 +573,7 @@ def update_person(
                     pseudonym,
                     detail=f"possible duplicate of {other}",
                 )
-    return get_person(actor, store, pseudonym)
+    return get_person(actor, store, pseudonym, reason="updating the details just saved")
 
 
 @use_case
@@ -494,7 +588,7 @@ def close_person(actor: Actor, store: CaseStore, pseudonym: str) -> PersonPublic
                 person.closed_at = utcnow()
             record(session, actor, AuditKind.PERSON_CLOSE, "person", pseudonym)
             session.flush()
-            return _person_public(session, person)
+            return _person_public(session, store, actor, person)
 
     return _retrying(work)
 
@@ -507,7 +601,7 @@ def make_offer(actor: Actor, store: CaseStore, pseudonym: str, data: OfferCreate
     """Offer a young person a service's support; its first-contact deadline starts now."""
     with store.unit_of_work() as session:
         person = _person(session, pseudonym)
-        resource = _person_resource(session, person.id, service=data.service)
+        resource = _person_resource(session, store, person, service=data.service)
         guard(actor, Action.OFFER_CREATE, resource, "person", pseudonym)
         if person.anonymised_at is not None or person.merged_into_id is not None:
             raise Conflict("this record is anonymised or merged")
@@ -519,7 +613,11 @@ def make_offer(actor: Actor, store: CaseStore, pseudonym: str, data: OfferCreate
                 )
             )
             if linked is None:
-                raise NotFound(f"{pseudonym} is not involved in incident {data.incident_id}")
+                raise NotFound(
+                    f"{pseudonym} is not involved in incident {data.incident_id}",
+                    "incident",
+                    data.incident_id,
+                )
         now = utcnow()
         offer = Offer(
             person_id=person.id,
@@ -549,10 +647,19 @@ def record_contact(actor: Actor, store: CaseStore, offer_id: int, data: ContactC
     def work() -> OfferRow:
         with store.unit_of_work() as session:
             offer = _offer(session, offer_id)
-            guard(actor, Action.CONTACT_RECORD, _offer_resource(offer), "offer", offer_id)
+            guard(actor, Action.CONTACT_RECORD, offer_resource(offer), "offer", offer_id)
             if offer.closed_at is not None:
                 raise Conflict("the offer is closed")
-            at = data.at or utcnow()
+            now = utcnow()
+            at = data.at or now
+            settings = store.settings
+            check_contact_time(
+                at,
+                offer.created_at,
+                now,
+                settings.clock_skew_minutes,
+                settings.contact_backdate_hours,
+            )
             session.add(
                 Contact(
                     offer_id=offer.id,
@@ -561,8 +668,12 @@ def record_contact(actor: Actor, store: CaseStore, offer_id: int, data: ContactC
                     reached=data.reached,
                     notes=data.notes or None,
                     by_id=actor.user_id,
+                    recorded_at=now,
                 )
             )
+            late = at <= offer.due_at < now
+            if late and offer.reached_at is None:
+                offer.late_entry = True
             offer.attempts = offer.attempts + 1
             if offer.first_attempt_at is None or at < offer.first_attempt_at:
                 offer.first_attempt_at = at
@@ -575,7 +686,8 @@ def record_contact(actor: Actor, store: CaseStore, offer_id: int, data: ContactC
                 AuditKind.CONTACT_CREATE,
                 "person",
                 pseudonym,
-                detail=f"offer {offer.id}: {data.method}, reached={data.reached}",
+                detail=f"offer {offer.id}: {data.method}, reached={data.reached}"
+                + ("; entered after the deadline, dated before it" if late else ""),
             )
             session.flush()
             return offer_row(offer, pseudonym)
@@ -588,7 +700,7 @@ def update_offer(actor: Actor, store: CaseStore, offer_id: int, data: OfferUpdat
     """Set an offer's outcome and/or close it (optimistic: ``data.version`` must match)."""
     with store.unit_of_work() as session:
         offer = _offer(session, offer_id)
-        guard(actor, Action.OFFER_UPDATE, _offer_resource(offer), "offer", offer_id)
+        guard(actor, Action.OFFER_UPDATE, offer_resource(offer), "offer", offer_id)
         if offer.version != data.version:
             raise Conflict("the offer changed since you opened it; reload and try again")
         if offer.closed_at is not None:

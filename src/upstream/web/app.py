@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from upstream.area import AreaError, area_from_settings
 from upstream.config import Settings, get_settings
 from upstream.web.cache import PageCache
+from upstream.web.errors import install_error_log
 from upstream.web.routes import cases as case_routes
 from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with contextlib.suppress(AreaError):  # the page that needs the area reports it
             area_from_settings(settings)
         case_routes.migrate(settings)  # the case store's `alembic upgrade head`
+        case_routes.check_deployment(settings)  # production: no active demo users
         yield
 
     app = FastAPI(
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cache = PageCache()
+    install_error_log(app)  # innermost: its 500s still get the headers below
 
     @app.middleware("http")
     async def security_headers(

@@ -6,6 +6,11 @@
 * Every POST under these routers passes :func:`csrf_protect`: a form's ``csrf_token`` field
   or the ``X-CSRF-Token`` header must equal the session's token. The login form, before any
   session exists, carries a token signed with the secret key that must match a cookie.
+* A successful login also sets a signed *device cookie* naming the user, so that the login
+  throttle's account delay does not apply to the account owner's own browser
+  (:mod:`upstream.cases.throttle`).
+* A session whose user must change their password can only change it or log out: every
+  other page redirects to the form (the API answers 403).
 * Access rules are not here: every handler calls one use case, which applies the policy.
 """
 
@@ -17,14 +22,22 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
-from upstream.cases.auth import LoginFailed, SessionView, login, logout, resolve_session
+from upstream.cases.auth import (
+    LoginFailed,
+    LoginThrottled,
+    SessionView,
+    change_password,
+    login,
+    logout,
+    resolve_session,
+)
 from upstream.cases.db import CaseStore, case_store
 from upstream.cases.localtime import local_input, london_time
-from upstream.cases.schemas import LoginRequest, LoginResult
+from upstream.cases.schemas import LoginRequest, LoginResult, PasswordChange
 from upstream.cases.vocab import Purpose, label
 from upstream.config import Settings
 from upstream.web.deps import SettingsDep, templates
@@ -34,8 +47,10 @@ __all__ = [
     "CsrfFailed",
     "LoginRequired",
     "OptionalSession",
+    "PasswordChangeRequired",
     "StoreDep",
     "api_router",
+    "client_addr",
     "csrf_protect",
     "page_context",
     "router",
@@ -43,11 +58,26 @@ __all__ = [
 ]
 
 LOGIN_CSRF_COOKIE = "upstream_login_csrf"
+DEVICE_COOKIE = "upstream_device"
+DEVICE_DAYS = 365
+PASSWORD_PAGE = "/account/password"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_OPEN_WHILE_CHANGING = frozenset(
+    {PASSWORD_PAGE, "/api/auth/password", "/logout", "/api/auth/logout"}
+)
 
 
 class LoginRequired(Exception):
     """No live session: pages redirect to the login page, the API answers 401."""
+
+
+class PasswordChangeRequired(Exception):
+    """The user must change the password they were given before doing anything else."""
+
+
+def client_addr(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: uvicorn's forwarded one)."""
+    return request.client.host if request.client else "unknown"
 
 
 class CsrfFailed(Exception):
@@ -72,7 +102,7 @@ def optional_session(request: Request, store: StoreDep) -> SessionView | None:
     """The live session of the request's cookie, if any (looked up once per request)."""
     if not hasattr(request.state, "case_session"):
         token = request.cookies.get(session_cookie_name(store.settings))
-        request.state.case_session = resolve_session(store, token)
+        request.state.case_session = resolve_session(store, token, client_addr(request))
     view: SessionView | None = request.state.case_session
     return view
 
@@ -80,18 +110,53 @@ def optional_session(request: Request, store: StoreDep) -> SessionView | None:
 OptionalSession = Annotated[SessionView | None, Depends(optional_session)]
 
 
-def required_session(view: OptionalSession) -> SessionView:
-    """The live session, or :class:`LoginRequired`."""
+def required_session(request: Request, view: OptionalSession) -> SessionView:
+    """The live session, or :class:`LoginRequired` (:class:`PasswordChangeRequired` while
+    the user must change their password, except on the pages that do it)."""
     if view is None:
         raise LoginRequired
+    if view.must_change_password and request.url.path not in _OPEN_WHILE_CHANGING:
+        raise PasswordChangeRequired
     return view
 
 
 ActorSession = Annotated[SessionView, Depends(required_session)]
+ActorSessionForPassword = ActorSession
+"""The session on the password pages (open while a change is required)."""
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt="upstream-login-csrf")
+
+
+def _devices(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="upstream-device")
+
+
+def known_device_user(request: Request, settings: Settings) -> int | None:
+    """The user id named by a valid device cookie, if the request carries one."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _devices(settings).loads(raw, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _set_device_cookie(response: Response, settings: Settings, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _devices(settings).dumps(user_id),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
 
 
 async def csrf_protect(request: Request) -> None:
@@ -203,9 +268,23 @@ def _login_form(
     return response
 
 
+def _login(
+    request: Request, settings: Settings, store: CaseStore, data: LoginRequest
+) -> tuple[str, SessionView]:
+    return login(
+        store,
+        data.username,
+        data.password,
+        data.purpose,
+        client_addr(request),
+        known_device_user(request, settings),
+    )
+
+
 @router.post("/login", include_in_schema=False)
 def login_submit(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
-    """Check the credentials; on success set the session cookie and go to the board."""
+    """Check the credentials; on success set the session cookie and go to the board (or,
+    first, to the password form when the password was set by someone else)."""
     form: dict[str, str] = getattr(request.state, "form", {})
     try:
         data = LoginRequest(
@@ -213,25 +292,81 @@ def login_submit(request: Request, settings: SettingsDep, store: StoreDep) -> Re
             password=form.get("password", ""),
             purpose=form.get("purpose", Purpose.DIRECT_SUPPORT),  # type: ignore[arg-type]
         )
-        token, _ = login(store, data.username, data.password, data.purpose)
-    except (LoginFailed, ValueError):
+    except ValueError:
         return _login_form(
-            request,
-            settings,
-            form.get("next"),
-            error="Wrong username or password, or the account is locked.",
-            status=401,
+            request, settings, form.get("next"), "Give a username and password.", 401
         )
-    response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    try:
+        token, view = _login(request, settings, store, data)
+    except LoginFailed as exc:
+        message = str(exc)
+        status = 429 if isinstance(exc, LoginThrottled) else 401
+        return _login_form(
+            request, settings, form.get("next"), message[0].upper() + message[1:] + ".", status
+        )
+    target = PASSWORD_PAGE if view.must_change_password else _safe_next(form.get("next"))
+    response = RedirectResponse(target, status_code=303)
     _set_session_cookie(response, settings, token)
+    _set_device_cookie(response, settings, view.actor.user_id)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
+
+
+@router.get(PASSWORD_PAGE, response_class=HTMLResponse, include_in_schema=False)
+def password_page(request: Request, view: ActorSessionForPassword) -> Response:
+    """The form to change one's own password."""
+    return _password_form(request, view, None, 200)
+
+
+def _password_form(
+    request: Request, view: SessionView, error: str | None, status: int, done: bool = False
+) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "cases/password.html",
+        page_context(request, view, error=error, done=done, forced=view.must_change_password),
+        status_code=status,
+    )
+
+
+@router.post(PASSWORD_PAGE, include_in_schema=False)
+def password_submit(request: Request, view: ActorSessionForPassword, store: StoreDep) -> Response:
+    """Change one's own password; other sessions end."""
+    form: dict[str, str] = getattr(request.state, "form", {})
+    if form.get("new_password", "") != form.get("confirm_password", ""):
+        return _password_form(request, view, "The two new passwords differ.", 400)
+    try:
+        data = PasswordChange(
+            current_password=form.get("current_password", ""),
+            new_password=form.get("new_password", ""),
+        )
+        change_password(store, view, data)
+    except LoginFailed as exc:
+        return _password_form(request, view, str(exc).capitalize() + ".", 400)
+    except ValueError as exc:
+        return _password_form(request, view, _first_error(exc), 400)
+    if view.must_change_password:
+        return RedirectResponse("/cases", status_code=303)
+    return _password_form(request, _without_forced(view), None, 200, done=True)
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg', 'invalid')}"
+    return str(exc)
+
+
+def _without_forced(view: SessionView) -> SessionView:
+    return SessionView(view.actor, view.csrf_token, view.expires_at, False)
 
 
 @router.post("/logout", include_in_schema=False)
 def logout_submit(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     """End the session and forget the cookie."""
-    logout(store, request.cookies.get(session_cookie_name(settings)))
+    logout(store, request.cookies.get(session_cookie_name(settings)), client_addr(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(session_cookie_name(settings), path="/")
     return response
@@ -253,28 +388,56 @@ def api_login_token(settings: SettingsDep, response: Response) -> dict[str, str]
     return {"csrf_token": _serializer(settings).dumps(nonce)}
 
 
-@api_router.post("/login", response_model=LoginResult)
+@api_router.post(
+    "/login",
+    response_model=LoginResult,
+    responses={401: {"description": "Refused"}, 429: {"description": "Too many failures"}},
+)
 def api_login(
-    data: LoginRequest, settings: SettingsDep, store: StoreDep, response: Response
-) -> LoginResult:
-    """Log in; the session cookie is set and the session's CSRF token returned."""
+    request: Request, data: LoginRequest, settings: SettingsDep, store: StoreDep
+) -> Response:
+    """Log in; the session cookie is set and the session's CSRF token returned.
+
+    ``must_change_password``: until it is changed (``POST /api/auth/password``) every other
+    call is refused.
+    """
     try:
-        token, view = login(store, data.username, data.password, data.purpose)
-    except LoginFailed:
-        raise LoginRequired from None
-    _set_session_cookie(response, settings, token)
-    return LoginResult(
+        token, view = _login(request, settings, store, data)
+    except LoginThrottled as exc:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.seconds)}
+        )
+    except LoginFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+    result = LoginResult(
         username=view.actor.username,
         role=view.actor.role,
         csrf_token=view.csrf_token,
         expires_at=view.expires_at,
+        must_change_password=view.must_change_password,
     )
+    response = JSONResponse(result.model_dump(mode="json"))
+    _set_session_cookie(response, settings, token)
+    _set_device_cookie(response, settings, view.actor.user_id)
+    return response
+
+
+@api_router.post(
+    "/password", status_code=204, responses={400: {"description": "Wrong or weak password"}}
+)
+def api_password(data: PasswordChange, view: ActorSessionForPassword, store: StoreDep) -> Response:
+    """Change one's own password; the caller's other sessions end."""
+    try:
+        change_password(store, view, data)
+    except LoginFailed as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+    return Response(status_code=204)
 
 
 @api_router.post("/logout", status_code=204)
 def api_logout(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     """End the session."""
-    logout(store, request.cookies.get(session_cookie_name(settings)))
+    logout(store, request.cookies.get(session_cookie_name(settings)), client_addr(request))
     response = Response(status_code=204)
     response.delete_cookie(session_cookie_name(settings), path="/")
     return response

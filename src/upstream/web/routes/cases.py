@@ -19,6 +19,8 @@ from pydantic import ValidationError
 from upstream.cases import service
 from upstream.cases.access import AccessDenied, Action, is_allowed
 from upstream.cases.admin import (
+    admin_alerts,
+    approve_user,
     create_user,
     export_audit,
     list_duplicates,
@@ -28,12 +30,15 @@ from upstream.cases.admin import (
     unlock_user,
     view_audit,
 )
+from upstream.cases.audit_verify import verify_audit
 from upstream.cases.board import board
 from upstream.cases.db import case_store
+from upstream.cases.deployment import check_production
 from upstream.cases.ingested import UnknownIngestedIncident
 from upstream.cases.linking import link_person, search_people
 from upstream.cases.localtime import from_local_input
 from upstream.cases.schemas import (
+    AccessReason,
     ContactCreate,
     DuplicateResolve,
     IncidentCreate,
@@ -59,21 +64,28 @@ from upstream.definitions import POLICE_UK_CRIME_TYPES
 from upstream.web.deps import templates
 from upstream.web.routes import auth, cases_api
 from upstream.web.routes.auth import (
+    PASSWORD_PAGE,
     ActorSession,
     CsrfFailed,
     LoginRequired,
+    PasswordChangeRequired,
     StoreDep,
     csrf_protect,
     login_url,
     page_context,
 )
 
-__all__ = ["install", "migrate", "router"]
+__all__ = ["check_deployment", "install", "migrate", "router"]
 
 
 def migrate(settings: Settings) -> None:
     """Bring the case store's schema up to date (run at app start)."""
     case_store(settings).migrate()
+
+
+def check_deployment(settings: Settings) -> None:
+    """Refuse to start a production server while demo users are active (at app start)."""
+    check_production(case_store(settings))
 
 
 router = APIRouter(prefix="/cases", dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -197,7 +209,7 @@ def search_for_person(
     request: Request, incident_id: int, view: ActorSession, store: StoreDep
 ) -> Response:
     """Find an existing young person by name (coordinators), shown by pseudonym."""
-    data = PersonSearch(**_form(request, "given_name", "family_name", "date_of_birth"))
+    data = PersonSearch(**_form(request, "given_name", "family_name", "date_of_birth", "reason"))
     matches = search_people(view.actor, store, data)
     return _incident_page(request, view, store, incident_id, matches)
 
@@ -213,8 +225,24 @@ def close_incident(
 
 @router.get("/people/{pseudonym}", response_class=HTMLResponse)
 def person_page(request: Request, pseudonym: str, view: ActorSession, store: StoreDep) -> Response:
-    """A young person's page: identity and health details only for roles allowed them."""
-    person = service.get_person(view.actor, store, pseudonym)
+    """A young person's page: each field only for readers the policy allows it (outside
+    one's own caseload, personal details wait for a reason: see :func:`person_with_reason`)."""
+    return _person_page(request, pseudonym, view, store, None)
+
+
+@router.post("/people/{pseudonym}/view", response_class=HTMLResponse)
+def person_with_reason(
+    request: Request, pseudonym: str, view: ActorSession, store: StoreDep
+) -> Response:
+    """The person page with personal details, for a reason given in the form (audited)."""
+    reason = AccessReason(**_form(request, "reason")).reason
+    return _person_page(request, pseudonym, view, store, reason)
+
+
+def _person_page(
+    request: Request, pseudonym: str, view: ActorSession, store: StoreDep, reason: str | None
+) -> Response:
+    person = service.get_person(view.actor, store, pseudonym, reason)
     return _page(
         request,
         view,
@@ -297,8 +325,34 @@ def admin_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         "admin.html",
         users=list_users(view.actor, store),
         events=view_audit(view.actor, store),
+        alerts=admin_alerts(view.actor, store),
         roles=list(Role),
         services=list(Service),
+        chain=None,
+    )
+
+
+@router.post("/admin/users/{user_id}/approve")
+def user_approve(user_id: int, view: ActorSession, store: StoreDep) -> Response:
+    """A second admin approves a user another admin made."""
+    approve_user(view.actor, store, user_id)
+    return _see_other("/cases/admin")
+
+
+@router.post("/admin/verify-audit", response_class=HTMLResponse)
+def audit_verify(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """Check the audit log's hash chain and show the result on the admin page."""
+    report = verify_audit(view.actor, store)
+    return _page(
+        request,
+        view,
+        "admin.html",
+        users=list_users(view.actor, store),
+        events=view_audit(view.actor, store),
+        alerts=admin_alerts(view.actor, store),
+        roles=list(Role),
+        services=list(Service),
+        chain=report,
     )
 
 
@@ -328,11 +382,12 @@ def user_unlock(user_id: int, view: ActorSession, store: StoreDep) -> Response:
     return _see_other("/cases/admin")
 
 
-@router.get("/audit.csv")
-def audit_export(view: ActorSession, store: StoreDep) -> Response:
-    """The whole audit log as CSV (admins)."""
+@router.post("/audit.csv")
+def audit_export(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """The whole audit log as CSV (admins, with a reason given in the form)."""
+    reason = AccessReason(**_form(request, "reason")).reason
     return PlainTextResponse(
-        export_audit(view.actor, store),
+        export_audit(view.actor, store, reason),
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="upstream-audit.csv"'},
     )
@@ -348,7 +403,7 @@ _STATUS = {
 }
 
 
-_OURS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout")
+_OURS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account")
 
 
 def _is_api(request: Request) -> bool:
@@ -397,7 +452,19 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": "log in first"}, status_code=401)
         return RedirectResponse(login_url(request.url.path), status_code=303)
 
+    async def password_first(request: Request, _exc: Exception) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": "change your password first (POST /api/auth/password)"},
+                status_code=403,
+            )
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
+
     async def known(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, AccessDenied) and exc.conceal:  # answered like an unknown id
+            not_found = _STATUS[service.NotFound][1]
+            detail = service.concealed_message(exc) if _is_api(request) else not_found
+            return _error(request, 404, detail)
         for kind, (status, message) in _STATUS.items():
             if isinstance(exc, kind):
                 detail = (
@@ -419,6 +486,7 @@ def install(app: FastAPI) -> None:
         return _error(request, status, "Some of the values are not valid.", errors)
 
     app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PasswordChangeRequired, password_first)
     for kind in _STATUS:
         app.add_exception_handler(kind, known)
     app.add_exception_handler(ValidationError, invalid)

@@ -1,0 +1,37 @@
+"""The PostgreSQL privileges of the role the app runs as: it cannot change the schema.
+
+Run migrations as the database's owner (``upstream cases migrate``), and run the app as a
+separate login role granted only what :func:`grant_statements` lists: it reads and writes case
+records, can only *insert* audit events (no UPDATE, DELETE or TRUNCATE: the triggers are a
+second line behind the missing privileges), and can move the chain head. Not being the owner,
+it cannot ALTER or DROP a table or a trigger.
+"""
+
+from __future__ import annotations
+
+import re
+
+from upstream.cases.models import Base
+
+__all__ = ["APPEND_ONLY", "grant_statements"]
+
+APPEND_ONLY = ("audit_events",)
+_CHAIN = "audit_chain"
+_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def grant_statements(role: str) -> list[str]:
+    """SQL that gives ``role`` exactly the app's privileges on the case store's tables."""
+    if not _NAME.match(role):
+        raise ValueError("role: use lower-case letters, digits and _ (a PostgreSQL name)")
+    tables = sorted(Base.metadata.tables)
+    ordinary = [t for t in tables if t not in (*APPEND_ONLY, _CHAIN)]
+    return [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};",
+        f"GRANT USAGE ON SCHEMA public TO {role};",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(ordinary)} TO {role};",
+        f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {role};",
+        f"GRANT SELECT, UPDATE ON {_CHAIN} TO {role};",
+        f"GRANT SELECT ON alembic_version TO {role};",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};",
+    ]
