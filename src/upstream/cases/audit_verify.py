@@ -53,6 +53,8 @@ class ChainReport:
             )
         where = f"event seq {self.broken_seq}" if self.broken_seq is not None else "the end"
         ident = f" (id {self.broken_id})" if self.broken_id is not None else ""
+        if self.problem and "missing" in self.problem and self.broken_id is not None:
+            ident = f" (before id {self.broken_id})"
         return f"audit log BROKEN at {where}{ident}: {self.problem}"
 
 
@@ -77,7 +79,12 @@ def verify_chain(store: CaseStore) -> ChainReport:
                 assert e.seq is not None
                 problem = None
                 if e.seq != expected:
-                    problem = f"events {expected} to {e.seq - 1} are missing"
+                    gap = (
+                        f"event {expected} is missing"
+                        if e.seq == expected + 1
+                        else f"events {expected} to {e.seq - 1} are missing"
+                    )
+                    return ChainReport(False, checked, head_seq, head_hash, expected, e.id, gap)
                 elif e.prev_hash != prev:
                     problem = "it does not follow the event before it (prev_hash differs)"
                 elif e.hash != event_hash(key, prev, hashed_fields(e)):

@@ -10,6 +10,7 @@ at all. A refusal is audited in its own transaction and raised as
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -220,7 +221,13 @@ def _incident_resource(session: Session, store: CaseStore, incident: Incident) -
 # -- reading helpers ---------------------------------------------------------------------
 
 
+PSEUDONYM = re.compile(r"^YP-[0-9A-F]{8}$")
+"""The form of every young person's pseudonym."""
+
+
 def _person(session: Session, pseudonym: str) -> Person:
+    if not PSEUDONYM.match(pseudonym):
+        raise NotFound("no young person with that id", "person", "(invalid id)")
     person = session.scalars(
         select(Person)
         .where(Person.pseudonym == pseudonym)

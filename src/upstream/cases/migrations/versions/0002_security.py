@@ -17,6 +17,7 @@ Create Date: 2026-12-01 21:30:00
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,7 +113,10 @@ def _link_existing_events(dialect: str) -> None:
         for row in rows:
             seq += 1
             fields: dict[str, Any] = dict(row._mapping)
-            fields["at"] = at_type.process_result_value(fields["at"], bind.dialect)
+            at = fields["at"]
+            if isinstance(at, str):  # SQLite hands back its text form
+                at = datetime.fromisoformat(at)
+            fields["at"] = at_type.process_result_value(at, bind.dialect)
             fields["seq"] = seq
             digest = event_hash(key, prev, fields)
             bind.execute(
