@@ -1,10 +1,12 @@
 """Use cases of the case store. Each takes the acting user first and runs in a unit of work.
 
-Every function checks the policy (:func:`upstream.cases.access.ensure_allowed`) before it
-reads or changes a record and adds an audit event for every read and change of personal data
-to the same unit of work, so the change and its audit record are committed together or not
-at all. A refusal is audited in its own transaction and raised as
-:class:`~upstream.cases.access.AccessDenied`.
+Every function checks the policy (:func:`guard`, which asks
+:func:`upstream.cases.access.is_allowed`) before it reads or changes a record, reads each
+personal field only as :func:`upstream.cases.access.may_read` allows, and adds an audit event
+for every read and change of personal data to the same unit of work, so the change and its
+audit record are committed together or not at all. A refusal (and a request for an unknown
+id) is audited in its own transaction and raised as
+:class:`~upstream.cases.access.AccessDenied` (or :class:`NotFound`).
 """
 
 from __future__ import annotations
