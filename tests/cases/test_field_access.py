@@ -291,3 +291,29 @@ def test_duplicates_outside_scope_are_hidden_and_unknown_ids_look_like_refusals(
     assert hidden.status_code == unknown.status_code == 404
     assert hidden.json()["detail"] == f"no young person {b.pseudonym}"
     assert unknown.json()["detail"] == "no young person YP-00000000"
+
+
+def test_the_api_shows_details_outside_the_caseload_for_a_reason(sqlite_store: CaseStore) -> None:
+    team = Team(sqlite_store)
+    person = service.add_person(
+        team.coordinator,
+        sqlite_store,
+        _incident(sqlite_store, team.coordinator),
+        PersonCreate(role="victim", given_name="Rea", family_name="Son"),
+    )
+    service.close_person(team.coordinator, sqlite_store, person.pseudonym)
+    try:
+        with TestClient(create_app(sqlite_store.settings)) as client:
+            headers = api_login(client, "coord")
+            plain = client.get(f"/api/cases/people/{person.pseudonym}").json()
+            assert plain["identity"] is None and plain["identity_needs_reason"] is True
+            short = client.post(
+                f"/api/cases/people/{person.pseudonym}/view", headers=headers, json={"reason": "x"}
+            )
+            assert short.status_code == 422
+            shown = client.post(
+                f"/api/cases/people/{person.pseudonym}/view", headers=headers, json={"reason": WHY}
+            ).json()
+            assert shown["identity"]["given_name"] == "Rea"
+    finally:
+        dispose_all()

@@ -17,6 +17,7 @@ from upstream.cases.admin import list_duplicates, resolve_duplicate
 from upstream.cases.board import board
 from upstream.cases.linking import link_person, search_people
 from upstream.cases.schemas import (
+    AccessReason,
     BoardPublic,
     ContactCreate,
     DuplicatePublic,
@@ -116,8 +117,19 @@ def post_search(data: PersonSearch, view: ActorSession, store: StoreDep) -> list
 
 @router.get("/people/{pseudonym}", response_model=PersonDetail)
 def get_person(pseudonym: Pseudonym, view: ActorSession, store: StoreDep) -> PersonDetail:
-    """A young person; identity and health details only where the caller may see them."""
+    """A young person, each field only where the caller may read it. Outside the caller's
+    own caseload personal details are withheld (``identity_needs_reason``): ask again with
+    ``POST .../view`` and a reason."""
     return service.get_person(view.actor, store, pseudonym)
+
+
+@router.post("/people/{pseudonym}/view", response_model=PersonDetail)
+def view_person(
+    pseudonym: Pseudonym, data: AccessReason, view: ActorSession, store: StoreDep
+) -> PersonDetail:
+    """A young person with the personal details the caller may read, for a stated reason
+    (recorded in the audit log; write it without names)."""
+    return service.get_person(view.actor, store, pseudonym, data.reason)
 
 
 @router.patch("/people/{pseudonym}", response_model=PersonDetail)
