@@ -41,8 +41,10 @@ from sqlalchemy import func, select
 from upstream.cases.db import CaseStore, database_url
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.cases.models import Contact, Offer, Person
-from upstream.cases.pgserver import TempPostgres
 from upstream.config import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test-only PostgreSQL launcher
+from tests.pgserver import TempPostgres  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cases_load.json"
 ROLES = ["coordinator"] * 20 + ["navigator", "mentor", "youthworker", "therapist"] * 8
@@ -89,7 +91,7 @@ class User:
                 "csrf_token": _token(page.text),
                 "username": self.username,
                 "password": DEMO_PASSWORD,
-                "purpose": "coordination",
+                "purpose": "coordination" if self.username == "coordinator" else "direct_support",
                 "next": "/cases",
             },
         )
