@@ -25,157 +25,39 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from math import ceil
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from upstream.cases.access import Action, Actor, is_allowed
 from upstream.cases.audit import AuditKind, record
+from upstream.cases.board_lists import (
+    LISTS,
+    SORTS,
+    Window,
+    late_entries,
+    not_reached,
+    open_incidents,
+    overdue,
+)
 from upstream.cases.db import CaseStore
 from upstream.cases.localtime import LONDON
 from upstream.cases.models import Incident, Involvement, Offer, Person, utcnow
-from upstream.cases.schemas import BoardPublic, IncidentRow, OfferRow, PersonRow, WeekSummary
-from upstream.cases.service import guard, offer_row, use_case
-from upstream.cases.vocab import InvolvementRole, Outcome, Role, Service
+from upstream.cases.schemas import BoardList, BoardPublic, WeekSummary
+from upstream.cases.service import guard, use_case
+from upstream.cases.vocab import Outcome, Role, Service
 
-__all__ = ["LIST_LIMIT", "WEEKS", "board"]
+__all__ = ["LIST_LIMIT", "PAGE_SIZE", "WEEKS", "board", "board_list"]
 
 WEEKS = 8
-LIST_LIMIT = 50
-
-
-def _reached_people() -> Select[int]:
-    return select(Offer.person_id).where(Offer.reached_at.is_not(None))
+LIST_LIMIT = 10
+"""Rows of each list shown on the board itself; the rest page by page (:func:`board_list`)."""
+PAGE_SIZE = 50
 
 
 def _service_people(service: str) -> Select[int]:
     return select(Offer.person_id).where(Offer.service == service)
-
-
-def _caseload(service: str) -> Select[int]:
-    """Young people with an open offer of ``service`` whose case is open."""
-    return (
-        select(Offer.person_id)
-        .join(Person, Person.id == Offer.person_id)
-        .where(Offer.service == service, Offer.closed_at.is_(None), Person.closed_at.is_(None))
-    )
-
-
-def _live_people() -> list[ColumnElement[bool]]:
-    return [
-        Person.closed_at.is_(None),
-        Person.merged_into_id.is_(None),
-        Person.anonymised_at.is_(None),
-    ]
-
-
-def _open_incidents(
-    session: Session, actor: Actor, service: str | None
-) -> tuple[int, list[IncidentRow]]:
-    query = select(Incident).where(Incident.closed_at.is_(None))
-    if service is not None:
-        in_scope = select(Involvement.incident_id).where(
-            Involvement.person_id.in_(_caseload(service))
-        )
-        query = query.where(Incident.id.in_(in_scope) | (Incident.recorded_by_id == actor.user_id))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    incidents = session.scalars(
-        query.order_by(Incident.occurred_at.desc(), Incident.id.desc()).limit(LIST_LIMIT)
-    ).all()
-    people: dict[int, list[bool]] = defaultdict(list)
-    if incidents:
-        reached = set(session.scalars(_reached_people().distinct()))
-        for incident_id, person_id in session.execute(
-            select(Involvement.incident_id, Involvement.person_id).where(
-                Involvement.incident_id.in_([i.id for i in incidents])
-            )
-        ):
-            people[incident_id].append(person_id in reached)
-    rows = [
-        IncidentRow(
-            id=i.id,
-            occurred_at=i.occurred_at,
-            offence=i.offence,
-            weapon=i.weapon,
-            injury=i.injury,
-            people=len(people[i.id]),
-            not_reached=sum(not r for r in people[i.id]),
-            synthetic=i.synthetic,
-        )
-        for i in incidents
-    ]
-    return int(total), rows
-
-
-def _not_reached(
-    session: Session, service: str | None, now: datetime
-) -> tuple[int, list[PersonRow]]:
-    query = select(Person.id, Person.pseudonym, Person.created_at).where(
-        *_live_people(), Person.id.not_in(_reached_people())
-    )
-    if service is not None:
-        query = query.where(
-            Person.id.in_(_service_people(service).where(Offer.closed_at.is_(None)))
-        )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    people = session.execute(query.order_by(Person.created_at, Person.id).limit(LIST_LIMIT)).all()
-    ids = [p.id for p in people]
-    first: dict[int, tuple[int, str]] = {}
-    services: dict[int, list[Service]] = defaultdict(list)
-    if ids:
-        for person_id, incident_id, role in session.execute(
-            select(Involvement.person_id, Involvement.incident_id, Involvement.role)
-            .where(Involvement.person_id.in_(ids))
-            .order_by(Involvement.id)
-        ):
-            first.setdefault(person_id, (incident_id, role))
-        for person_id, offered in session.execute(
-            select(Offer.person_id, Offer.service).where(
-                Offer.person_id.in_(ids), Offer.closed_at.is_(None)
-            )
-        ):
-            services[person_id].append(Service(offered))
-    rows = [
-        PersonRow(
-            pseudonym=p.pseudonym,
-            incident_id=first[p.id][0],
-            role=InvolvementRole(first[p.id][1]),
-            services=sorted(set(services[p.id])),
-            waiting_hours=round((now - p.created_at).total_seconds() / 3600, 1),
-        )
-        for p in people
-        if p.id in first
-    ]
-    return int(total), rows
-
-
-def _offers(
-    session: Session, service: str | None, *where: ColumnElement[bool]
-) -> tuple[int, list[OfferRow]]:
-    query = (
-        select(Offer, Person.pseudonym)
-        .join(Person, Person.id == Offer.person_id)
-        .where(*where, *_live_people())
-    )
-    if service is not None:
-        query = query.where(Offer.service == service)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(Offer.due_at, Offer.id).limit(LIST_LIMIT)).all()
-    return int(total), [offer_row(offer, pseudonym) for offer, pseudonym in rows]
-
-
-def _overdue(session: Session, service: str | None, now: datetime) -> tuple[int, list[OfferRow]]:
-    return _offers(
-        session,
-        service,
-        Offer.closed_at.is_(None),
-        Offer.reached_at.is_(None),
-        Offer.due_at < now,
-    )
-
-
-def _late_entries(session: Session, service: str | None) -> tuple[int, list[OfferRow]]:
-    return _offers(session, service, Offer.late_entry.is_(True), Offer.closed_at.is_(None))
 
 
 def _week_start(moment: datetime) -> date:
@@ -187,7 +69,7 @@ def _weekly(session: Session, service: str | None, now: datetime) -> list[WeekSu
     first_week = _week_start(now) - timedelta(weeks=WEEKS - 1)
     since = datetime(first_week.year, first_week.month, first_week.day, tzinfo=LONDON)
     query = (
-        select(Incident.recorded_at, Person.id, Person.created_at)
+        select(Incident.recorded_at, Person.id, Person.created_at, Person.synthetic)
         .join(Involvement, Involvement.incident_id == Incident.id)
         .join(Person, Person.id == Involvement.person_id)
         .where(Incident.recorded_at >= since, Person.merged_into_id.is_(None))
@@ -195,8 +77,11 @@ def _weekly(session: Session, service: str | None, now: datetime) -> list[WeekSu
     if service is not None:
         query = query.where(Person.id.in_(_service_people(service)))
     weeks: dict[date, dict[int, datetime]] = defaultdict(dict)
-    for recorded_at, person_id, created_at in session.execute(query):
+    synthetic: set[date] = set()
+    for recorded_at, person_id, created_at, invented in session.execute(query):
         weeks[_week_start(recorded_at)].setdefault(person_id, created_at)
+        if invented:
+            synthetic.add(_week_start(recorded_at))
     ids = {p for people in weeks.values() for p in people}
     offers: dict[int, list[tuple[datetime | None, str | None]]] = defaultdict(list)
     if ids:
@@ -233,24 +118,37 @@ def _weekly(session: Session, service: str | None, now: datetime) -> list[WeekSu
                 reached_pct=round(100 * reached / count, 1) if count else None,
                 accepted_pct=round(100 * accepted / count, 1) if count else None,
                 median_hours_to_first_contact=round(statistics.median(hours), 1) if hours else None,
+                synthetic=week in synthetic,
             )
         )
     return summaries
 
 
+def _service_of(actor: Actor, wanted: str | None) -> str | None:
+    """A caseworker's own service always; the coordinator's chosen one (or all)."""
+    if actor.role == Role.CASEWORKER:
+        return actor.service
+    return Service(wanted).value if wanted else None
+
+
 @use_case
 def board(actor: Actor, store: CaseStore, now: datetime | None = None) -> BoardPublic:
-    """The board as ``actor`` may see it (figures for analysts; lists for case roles)."""
+    """The board as ``actor`` may see it (figures for analysts; lists for case roles).
+
+    Each list holds its first :data:`LIST_LIMIT` rows; :func:`board_list` pages through it.
+    """
     guard(actor, Action.BOARD_FIGURES, None, "board")
     now = now or utcnow()
     lists = is_allowed(actor, Action.BOARD_LISTS)
-    service = actor.service if actor.role == Role.CASEWORKER else None
+    service = _service_of(actor, None)
+    top = Window(0, LIST_LIMIT)
     with store.unit_of_work() as session:
-        open_total, incidents = _open_incidents(session, actor, service)
-        waiting_total, waiting = _not_reached(session, service, now)
-        overdue_total, overdue = _overdue(session, service, now)
-        late_total, late = _late_entries(session, service)
+        open_total, incidents = open_incidents(session, actor, service, top)
+        waiting_total, waiting = not_reached(session, service, now, top)
+        overdue_total, late_offers = overdue(session, service, now, top)
+        late_total, late = late_entries(session, service, top)
         weekly = _weekly(session, service, now)
+        synthetic = any(w.synthetic for w in weekly)
         record(
             session,
             actor,
@@ -263,9 +161,10 @@ def board(actor: Actor, store: CaseStore, now: datetime | None = None) -> BoardP
         generated_at=now,
         service=Service(service) if service else None,
         lists_visible=lists,
+        synthetic=synthetic,
         open_incidents=incidents if lists else [],
         not_reached=waiting if lists else [],
-        overdue=overdue if lists else [],
+        overdue=late_offers if lists else [],
         late_entries=late if lists else [],
         weekly=weekly,
         totals={
@@ -275,3 +174,54 @@ def board(actor: Actor, store: CaseStore, now: datetime | None = None) -> BoardP
             "late_entries": late_total,
         },
     )
+
+
+@use_case
+def board_list(
+    actor: Actor,
+    store: CaseStore,
+    name: str,
+    *,
+    page: int = 1,
+    sort: str | None = None,
+    service: str | None = None,
+    now: datetime | None = None,
+) -> BoardList:
+    """One of the board's lists (``LISTS``), :data:`PAGE_SIZE` rows a page, sorted by one
+    of ``SORTS[name]``; the coordinator may filter it to one ``service``."""
+    guard(actor, Action.BOARD_LISTS, None, "board")
+    if name not in LISTS:
+        raise ValueError(f"list: one of {', '.join(LISTS)}")
+    if sort is not None and sort not in SORTS[name]:
+        raise ValueError(f"sort: one of {', '.join(SORTS[name])}")
+    now = now or utcnow()
+    chosen = _service_of(actor, service)
+    window = Window((max(page, 1) - 1) * PAGE_SIZE, PAGE_SIZE, sort)
+    out = BoardList(
+        name=name,
+        page=max(page, 1),
+        sort=sort or SORTS[name][0],
+        sorts=list(SORTS[name]),
+        service=Service(chosen) if chosen else None,
+        total=0,
+        pages=1,
+    )
+    with store.unit_of_work() as session:
+        if name == "overdue":
+            out.total, out.offers = overdue(session, chosen, now, window)
+        elif name == "late_entries":
+            out.total, out.offers = late_entries(session, chosen, window)
+        elif name == "not_reached":
+            out.total, out.people = not_reached(session, chosen, now, window)
+        else:
+            out.total, out.incidents = open_incidents(session, actor, chosen, window)
+        record(
+            session,
+            actor,
+            AuditKind.BOARD_VIEW,
+            "board",
+            chosen or "all",
+            detail=f"list {name}, page {out.page}: {out.total} in all",
+        )
+    out.pages = max(1, ceil(out.total / PAGE_SIZE))
+    return out

@@ -19,6 +19,7 @@ from upstream.definitions import POLICE_UK_CRIME_TYPES
 __all__ = [
     "IDENTIFYING_FIELDS",
     "AccessReason",
+    "BoardList",
     "BoardPublic",
     "ContactCreate",
     "ContactRecord",
@@ -298,6 +299,9 @@ class OfferRow(_Out):
     overdue: bool
     version: int
     late_entry: bool = False
+    incident_id: int | None = None
+    role: str | None = None
+    synthetic: bool = False
 
 
 class OfferDetail(OfferRow):
@@ -338,13 +342,15 @@ class PersonDetail(_Out):
 
 
 class PersonRow(_Out):
-    """A young person not yet reached (board list)."""
+    """A young person not yet reached (board list): their first incident and role in it."""
 
     pseudonym: str
     incident_id: int
     role: InvolvementRole
     services: list[Service]
     waiting_hours: float
+    synthetic: bool = False
+    incident_closed: bool = False
 
 
 class IncidentRow(_Out):
@@ -372,6 +378,7 @@ class WeekSummary(_Out):
     reached_pct: float | None
     accepted_pct: float | None
     median_hours_to_first_contact: float | None
+    synthetic: bool = False
 
 
 class BoardPublic(_Out):
@@ -380,12 +387,28 @@ class BoardPublic(_Out):
     generated_at: datetime
     service: Service | None
     lists_visible: bool
+    synthetic: bool = False
     open_incidents: list[IncidentRow]
     not_reached: list[PersonRow]
     overdue: list[OfferRow]
     late_entries: list[OfferRow] = Field(default_factory=list)
     weekly: list[WeekSummary]
     totals: dict[str, int]
+
+
+class BoardList(_Out):
+    """One page of one of the board's lists (only the field for that list is filled)."""
+
+    name: str
+    page: int
+    pages: int
+    total: int
+    sort: str
+    sorts: list[str]
+    service: Service | None
+    offers: list[OfferRow] = Field(default_factory=list)
+    people: list[PersonRow] = Field(default_factory=list)
+    incidents: list[IncidentRow] = Field(default_factory=list)
 
 
 class DuplicatePublic(_Out):

@@ -271,6 +271,7 @@ def offer_row(offer: Offer, pseudonym: str) -> OfferRow:
         overdue=offer.closed_at is None and offer.reached_at is None and offer.due_at < now,
         version=offer.version,
         late_entry=offer.late_entry,
+        incident_id=offer.incident_id,
     )
 
 
