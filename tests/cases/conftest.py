@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from tests.pgserver import TempPostgres, postgres_bin
 from upstream.cases.access import Actor
 from upstream.cases.auth import actor_for, hash_password
 from upstream.cases.db import CaseStore, database_url
 from upstream.cases.models import Incident, Involvement, LoginAttempt, Offer, Person, User, utcnow
-from tests.pgserver import TempPostgres, postgres_bin
 from upstream.cases.vocab import SERVICE_AGENCY, Agency, Purpose, Role
 from upstream.config import Settings
 
