@@ -247,7 +247,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     settings = get_settings()
     report = coverage_report(EventStore(settings.events_dir))
     if as_json:
-        console.print_json(json.dumps(report, default=str))
+        console.print_json(json.dumps({"store": str(settings.events_dir), **report}, default=str))
         return
     if not report["sources"]:
         console.print(
@@ -293,8 +293,19 @@ def profile(
         Path | None,
         typer.Option(help="TOML of resident shares by ethnic group (default: stated assumptions)."),
     ] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Write the version for publishing: partnership counts of 1 to 9, and any "
+            "figure that would reveal one, suppressed (the /profile page's public version).",
+        ),
+    ] = False,
 ) -> None:
-    """Write the serious-violence strategic profile as one offline HTML file."""
+    """Write the serious-violence strategic profile as one offline HTML file.
+
+    Without --public it is the full analyst report, with counts below 10 from partnership
+    records: not for publishing."""
     import re
 
     from upstream.analysis.disparity import PopulationSharesError
@@ -303,10 +314,15 @@ def profile(
     if end is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", end):
         raise _fail(f"--end must be a month YYYY-MM, got {end!r}")
     try:
-        report = write_report(get_settings(), out, end=end, populations=populations)
+        report = write_report(get_settings(), out, end=end, populations=populations, public=public)
     except PopulationSharesError as exc:
         raise _fail(str(exc)) from exc
-    console.print(f"wrote {out} ({len(report.sections)} sections)")
+    version = (
+        "public version: partnership counts under disclosure control"
+        if public
+        else "full analyst version: includes partnership counts below 10, do not publish"
+    )
+    console.print(f"wrote {out} ({len(report.sections)} sections; {version})")
     if report.synthetic:
         console.print("[bold]This profile includes SYNTHETIC data[/] and is watermarked so.")
 
@@ -329,10 +345,17 @@ def serve(
     if workers < 1:
         raise _fail("--workers must be at least 1")
     console.print(f"upstream is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    # server_header=False: no `Server: uvicorn` header telling a visitor what runs here
     if workers == 1:
         from upstream.web.app import create_app
 
-        uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(get_settings()),
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+        )
     else:  # several processes: each builds the app from the same environment settings
         uvicorn.run(
             "upstream.web.app:create_app",
@@ -341,6 +364,7 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            server_header=False,
         )
 
 

@@ -24,7 +24,10 @@ def is_synthetic_source(source: str) -> bool:
 
 def coverage_report(store: EventStore) -> dict[str, Any]:
     """Months present, gaps, rows outside the area, unplaced and quarantined rows per source,
-    and rows per crime type / object of search / offence / role."""
+    and rows per crime type / object of search / offence / role.
+
+    It names no file or folder: the web app serves it, and where the store lives on the server
+    is nobody's business there (``upstream status --json`` adds the path itself)."""
     coverage = store.coverage()
     sources: dict[str, Any] = {}
     con = store.connect()
@@ -46,4 +49,4 @@ def coverage_report(store: EventStore) -> dict[str, Any]:
             sources[source] = entry
     finally:
         con.close()
-    return {"store": str(store.root), "sources": sources}
+    return {"sources": sources}

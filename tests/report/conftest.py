@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, bundled_settings  # noqa: F401
+from tests.web.conftest import ARTIFACTS, bundled_settings, small_partnership_settings  # noqa: F401
 from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.events import EventStore

@@ -5,6 +5,11 @@ Fixtures
 bundled_settings / empty_settings
     Settings for an event store in a temporary folder: loaded with the bundled
     police.uk data by :func:`upstream.bootstrap.bootstrap`, or left empty.
+small_partnership_settings
+    Settings for an event store holding only a small SYNTHETIC partnership extract (one in
+    twenty of a synthetic borough's incidents and seven A&E attendances, so many counts of
+    1 to 9) and no police.uk data; its case store has the user ``analyst`` (password
+    ``tests.cases.conftest.PASSWORD``).
 bundled_server / empty_server
     The app from ``create_app(settings)`` served by uvicorn in a background thread on a
     free localhost port; the fixture value is the base URL, e.g. ``http://127.0.0.1:41234``.
@@ -57,6 +62,46 @@ def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for an event store loaded with the bundled Waltham Forest police.uk data."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("bundled"))
     list(bootstrap(settings))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def small_partnership_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Only a small synthetic partnership extract: counts of 1 to 9 everywhere."""
+    from dataclasses import replace
+
+    from tests.cases.conftest import add_user
+    from upstream.area import area_from_settings
+    from upstream.cases.db import case_store
+    from upstream.cases.vocab import Agency, Role
+    from upstream.events import EventStore
+    from upstream.ingest import discover
+    from upstream.ingest.partnership import ingest_partnership
+    from upstream.synth import generate, write
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("small_partnership"))
+    borough = generate(seed=5, months=36, end="2024-12")
+    incidents = borough.incidents.sample(frac=0.05, random_state=5).sort_values("incident_id")
+    small = replace(
+        borough,
+        incidents=incidents,
+        involvements=borough.involvements[
+            borough.involvements["incident_id"].isin(incidents["incident_id"])
+        ],
+        a_and_e=borough.a_and_e.head(7),
+    )
+    files = write(small, settings.data_dir / "extract", by="all")
+    store = EventStore(settings.events_dir)
+    area = area_from_settings(settings)
+    for kinds, prefixes in (
+        (["incidents", "involvements"], ("incidents_", "involvements_")),
+        (["a_and_e"], ("a_and_e_",)),
+    ):
+        inputs, _ = discover([p for p in files if p.name.startswith(prefixes)])
+        ingest_partnership(inputs, kinds, store, area, quarantine_dir=settings.quarantine_dir)
+    cases = case_store(settings)
+    cases.migrate()
+    add_user(cases, "analyst", Role.ANALYST, Agency.POLICE)
     return settings
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import plotly.io as pio
 
 from upstream.forecast.registry import METHODS
-from upstream.report.model import Figure, Notice, Section, Table, Text
+from upstream.report.model import OPEN, Figure, Notice, Section, Table, Text
 
 __all__ = ["COVERAGE", "evidence_table", "forecast_report_section"]
 
@@ -52,6 +52,7 @@ def evidence_table(evidence: dict[str, Any], shown: str) -> Table:
         ["Method", "Kind", "Hit rate", "PAI", "Months below 12-month counts"],
         rows,
         [False, False, True, True, True],
+        source=OPEN,
     )
 
 
@@ -74,6 +75,7 @@ def forecast_report_section(section: dict[str, Any], number: int = 7) -> Section
                 f"(real data). The {section['flagged']} cells outlined in black are the 5% "
                 "ranked highest (ties broken by cell id). British National Grid metres."
             ),
+            source=OPEN,
         )
     )
     evidence = section.get("evidence")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from upstream.account.disclosure import show
 from upstream.analysis.trends import (
     PeriodComparison,
     compare_periods,
@@ -13,7 +14,8 @@ from upstream.analysis.trends import (
 )
 from upstream.report import figures as F
 from upstream.report.inputs import ProfileData
-from upstream.report.model import Figure, Notice, Section, Table, Text
+from upstream.report.model import OPEN, PARTNERSHIP, Figure, Notice, Section, Table, Text
+from upstream.report.public import FOOTNOTE, nested, withheld
 
 __all__ = ["MPS_HEADLINE", "comparison_row", "headline_section", "london_series"]
 
@@ -36,17 +38,21 @@ def fmt_ratio(ratio: float, lower: float, upper: float) -> str:
     return f"{ratio:.2f} ({lower:.2f} to {upper:.2f})"
 
 
-def comparison_row(label: str, cmp: PeriodComparison) -> list[str]:
-    """One row of a 12-month comparison table."""
+def comparison_row(
+    label: str, cmp: PeriodComparison, hide_old: bool = False, hide_new: bool = False
+) -> list[str]:
+    """One row of a 12-month comparison table; ``hide_old`` / ``hide_new``: that count is not
+    published, so neither is anything computed from it."""
     r = cmp.result
     change = f"{cmp.change * 100:+.0f}%" if r.old else "n/a"
+    hidden = (hide_old, hide_new)
     return [
         label,
-        f"{r.old:,} ({cmp.previous[0]} to {cmp.previous[1]})",
-        f"{r.new:,} ({cmp.latest[0]} to {cmp.latest[1]})",
-        change,
-        fmt_ratio(r.ratio, r.lower, r.upper),
-        f"{r.p_value:.3f}",
+        f"{show(r.old, hide_old)} ({cmp.previous[0]} to {cmp.previous[1]})",
+        f"{show(r.new, hide_new)} ({cmp.latest[0]} to {cmp.latest[1]})",
+        show(change, *hidden, fmt="{}"),
+        show(fmt_ratio(r.ratio, r.lower, r.upper), *hidden, fmt="{}"),
+        show(r.p_value, *hidden, fmt="{:.3f}"),
     ]
 
 
@@ -62,8 +68,13 @@ def _windows(index: pd.Index, end: pd.Period) -> list[list[str]]:
         last = last - 12
 
 
-def _annual(frames: list[tuple[str, pd.DataFrame]], end: str, label: str) -> list[Table]:
-    """Tables of every complete 12-month period: ending in the end month, and Aug-Jul years."""
+def _annual(
+    frames: list[tuple[str, pd.DataFrame]], end: str, label: str, public: bool
+) -> list[Table]:
+    """Tables of every complete 12-month period: ending in the end month, and Aug-Jul years.
+
+    ``frames`` are the under-25 and the under-18 series (the second a subgroup of the first,
+    which the public version's suppression allows for)."""
     stop = pd.Period(end, freq="M")
     index = frames[0][1].index
     ends = [stop]
@@ -75,11 +86,11 @@ def _annual(frames: list[tuple[str, pd.DataFrame]], end: str, label: str) -> lis
         windows = _windows(index, last)
         if len(windows) < 2:
             continue
-        rows = [
-            [f"{w[0]} to {w[-1]}"]
-            + [f"{int(frame.loc[w, 'count'].sum()):,}" for _, frame in frames]
-            for w in windows[::-1]
-        ]
+        rows = []
+        for w in windows[::-1]:
+            outer, inner = (int(frame.loc[w, "count"].sum()) for _, frame in frames)
+            hide_inner, hide_outer = nested(inner, outer, public)
+            rows.append([f"{w[0]} to {w[-1]}", show(outer, hide_outer), show(inner, hide_inner)])
         kind = "August to July years" if last.month == 7 else f"ending in {last.strftime('%B')}"
         tables.append(
             Table(
@@ -87,12 +98,17 @@ def _annual(frames: list[tuple[str, pd.DataFrame]], end: str, label: str) -> lis
                 ["12 months"] + [name for name, _ in frames],
                 rows,
                 [False] + [True] * len(frames),
+                source=PARTNERSHIP,
+                counts=[False] + [True] * len(frames),
+                footnote=FOOTNOTE if public else "",
             )
         )
     return tables
 
 
-def _partnership_headline(data: ProfileData, end: str | None, section: Section) -> str | None:
+def _partnership_headline(
+    data: ProfileData, end: str | None, section: Section, public: bool
+) -> str | None:
     inc = data.incidents
     months = data.partnership_months
     if inc is None or not months:
@@ -123,11 +139,14 @@ def _partnership_headline(data: ProfileData, end: str | None, section: Section) 
     rows = []
     readings = []
     frames = []
+    comparisons = {}
     for name, counts in series.items():
         frame = monthly_series(counts, months[0], months[-1])
         frame = frame[frame.index.isin(months)]
         frames.append((f"Victim {name.lower()}", frame))
-        cmp = compare_periods(frame["count"], stop)
+        comparisons[name] = compare_periods(frame["count"], stop)
+    hidden = _hidden_comparisons(comparisons, public)
+    for name, cmp in comparisons.items():
         what = f"knife-injury offences against {name.lower()}s (not domestic abuse)"
         if cmp is None:
             readings.append(
@@ -135,8 +154,16 @@ def _partnership_headline(data: ProfileData, end: str | None, section: Section) 
                 f"12 months of {what} cannot be compared with the 12 before."
             )
             continue
-        rows.append(comparison_row(f"Knife injury, victim {name.lower()}{label}", cmp))
-        readings.append(ratio_reading(cmp, what))
+        hide_old, hide_new = hidden[name]
+        rows.append(
+            comparison_row(f"Knife injury, victim {name.lower()}{label}", cmp, hide_old, hide_new)
+        )
+        readings.append(
+            f"The counts of {what} are not published (below 10, or they would reveal such a "
+            "count), so their change is not described."
+            if hide_old or hide_new
+            else ratio_reading(cmp, what)
+        )
     if rows:
         section.add(
             Table(
@@ -145,15 +172,22 @@ def _partnership_headline(data: ProfileData, end: str | None, section: Section) 
                 COMPARISON_COLUMNS,
                 rows,
                 [False, True, True, True, True, True],
+                source=PARTNERSHIP,
+                counts=[False, True, True, False, False, False],
+                footnote=FOOTNOTE if public else "",
             )
         )
     for text in readings:
         section.add(Text(text))
-    section.add(*_annual(frames, stop, label))
+    section.add(*_annual(frames, stop, label, public))
+    title = "Knife-injury offences against young people, per month" + label
+    if public:
+        section.add(withheld("headline-monthly", title))
+        return stop
     section.add(
         Figure(
             "headline-monthly",
-            "Knife-injury offences against young people, per month" + label,
+            title,
             F.monthly_figure(frames, "Offences per month"),
             reading=" ".join(
                 [
@@ -165,9 +199,26 @@ def _partnership_headline(data: ProfileData, end: str | None, section: Section) 
             ),
             caption="Thin lines: offences per month. Thick lines: average of the 12 months to "
             "that month. Months are local (Europe/London) months of the offence.",
+            source=PARTNERSHIP,
         )
     )
     return stop
+
+
+def _hidden_comparisons(
+    comparisons: dict[str, PeriodComparison | None], public: bool
+) -> dict[str, tuple[bool, bool]]:
+    """Per measure, whether its previous and latest counts are suppressed (under 18 nested
+    in under 25, period by period)."""
+    out = {name: (False, False) for name in comparisons}
+    outer, inner = comparisons.get("Under 25"), comparisons.get("Under 18")
+    if not public:
+        return out
+    if outer is None or inner is None:  # pragma: no cover - both cover the same months
+        return {name: (True, True) for name in comparisons}
+    old = nested(inner.result.old, outer.result.old, public)
+    new = nested(inner.result.new, outer.result.new, public)
+    return {"Under 25": (old[1], new[1]), "Under 18": (old[0], new[0])}
 
 
 def london_series(london: pd.DataFrame, series: str, borough: str | None) -> pd.Series:
@@ -205,6 +256,7 @@ def _mps_headline(data: ProfileData, end: str | None, section: Section) -> None:
                 COMPARISON_COLUMNS,
                 [comparison_row(f"Knife-injury victims aged 1-24, not DA ({name}, MPS)", cmp)],
                 [False, True, True, True, True, True],
+                source=OPEN,
             ),
             Text(
                 ratio_reading(cmp, "knife-injury victims aged 1-24 (not domestic abuse)")
@@ -222,6 +274,7 @@ def _mps_headline(data: ProfileData, end: str | None, section: Section) -> None:
                 f"{frame.index[-1]}. " + rolling_summary(frame)
             ),
             caption="Source: MPS Monthly Crime Dashboard (real data, OGL v2.0).",
+            source=OPEN,
         )
     )
 
@@ -254,12 +307,18 @@ def _street_trend(data: ProfileData, section: Section) -> None:
             F.monthly_figure([("Serious violence", frame)], "Crimes per month"),
             reading=reading,
             caption=f"Serious violence = police.uk crime types {types} (local definitions).",
+            source=OPEN,
         )
     )
 
 
-def headline_section(data: ProfileData, end: str | None) -> tuple[Section, str | None]:
-    """Section 1 and the end month used for the partnership headline (None without it)."""
+def headline_section(
+    data: ProfileData, end: str | None, public: bool = False
+) -> tuple[Section, str | None]:
+    """Section 1 and the end month used for the partnership headline (None without it).
+
+    ``public``: partnership counts under disclosure control (:mod:`upstream.report.public`).
+    """
     section = Section("headline", 1, "Headline measures")
     section.synthetic = data.incidents is not None and data.partnership_synthetic
     section.add(
@@ -273,7 +332,7 @@ def headline_section(data: ProfileData, end: str | None) -> tuple[Section, str |
             kind="method",
         )
     )
-    stop = _partnership_headline(data, end, section)
+    stop = _partnership_headline(data, end, section, public)
     _mps_headline(data, end, section)
     _street_trend(data, section)
     return section, stop

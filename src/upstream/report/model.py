@@ -3,6 +3,11 @@
 These plain dataclasses are filled by :mod:`upstream.report.profile` and rendered by the
 offline report template and by the web app's ``/profile`` page alike, so both show the same
 numbers and the same words.
+
+Every table and figure says where its numbers come from (``source``, no default, so none can
+be added without deciding): ``open`` (police.uk, MPS and ONS open data) or ``partnership``
+(partnership records, which the public version shows only after disclosure control, see
+:mod:`upstream.report.public`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,22 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-__all__ = ["Figure", "Notice", "Profile", "Section", "Table", "Text"]
+__all__ = [
+    "OPEN",
+    "PARTNERSHIP",
+    "Figure",
+    "Notice",
+    "Profile",
+    "Section",
+    "Table",
+    "Text",
+    "Withheld",
+]
+
+OPEN = "open"
+"""Numbers from open data (police.uk, MPS, ONS): published already, shown in full."""
+PARTNERSHIP = "partnership"
+"""Numbers from partnership records: disclosure-controlled in the public version."""
 
 
 @dataclass
@@ -32,6 +52,15 @@ class Notice:
 
 
 @dataclass
+class Withheld:
+    """A view of partnership data left out of the public version, said plainly in its place."""
+
+    id: str
+    title: str
+    text: str
+
+
+@dataclass
 class Table:
     """A small table: column headers and rows of already-formatted cells."""
 
@@ -40,6 +69,15 @@ class Table:
     rows: list[list[str]]
     numeric: list[bool] = field(default_factory=list)
     """Which columns are numbers (right-aligned)."""
+    source: str = field(kw_only=True)
+    """``open`` or ``partnership``."""
+    counts: list[bool] = field(default_factory=list, kw_only=True)
+    """Which columns hold counts of records (checked by the disclosure tests)."""
+    total_row: bool = field(default=False, kw_only=True)
+    """The last row is the total of the rows above (of the count columns)."""
+    total_column: bool = field(default=False, kw_only=True)
+    """The last count column is the total of the other count columns."""
+    footnote: str = field(default="", kw_only=True)
 
 
 @dataclass
@@ -52,9 +90,11 @@ class Figure:
     reading: str
     caption: str = ""
     alt: str = ""
+    source: str = field(kw_only=True)
+    """``open`` or ``partnership``."""
 
 
-Block = Text | Notice | Table | Figure
+Block = Text | Notice | Table | Figure | Withheld
 
 
 @dataclass
@@ -87,6 +127,8 @@ class Profile:
     """True when any section shows synthetic data (the report is then watermarked)."""
     summary: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    public: bool = False
+    """True for the public version: partnership data only after disclosure control."""
 
     def figures(self) -> list[Figure]:
         """Every figure, in order."""

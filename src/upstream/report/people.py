@@ -1,4 +1,5 @@
-"""Sections 5 and 6: time (needs timestamps) and people (needs partnership data)."""
+"""Section 6: people (needs partnership data): victims and suspects by age, sex and ethnic
+group, and stop and search (police.uk) by ethnic group."""
 
 from __future__ import annotations
 
@@ -7,181 +8,56 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from upstream.account.disclosure import show, suppress_one_way, suppress_two_way
 from upstream.analysis.disparity import PopulationShares, relative_rates, stop_search_group
-from upstream.analysis.nearrepeat import knox, knox_reading
-from upstream.analysis.timing import (
-    DayTypeComparison,
-    after_school,
-    default_calendar,
-    peak_hours,
-    school_days,
-    weekday_hour,
-)
 from upstream.report import figures as F
 from upstream.report.headline import fmt_ratio
 from upstream.report.inputs import ProfileData
-from upstream.report.model import Figure, Notice, Section, Table, Text
+from upstream.report.model import OPEN, PARTNERSHIP, Figure, Notice, Section, Table, Text
+from upstream.report.public import FOOTNOTE, count_table, nested, withheld
 
-__all__ = ["people_section", "time_section"]
-
-MONTH_ONLY = (
-    "police.uk data give only the month of each crime, so {what} cannot be shown without "
-    "partnership incident data with times (load them with 'upstream ingest incidents')."
-)
-
-
-def _day_reading(cmp: DayTypeComparison, what: str) -> str:
-    r = cmp.result
-    sure = (
-        "the 95% interval excludes 1, so this is not chance"
-        if r.significant
-        else "the 95% interval includes 1, so this may be chance"
-    )
-    return (
-        f"From {cmp.first} to {cmp.last} there were {cmp.events_a:,} {what} in "
-        f"{cmp.label_a} ({cmp.rate_a:.3f} per {cmp.unit}) and {cmp.events_b:,} in "
-        f"{cmp.label_b} ({cmp.rate_b:.3f} per {cmp.unit}): a rate ratio of {r.ratio:.2f} "
-        f"(95% CI {r.lower:.2f} to {r.upper:.2f}); {sure}."
-    )
-
-
-def time_section(data: ProfileData) -> Section:
-    """Section 5: weekday by hour, school days, after school, near repeats."""
-    section = Section("time", 5, "Time: when violence happens")
-    inc = data.incidents
-    if inc is None or not len(inc):
-        for what in (
-            "the weekday-by-hour pattern",
-            "school days against other days",
-            "the hours after school",
-            "the near-repeat (Knox) test, which needs dates to the day,",
-        ):
-            section.add(Notice(MONTH_ONLY.format(what=what)))
-        return section
-    section.synthetic = data.partnership_synthetic
-    label = " (SYNTHETIC data)" if data.partnership_synthetic else ""
-    sv = inc[inc["offence"].isin(data.definitions.serious_violence)]
-    known = sv["known_time"].dropna()
-    table = weekday_hour(known)
-    peaks = peak_hours(table)
-    peak_text = "; ".join(f"{d} {h:02d}:00-{h + 1:02d}:00 ({n:,})" for d, h, n in peaks)
-    section.add(
-        Text(
-            "Times are Europe/London local time. Only incidents recorded within a window of two "
-            "hours or less count as having a known time; the others are counted as 'time not "
-            "known' and never spread over the day.",
-            kind="method",
-        ),
-        Figure(
-            "weekday-hour",
-            "Serious-violence incidents by weekday and hour" + label,
-            F.weekday_hour_figure(table),
-            reading=(
-                f"{len(known):,} of {len(sv):,} serious-violence incidents "
-                f"({len(known) / max(len(sv), 1) * 100:.0f}%) have a known time. The busiest "
-                f"hours were {peak_text}. Single cells hold small counts, so read broad bands "
-                "(evenings, weekends) rather than single hours."
-            ),
-        ),
-    )
-    cal = default_calendar()
-    young = inc[inc["victim_u18"]]
-    dates = pd.to_datetime(inc["occurred_from"], utc=True).dt.tz_convert("Europe/London")
-    first, last = dates.min().date(), dates.max().date()
-    local_days = pd.to_datetime(young["occurred_from"], utc=True).dt.tz_convert("Europe/London")
-    days_cmp = school_days(local_days, cal, first, last)
-    after_cmp = after_school(young["known_time"], cal, first, last)
-    rows = []
-    readings = []
-    for cmp, what in (
-        (days_cmp, "incidents with a victim under 18"),
-        (after_cmp, "incidents with a victim under 18 (known times)"),
-    ):
-        if cmp is None:
-            continue
-        r = cmp.result
-        rows.append(
-            [
-                f"{cmp.label_a} vs {cmp.label_b}",
-                f"{cmp.events_a:,} / {cmp.events_b:,}",
-                f"{cmp.rate_a:.3f} / {cmp.rate_b:.3f} per {cmp.unit}",
-                fmt_ratio(r.ratio, r.lower, r.upper),
-                f"{r.p_value:.3f}",
-            ]
-        )
-        readings.append(_day_reading(cmp, what))
-    if rows:
-        section.add(
-            Table(
-                "Under-18 victims: school days and the two hours after school" + label,
-                ["Comparison", "Incidents", "Rate", "Rate ratio (95% CI)", "p"],
-                rows,
-                [False, True, True, True, True],
-            ),
-            Text(" ".join(readings)),
-            Text(
-                "School days: typical London term dates (approximate, a week either way of "
-                "each borough's dates; INSET days not modelled) on weekdays that are not bank "
-                "holidays in England. School ends at 15:15; the after-school window is "
-                "15:15-17:15.",
-                kind="method",
-            ),
-        )
-    else:
-        section.add(
-            Notice(
-                f"The school calendar covers {cal.first_day} to {cal.last_day}, which does not "
-                "overlap the incident data; supply term dates for those school years."
-            )
-        )
-    knife = inc[inc["knife_injury"] & ~inc["domestic_abuse"]]
-    stamps = pd.to_datetime(knife["occurred_from"], utc=True)
-    t_days = (stamps - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(days=1)
-    res = knox(knife["x"].to_numpy(), knife["y"].to_numpy(), t_days.to_numpy(dtype="float64"))
-    section.add(
-        Table(
-            "Near repeats: knife-injury offences (not domestic abuse) within 400 m and 14 days"
-            + label,
-            ["Events", "Close pairs observed", "Expected by chance", "Knox ratio", "p"],
-            [
-                [
-                    f"{res.events:,}",
-                    f"{res.observed:,}",
-                    f"{res.expected:,.1f}",
-                    f"{res.ratio:.2f}",
-                    f"{res.p_value:.3f}",
-                ]
-            ],
-            [True, True, True, True, True],
-        ),
-        Text(knox_reading(res, "knife-injury offences")),
-    )
-    return section
-
+__all__ = ["AGE_BANDS", "AGE_LABELS", "people_section"]
 
 AGE_BANDS = [0, 10, 15, 18, 25, 35, 50, 65, 121]
 AGE_LABELS = ["0-9", "10-14", "15-17", "18-24", "25-34", "35-49", "50-64", "65+"]
 
 
-def _rr_rows(table: pd.DataFrame) -> list[list[str]]:
+def _rr_rows(table: pd.DataFrame, hide: Mapping[str, bool]) -> list[list[str]]:
+    """Rows of a relative-rate table; a group's rate is hidden with its count, its relative
+    rate with its own or the reference group's count."""
+    white = hide.get("White", False)
     return [
         [
             str(group),
-            f"{int(r['count']):,}",
+            show(int(r["count"]), hide[str(group)]),
             f"{r['residents']:,.0f}",
-            f"{r['rate']:.2f} ({r['lower']:.2f} to {r['upper']:.2f})",
+            show(
+                f"{r['rate']:.2f} ({r['lower']:.2f} to {r['upper']:.2f})",
+                hide[str(group)],
+                fmt="{}",
+            ),
             "1 (reference)"
             if group == "White"
-            else fmt_ratio(r["relative_rate"], r["rr_lower"], r["rr_upper"]),
+            else show(
+                fmt_ratio(r["relative_rate"], r["rr_lower"], r["rr_upper"]),
+                hide[str(group)],
+                white,
+                fmt="{}",
+            ),
         ]
         for group, r in table.iterrows()
     ]
 
 
-def _rr_reading(table: pd.DataFrame, what: str) -> str:
+def _rr_reading(table: pd.DataFrame, what: str, hide: Mapping[str, bool]) -> str:
+    if hide.get("White", False):
+        return (
+            f"The count for White residents is not published, so no relative rate of {what} "
+            "is given here."
+        )
     parts = []
     for group, r in table.iterrows():
-        if group == "White" or not np.isfinite(r["relative_rate"]):
+        if group == "White" or not np.isfinite(r["relative_rate"]) or hide[str(group)]:
             continue
         sure = (
             "beyond chance"
@@ -192,6 +68,8 @@ def _rr_reading(table: pd.DataFrame, what: str) -> str:
             f"{group} residents {r['relative_rate']:.1f} times the White rate (95% CI "
             f"{r['rr_lower']:.1f} to {r['rr_upper']:.1f}, {sure})"
         )
+    if not parts:
+        return f"No relative rate of {what} can be published."
     return f"Relative to White residents, {what}: " + "; ".join(parts) + "."
 
 
@@ -205,8 +83,50 @@ def _rr_block(
     what: str,
     section: Section,
     note: str,
+    *,
+    source: str,
+    hidden: pd.Series | None = None,
+    hidden_total: bool = False,
 ) -> None:
+    """A relative-rate chart and table. ``hidden`` (public version of partnership data):
+    which groups' counts are suppressed; then the chart is left out, saying so, and the
+    table gains its total row."""
     table = relative_rates(counts, shares.shares, population, years=years)
+    columns = [
+        "Group",
+        "Count",
+        "Residents (assumed share x total)",
+        "Per 1,000 a year (95% CI)",
+        "Relative rate (95% CI)",
+    ]
+    if hidden is not None:
+        hide = {str(g): bool(hidden.get(g, True)) for g in table.index}
+        rows = _rr_rows(table, hide)
+        rows.append(
+            [
+                "Total",
+                show(int(table["count"].sum()), hidden_total),
+                f"{table['residents'].sum():,.0f}",
+                "",
+                "",
+            ]
+        )
+        section.add(
+            withheld(ident, title),
+            Table(
+                title,
+                columns,
+                rows,
+                [False, True, True, True, True],
+                source=source,
+                counts=[False, True, False, False, False],
+                total_row=True,
+                footnote=FOOTNOTE,
+            ),
+            Text(_rr_reading(table, what, hide) + " " + note),
+        )
+        return
+    shown = {str(g): False for g in table.index}
     section.add(
         Figure(
             ident,
@@ -220,21 +140,18 @@ def _rr_block(
                 reference=1.0,
                 log=True,
             ),
-            reading=_rr_reading(table, what) + " " + note,
+            reading=_rr_reading(table, what, shown) + " " + note,
             caption="Log scale; the dashed line at 1 is the White residents' rate (the "
             "reference). Whiskers: 95% exact intervals.",
+            source=source,
         ),
         Table(
             title,
-            [
-                "Group",
-                "Count",
-                "Residents (assumed share x total)",
-                "Per 1,000 a year (95% CI)",
-                "Relative rate (95% CI)",
-            ],
-            _rr_rows(table),
+            columns,
+            _rr_rows(table, shown),
             [False, True, True, True, True],
+            source=source,
+            counts=[False, True, False, False, False],
         ),
     )
 
@@ -249,8 +166,13 @@ def _populations(data: ProfileData) -> tuple[float | None, float | None]:
     return total, under_18
 
 
-def people_section(data: ProfileData, shares: Mapping[str, PopulationShares]) -> Section:
-    """Section 6: victims and suspects by age and sex; relative rates by ethnicity."""
+def people_section(
+    data: ProfileData, shares: Mapping[str, PopulationShares], public: bool = False
+) -> Section:
+    """Section 6: victims and suspects by age and sex; relative rates by ethnicity.
+
+    ``public``: partnership counts under disclosure control (:mod:`upstream.report.public`).
+    """
     section = Section("people", 6, "People: who is harmed, who is involved, and fairness")
     total, under_18 = _populations(data)
     assumed = [s for s in shares.values() if s.assumed]
@@ -283,7 +205,7 @@ def people_section(data: ProfileData, shares: Mapping[str, PopulationShares]) ->
             )
         )
     else:
-        _victims_and_suspects(data, shares, total, under_18, section)
+        _victims_and_suspects(data, shares, total, under_18, section, public)
     _stop_search(data, shares, total, section)
     return section
 
@@ -294,6 +216,7 @@ def _victims_and_suspects(
     total: float | None,
     under_18: float | None,
     section: Section,
+    public: bool,
 ) -> None:
     assert data.incidents is not None and data.involvements is not None
     section.synthetic = data.partnership_synthetic
@@ -319,29 +242,58 @@ def _victims_and_suspects(
     v_male = (victims["sex"] == "male").sum() / max(
         victims["sex"].isin(["male", "female"]).sum(), 1
     )
-    reading = (
-        f"{len(victims):,} victim and {len(suspects):,} suspect records in serious-violence "
-        f"incidents; ages are known for {v_age.notna().mean() * 100:.0f}% of victims and "
-        f"{s_age.notna().mean() * 100:.0f}% of suspects (unknown suspects have no age). "
-        f"Median age: victims {v_age.median():.0f}, suspects {s_age.median():.0f}. "
-        f"{v_male * 100:.0f}% of victims of known sex are male. "
-        f"{(v_age < 25).sum():,} victims were under 25 and {(v_age < 18).sum():,} under 18."
-    )
-    section.add(
-        Figure(
-            "age-sex",
-            "Victims and suspects of serious violence by age and sex" + label,
-            F.people_bars(table, "People"),
-            reading=reading,
-            caption="People with a known age and sex recorded as male or female.",
+    title = "Victims and suspects of serious violence by age and sex" + label
+    if public:
+        section.add(withheld("age-sex", title), *_age_sex_tables(known, label))
+        medians = [
+            f"{who} {ages.median():.0f}"
+            for who, ages in (("victims", v_age), ("suspects", s_age))
+            if ages.notna().sum() >= 10
+        ]
+        if medians:
+            section.add(Text("Median age: " + ", ".join(medians) + "."))
+    else:
+        reading = (
+            f"{len(victims):,} victim and {len(suspects):,} suspect records in serious-violence "
+            f"incidents; ages are known for {v_age.notna().mean() * 100:.0f}% of victims and "
+            f"{s_age.notna().mean() * 100:.0f}% of suspects (unknown suspects have no age). "
+            f"Median age: victims {v_age.median():.0f}, suspects {s_age.median():.0f}. "
+            f"{v_male * 100:.0f}% of victims of known sex are male. "
+            f"{(v_age < 25).sum():,} victims were under 25 and {(v_age < 18).sum():,} under 18."
         )
-    )
+        section.add(
+            Figure(
+                "age-sex",
+                title,
+                F.people_bars(table, "People"),
+                reading=reading,
+                caption="People with a known age and sex recorded as male or female.",
+                source=PARTNERSHIP,
+            )
+        )
     if total is None:
         section.add(Notice("No Census 2021 population is bundled, so no relative rates."))
         return
     years = max(len(data.partnership_months), 1) / 12
     self_def = victims["ethnicity_self_defined"]
     stated = self_def[self_def.isin(list(shares["all_ages"].shares))]
+    young = victims[pd.to_numeric(victims["age"], errors="coerce") < 18]
+    young_stated = young["ethnicity_self_defined"]
+    young_stated = young_stated[young_stated.isin(list(shares["under_18"].shares))]
+    hidden = _ethnicity_hidden(stated, young_stated, shares) if public else None
+    if hidden is not None:
+        hide_stated = nested(len(stated), len(victims), public)[0] or hidden["all"][1]
+        note = (
+            f"{show(len(stated), hide_stated)} victims stated one of the five groups; the "
+            "others are left out, which lowers every rate equally only if not stating is "
+            "unrelated to group."
+        )
+    else:
+        note = (
+            f"{len(stated):,} of {len(victims):,} victims stated one of the five groups; "
+            "the others are left out, which lowers every rate equally only if not stating is "
+            "unrelated to group."
+        )
     _rr_block(
         "victims-ethnicity",
         "Victims of serious violence by self-defined ethnic group, relative to White residents"
@@ -352,14 +304,12 @@ def _victims_and_suspects(
         years,
         "victims of serious violence were",
         section,
-        f"{len(stated):,} of {len(victims):,} victims stated one of the five groups; "
-        "the others are left out, which lowers every rate equally only if not stating is "
-        "unrelated to group.",
+        note,
+        source=PARTNERSHIP,
+        hidden=None if hidden is None else hidden["all"][0],
+        hidden_total=False if hidden is None else hidden["all"][1],
     )
     if under_18 is not None:
-        young = victims[pd.to_numeric(victims["age"], errors="coerce") < 18]
-        young_stated = young["ethnicity_self_defined"]
-        young_stated = young_stated[young_stated.isin(list(shares["under_18"].shares))]
         _rr_block(
             "victims-u18-ethnicity",
             "Victims under 18 by self-defined ethnic group, relative to White under-18s" + label,
@@ -370,7 +320,62 @@ def _victims_and_suspects(
             "victims under 18 were",
             section,
             "Under-18 residents: Census 2021 ages 0-15 plus two ninths of ages 16-24.",
+            source=PARTNERSHIP,
+            hidden=None if hidden is None else hidden["under_18"][0],
+            hidden_total=False if hidden is None else hidden["under_18"][1],
         )
+
+
+def _age_sex_tables(known: pd.DataFrame, label: str) -> list[Table]:
+    """Public version: victims and suspects of known age and sex, by age band and sex, each
+    with its totals under disclosure control."""
+    tables = []
+    for role, name in (("victim", "Victims"), ("suspect", "Suspects")):
+        people = known[known["role"] == role]
+        counts = (
+            people.groupby(["band", "sex"], observed=False)
+            .size()
+            .unstack("sex")
+            .reindex(index=AGE_LABELS, columns=["male", "female"])
+            .fillna(0)
+            .astype("int64")
+        )
+        tables.append(
+            count_table(
+                f"{name} of serious violence with a known age and sex{label}",
+                "Age",
+                AGE_LABELS,
+                ["Male", "Female"],
+                counts.to_numpy(),
+                public=True,
+            )
+        )
+    return tables
+
+
+def _ethnicity_hidden(
+    stated: pd.Series, young_stated: pd.Series, shares: Mapping[str, PopulationShares]
+) -> dict[str, tuple[pd.Series, bool]]:
+    """Public version: which groups' victim counts (all ages, under 18) are suppressed.
+
+    Under-18 victims are a subgroup of all victims, so the two tables are suppressed as one:
+    group x (under 18, 18 and over or unknown age), whose row totals are the all-ages counts;
+    nothing can be subtracted from one table to reveal a small count in the other. When the
+    two tables use different groups, the under-18 one is suppressed whole."""
+    groups = list(shares["all_ages"].shares)
+    every = stated.value_counts().reindex(groups, fill_value=0)
+    young = young_stated.value_counts().reindex(groups, fill_value=0)
+    if set(shares["under_18"].shares) != set(groups) or bool((young > every).any()):
+        alone = suppress_one_way(every.to_numpy())
+        everyone = pd.Series(alone.suppressed[:-1], index=groups)
+        nobody = pd.Series(True, index=list(shares["under_18"].shares))
+        return {"all": (everyone, bool(alone.suppressed[-1])), "under_18": (nobody, True)}
+    s = suppress_two_way(np.column_stack([young.to_numpy(), (every - young).to_numpy()]))
+    hidden = s.suppressed
+    return {
+        "all": (pd.Series(hidden[:-1, 2], index=groups), bool(hidden[-1, 2])),
+        "under_18": (pd.Series(hidden[:-1, 0], index=groups), bool(hidden[-1, 0])),
+    }
 
 
 def _stop_search(
@@ -422,4 +427,5 @@ def _stop_search(
         "people were stopped and searched at",
         section,
         note,
+        source=OPEN,
     )

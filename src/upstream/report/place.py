@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from upstream.account.disclosure import show
 from upstream.analysis.concentration import gini, lorenz, top_shares
 from upstream.analysis.deprivation import rates_by_decile
 from upstream.analysis.hotspots import gi_star, grid_weights, polygon_weights
@@ -17,7 +18,8 @@ from upstream.area import cell_ids, study_grid
 from upstream.report import figures as F
 from upstream.report.headline import COMPARISON_COLUMNS, comparison_row, london_series
 from upstream.report.inputs import ProfileData, lsoa_of_points
-from upstream.report.model import Figure, Notice, Section, Table, Text
+from upstream.report.model import OPEN, PARTNERSHIP, Figure, Notice, Section, Table, Text
+from upstream.report.public import FOOTNOTE, split, withheld
 from upstream.synth.places import TOWN_CENTRES
 
 __all__ = ["Events", "deprivation_section", "place_events", "place_section", "rates_section"]
@@ -36,10 +38,17 @@ class Events:
     """x, y, lsoa_code (2011)."""
     months: int
     synthetic: bool
+    partnership: bool = False
+    """True when the events are partnership records (no police.uk street crime loaded)."""
 
     @property
     def years(self) -> float:
         return self.months / 12
+
+    @property
+    def source_kind(self) -> str:
+        """``partnership`` or ``open`` (see :mod:`upstream.report.model`)."""
+        return PARTNERSHIP if self.partnership else OPEN
 
 
 def place_events(data: ProfileData) -> Events | None:
@@ -63,8 +72,19 @@ def place_events(data: ProfileData) -> Events | None:
             frame,
             len(data.partnership_months),
             data.partnership_synthetic,
+            partnership=True,
         )
     return None
+
+
+def _withheld_events(
+    events: Events, public: bool, section: Section, *views: tuple[str, str]
+) -> bool:
+    """In the public version, views of partnership events are left out (each says so)."""
+    if not (public and events.partnership):
+        return False
+    section.add(*(withheld(ident, title) for ident, title in views))
+    return True
 
 
 def _lsoa_rates(data: ProfileData, events: Events) -> pd.DataFrame:
@@ -73,11 +93,18 @@ def _lsoa_rates(data: ProfileData, events: Events) -> pd.DataFrame:
     return rate_table(counts, lsoas["population"], years=events.years)
 
 
-def rates_section(data: ProfileData, events: Events | None) -> Section:
+def rates_section(data: ProfileData, events: Events | None, public: bool = False) -> Section:
     """Section 2: rates per 1,000 residents by LSOA, and London comparators."""
     section = Section("rates", 2, "Rates per 1,000 residents and London comparators")
     if events is None:
         section.add(Notice("No crime or incident data are loaded, so no rates can be given."))
+    elif _withheld_events(
+        events,
+        public,
+        section,
+        ("lsoa-rates", f"{events.what.capitalize()} per 1,000 residents per year, by LSOA"),
+    ):
+        section.synthetic = events.synthetic
     else:
         section.synthetic = events.synthetic
         rates = _lsoa_rates(data, events)
@@ -106,6 +133,7 @@ def rates_section(data: ProfileData, events: Events | None) -> Section:
                 reading=reading,
                 caption="Five classes of equal numbers of LSOAs (quintiles). Population: ONS "
                 "mid-2020 estimates for 2011 LSOAs.",
+                source=events.source_kind,
             ),
             Table(
                 "The ten LSOAs with the highest rates (95% exact Poisson intervals)",
@@ -121,6 +149,8 @@ def rates_section(data: ProfileData, events: Events | None) -> Section:
                     for code, r in top.iterrows()
                 ],
                 [False, True, True, True, True],
+                source=events.source_kind,
+                counts=[False, True, False, False, False],
             ),
         )
     _london(data, section)
@@ -173,6 +203,7 @@ def _london(data: ProfileData, section: Section) -> None:
             COMPARISON_COLUMNS,
             rows,
             [False, True, True, True, True, True],
+            source=OPEN,
         ),
         Text(
             (
@@ -189,13 +220,22 @@ def _london(data: ProfileData, section: Section) -> None:
     )
 
 
-def place_section(data: ProfileData, events: Events | None) -> Section:
+def place_section(data: ProfileData, events: Events | None, public: bool = False) -> Section:
     """Section 3: hot spots (Gi* with FDR), concentration, distance to schools/centres."""
     section = Section("place", 3, "Place: hot spots, concentration, schools and town centres")
     if events is None:
         section.add(Notice("No located crime or incident data are loaded."))
         return section
     section.synthetic = events.synthetic
+    if _withheld_events(
+        events,
+        public,
+        section,
+        ("hotspots-grid", f"Hot spots of {events.what} (Gi*, 250 m squares)"),
+        ("lorenz", "How unevenly events are spread (Lorenz curve)"),
+        ("school-distance", f"Distance from {events.what} to schools and town centres"),
+    ):
+        return section
     frame = events.frame.dropna(subset=["x", "y"])
     grid = pd.DataFrame(study_grid(data.area, CELL)[["cell_id", "x_min", "y_min"]])
     ids = cell_ids(frame["x"].to_numpy(), frame["y"].to_numpy(), CELL)
@@ -228,11 +268,12 @@ def place_section(data: ProfileData, events: Events | None) -> Section:
             ),
             caption="Squares shaded by count; red outlines: hot spots; blue outlines: cold "
             "spots. British National Grid, north up.",
+            source=events.source_kind,
         ),
     )
     _lsoa_hotspots(data, events, section)
     _concentration(grid["count"], events, section)
-    _proximity(data, events, section)
+    _proximity(data, events, section, public)
     return section
 
 
@@ -249,6 +290,7 @@ def _lsoa_hotspots(data: ProfileData, events: Events, section: Section) -> None:
             ["Hot-spot LSOAs", "Count"],
             [[", ".join(sorted(hot)) or "none", f"{len(hot)}"]],
             [False, True],
+            source=events.source_kind,
         ),
         Text(
             f"On neighbourhoods rather than squares, {len(hot)} of {len(lsoas)} LSOAs sit in "
@@ -281,6 +323,8 @@ def _concentration(counts: pd.Series, events: Events, section: Section) -> None:
                 for r in shares.to_dict("records")
             ],
             [False, True, True, True],
+            source=events.source_kind,
+            counts=[False, False, True, False],
         ),
         Figure(
             "lorenz",
@@ -295,22 +339,23 @@ def _concentration(counts: pd.Series, events: Events, section: Section) -> None:
                 "a few places account for most of the harm."
             ),
             caption="Squares sorted from quietest to busiest; the dashed line is an even spread.",
+            source=events.source_kind,
         ),
     )
 
 
-def _proximity(data: ProfileData, events: Events, section: Section) -> None:
+def _proximity(data: ProfileData, events: Events, section: Section, public: bool) -> None:
     lsoas21 = data.area.lsoas_2021
     if lsoas21 is None or lsoas21["population"].isna().all():
         section.add(Notice("No Census 2021 population is bundled, so no background exists."))
         return
     background = residential_background(lsoas21)
-    sets = [(events.what, events.frame, events.synthetic)]
+    sets = [(events.what, events.frame, events.partnership)]
     inc = data.incidents
     if inc is not None and len(inc):
         young = inc[inc["victim_u18"]]
         label = " (SYNTHETIC)" if data.partnership_synthetic else ""
-        sets.append((f"incidents with a victim under 18{label}", young, data.partnership_synthetic))
+        sets.append((f"incidents with a victim under 18{label}", young, True))
     places = {
         "secondary school": data.schools[["x", "y"]].to_numpy(dtype="float64"),
         "town centre": np.array([[c.x, c.y] for c in TOWN_CENTRES], dtype="float64"),
@@ -318,7 +363,8 @@ def _proximity(data: ProfileData, events: Events, section: Section) -> None:
     rows = []
     readings = []
     figure = None
-    for what, frame, _ in sets:
+    hidden_any = False
+    for what, frame, partnership in sets:
         for place, xy in places.items():
             if len(xy) == 0:
                 continue
@@ -327,16 +373,25 @@ def _proximity(data: ProfileData, events: Events, section: Section) -> None:
             res = proximity(d, bd, background["weight"].to_numpy())
             if res is None:
                 continue
+            hide = partnership and split(res.within, res.events, public)
+            hidden_any |= hide
             rows.append(
                 [
                     what,
                     place,
-                    f"{res.share * 100:.1f}% ({res.lower * 100:.1f} to {res.upper * 100:.1f})",
+                    show(
+                        f"{res.share * 100:.1f}% ({res.lower * 100:.1f} to {res.upper * 100:.1f})",
+                        hide,
+                        fmt="{}",
+                    ),
                     f"{res.background_share * 100:.1f}%",
-                    f"{res.ratio:.2f}",
-                    f"{res.median_events:,.0f} m / {res.median_background:,.0f} m",
+                    show(res.ratio, hide, fmt="{:.2f}"),
+                    f"{show(res.median_events, hide, fmt='{:,.0f} m')} / "
+                    f"{res.median_background:,.0f} m",
                 ]
             )
+            if hide:
+                continue
             sure = (
                 "the whole interval lies above the residents' share"
                 if res.lower > res.background_share
@@ -355,6 +410,7 @@ def _proximity(data: ProfileData, events: Events, section: Section) -> None:
                     F.distance_bands(res.bands, "secondary school"),
                     reading=readings[-1],
                     caption="Background: Census 2021 residents spread over 100 m squares.",
+                    source=PARTNERSHIP if partnership else OPEN,
                 )
     section.add(
         Text(
@@ -376,19 +432,28 @@ def _proximity(data: ProfileData, events: Events, section: Section) -> None:
             ],
             rows,
             [False, False, True, True, True, True],
+            source=PARTNERSHIP if len(sets) > 1 or events.partnership else OPEN,
+            footnote=FOOTNOTE if hidden_any else "",
         ),
         figure,
         Text(" ".join(readings)),
     )
 
 
-def deprivation_section(data: ProfileData, events: Events | None) -> Section:
+def deprivation_section(data: ProfileData, events: Events | None, public: bool = False) -> Section:
     """Section 4: rates by IMD 2019 decile with exact intervals."""
     section = Section("deprivation", 4, "Deprivation")
     if events is None or data.imd is None:
         section.add(Notice("No crime data or no deprivation table, so no rates by decile."))
         return section
     section.synthetic = events.synthetic
+    if _withheld_events(
+        events,
+        public,
+        section,
+        ("deprivation", f"{events.what.capitalize()} per 1,000 residents, by IMD 2019 decile"),
+    ):
+        return section
     lsoas = data.area.lsoas.set_index("lsoa_code")
     counts = events.frame["lsoa_code"].dropna().value_counts()
     result = rates_by_decile(counts, lsoas["population"], data.imd, years=events.years)
@@ -423,6 +488,7 @@ def deprivation_section(data: ProfileData, events: Events | None) -> Section:
             reading=reading,
             caption="IMD 2019 national deciles of the 2011 LSOAs (1 = most deprived 10% in "
             "England). Whiskers: 95% exact Poisson intervals.",
+            source=events.source_kind,
         ),
         Table(
             "Rates by IMD 2019 decile",
@@ -439,6 +505,8 @@ def deprivation_section(data: ProfileData, events: Events | None) -> Section:
                 for r in t.rename_axis("decile").reset_index().to_dict("records")
             ],
             [False, True, True, True, True, True],
+            source=events.source_kind,
+            counts=[False, False, True, False, False, False],
         ),
     )
     return section

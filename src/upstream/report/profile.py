@@ -7,6 +7,10 @@ plotly.js inlined from the installed plotly package (nothing is fetched from any
 print stylesheet, the data sources and licence attributions, and a SYNTHETIC watermark
 whenever generated data appear. ``render_sections(profile)`` is the same body without the
 page around it, which the web app's ``/profile`` page shows.
+
+``build_profile(settings, public=True)`` is the public version: open data in full, partnership
+records only after disclosure control (:mod:`upstream.report.public`). The full version is
+for partnership analysts and signed-in users only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from upstream.account.disclosure import show
+from upstream.account.published import is_partnership_source, published_coverage
 from upstream.analysis.disparity import load_population_shares
 from upstream.analysis.quality import quality_reading, source_quality
 from upstream.area import area_from_settings
@@ -31,13 +37,27 @@ from upstream.report.figures import figure_json
 from upstream.report.forecast import forecast_report_section
 from upstream.report.headline import headline_section
 from upstream.report.inputs import ProfileData, load_inputs
-from upstream.report.model import Figure, Notice, Profile, Section, Table, Text
-from upstream.report.people import people_section, time_section
+from upstream.report.model import (
+    OPEN,
+    PARTNERSHIP,
+    Figure,
+    Notice,
+    Profile,
+    Section,
+    Table,
+    Text,
+    Withheld,
+)
+from upstream.report.people import people_section
 from upstream.report.place import deprivation_section, place_events, place_section, rates_section
+from upstream.report.public import FOOTNOTE, PUBLIC_VERSION
+from upstream.report.timing import time_section
 
 __all__ = [
+    "FULL_VERSION",
     "OGL_V2",
     "OGL_V3",
+    "PUBLIC_VERSION",
     "build_profile",
     "plotly_js",
     "render_html",
@@ -47,6 +67,13 @@ __all__ = [
 
 OGL_V3 = "Contains public sector information licensed under the Open Government Licence v3.0."
 OGL_V2 = "Contains public sector information licensed under the Open Government Licence v2.0."
+
+FULL_VERSION = (
+    "Full version, for partnership analysts and signed-in users: it includes counts below 10 "
+    "from partnership records. Do not publish it; 'upstream profile --public' writes the "
+    "version for publishing."
+)
+"""What the full version says about itself, at its top."""
 
 SOURCE_NAMES = {
     "police_uk_street": "police.uk street-level crime",
@@ -63,7 +90,18 @@ def _source_name(source: str) -> str:
     return f"{table} ({agency}){' SYNTHETIC' if synthetic else ''}"
 
 
-def quality_section(data: ProfileData) -> Section:
+def _quality_counts(data: ProfileData, public: bool) -> dict[str, list[str]]:
+    """Per source: rows, outside the area, unplaced, quarantined, formatted; in the public
+    version partnership sources' counts as :func:`published_coverage` gives them."""
+    report = published_coverage(data.coverage) if public else data.coverage
+    keys = ("rows", "outside_area", "unplaced", "quarantined")
+    return {
+        source: [show(info[k], info[k] is None) for k in keys]
+        for source, info in report["sources"].items()
+    }
+
+
+def quality_section(data: ProfileData, public: bool = False) -> Section:
     """Section 8: months covered, gaps, rows outside the area, unplaced and quarantined."""
     section = Section("quality", 8, "Data quality and coverage")
     rows = source_quality(data.coverage)
@@ -72,6 +110,10 @@ def quality_section(data: ProfileData) -> Section:
     if not rows:
         section.add(Notice("The event store is empty."))
         return section
+    counts = _quality_counts(data, public)
+    partnership = [r for r in rows if is_partnership_source(r.source)]
+    # the reading adds counts up: in the public version it speaks of open sources only
+    read = [r for r in rows if not (public and is_partnership_source(r.source))]
     section.add(
         Table(
             "Coverage per source (as 'upstream status' reports it)",
@@ -93,16 +135,23 @@ def quality_section(data: ProfileData) -> Section:
                     r.first,
                     r.last,
                     ", ".join(r.gaps) or "none",
-                    f"{r.rows:,}",
-                    f"{r.outside_area:,}",
-                    f"{r.unplaced:,}",
-                    f"{r.quarantined:,}",
+                    *counts[r.source],
                 ]
                 for r in rows
             ],
             [False, True, False, False, False, True, True, True, True],
+            source=PARTNERSHIP if partnership else OPEN,
+            counts=[False] * 5 + [True] * 4,
+            footnote=FOOTNOTE if public and partnership else "",
         ),
-        Text(quality_reading(rows, labels)),
+        Text(
+            (quality_reading(read, labels) if read else "")
+            + (
+                " Partnership sources are in the table; their counts below 10 are not published."
+                if public and partnership
+                else ""
+            )
+        ),
         Text(
             "police.uk places each crime at the nearest of a set of anonymous map points and "
             "gives the month only; rows with no location and rows outside the boundary are "
@@ -113,7 +162,9 @@ def quality_section(data: ProfileData) -> Section:
     return section
 
 
-def _summary(data: ProfileData, sections: list[Section], stop: str | None) -> list[str]:
+def _summary(
+    data: ProfileData, sections: list[Section], stop: str | None, public: bool
+) -> list[str]:
     out = []
     if data.street_months:
         out.append(
@@ -137,20 +188,28 @@ def _summary(data: ProfileData, sections: list[Section], stop: str | None) -> li
             "sections and the victim and suspect sections say what they would need."
         )
     if data.a_and_e_rows:
+        few = public and data.a_and_e_rows < 10
         out.append(
-            f"{data.a_and_e_rows:,} A&E (Cardiff Model) attendances are loaded; they are not "
-            "merged with police counts."
+            f"{show(data.a_and_e_rows, few)} A&E (Cardiff Model) attendances are loaded; they "
+            "are not merged with police counts."
         )
     return out
 
 
 def build_profile(
-    settings: Settings, *, end: str | None = None, populations: Path | None = None
+    settings: Settings,
+    *,
+    end: str | None = None,
+    populations: Path | None = None,
+    public: bool = False,
 ) -> Profile:
     """Compute the strategic profile from the stores and bundled data named by ``settings``.
 
     Parameters
     ----------
+    public
+        Build the public version: partnership records only after disclosure control
+        (:mod:`upstream.report.public`); police.uk, MPS and ONS figures in full.
     end
         Last month (``YYYY-MM``) of the headline's latest 12 months; default the last month
         of partnership data.
@@ -164,16 +223,16 @@ def build_profile(
     area = area_from_settings(settings)
     data = load_inputs(settings, area, load_definitions(settings.definitions_file))
     events = place_events(data)
-    headline, stop = headline_section(data, end)
+    headline, stop = headline_section(data, end, public)
     sections = [
         headline,
-        rates_section(data, events),
-        place_section(data, events),
-        deprivation_section(data, events),
-        time_section(data),
-        people_section(data, shares),
+        rates_section(data, events, public),
+        place_section(data, events, public),
+        deprivation_section(data, events, public),
+        time_section(data, public),
+        people_section(data, shares, public),
         forecast_report_section(cached_forecast_section(EventStore(settings.events_dir), settings)),
-        quality_section(data),
+        quality_section(data, public),
     ]
     sources = [
         "Street-level crime and stop and search: data.police.uk (police forces of England and "
@@ -206,7 +265,8 @@ def build_profile(
         sections=sections,
         sources=sources,
         synthetic=any(s.synthetic for s in sections),
-        summary=_summary(data, sections, stop),
+        summary=_summary(data, sections, stop, public),
+        public=public,
     )
 
 
@@ -218,10 +278,18 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(Figure=Figure, Table=Table, Text=Text, Notice=Notice)
+    env.globals.update(
+        Figure=Figure,
+        Table=Table,
+        Text=Text,
+        Notice=Notice,
+        PUBLIC_VERSION=PUBLIC_VERSION,
+        FULL_VERSION=FULL_VERSION,
+    )
     env.tests["figure"] = lambda b: isinstance(b, Figure)
     env.tests["table"] = lambda b: isinstance(b, Table)
     env.tests["notice"] = lambda b: isinstance(b, Notice)
+    env.tests["withheld"] = lambda b: isinstance(b, Withheld)
     env.filters["figure_json"] = lambda f: Markup(figure_json(f))
     return env
 
@@ -257,10 +325,13 @@ def write_report(
     *,
     end: str | None = None,
     populations: Path | None = None,
+    public: bool = False,
 ) -> Profile:
-    """Build the profile and write it to ``out`` (one HTML file)."""
-    profile = build_profile(settings, end=end, populations=populations)
+    """Build the profile (the public version with ``public``) and write it to ``out``."""
+    profile = build_profile(settings, end=end, populations=populations, public=public)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(profile), encoding="utf-8")
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_text(render_html(profile), encoding="utf-8")
+    os.replace(partial, out)  # all or nothing: never a half-written report
     return profile

@@ -24,7 +24,7 @@ from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
 from upstream.web.routes import profile as profile_routes
 
-__all__ = ["CONTENT_SECURITY_POLICY", "create_app"]
+__all__ = ["CONTENT_SECURITY_POLICY", "STRICT_TRANSPORT_SECURITY", "create_app"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
 
@@ -34,6 +34,10 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 """Only this server's own scripts, styles and images. plotly.js sets inline styles."""
+
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+"""HTTPS only, for two years, on this host and its subdomains: sent in production only (a
+development server on http://127.0.0.1 must not pin a browser to HTTPS)."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,11 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         case_routes.check_deployment(settings)  # production: no active demo users
         yield
 
+    development = settings.env == "development"
     app = FastAPI(
         title="upstream",
         summary="Violence-reduction partnership analysis",
         docs_url=None,  # the interactive docs load their assets from a CDN
         redoc_url=None,
+        # outside development the API description is for signed-in users only (system.py)
+        openapi_url=system.OPENAPI_URL if development else None,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -68,9 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if settings.env == "production":
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response
 
     app.include_router(system.router)
+    if not development:
+        app.include_router(system.openapi_router)
     app.include_router(home.router)
     app.include_router(forecast_routes.router)
     app.include_router(profile_routes.router)

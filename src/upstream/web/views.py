@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from upstream.account.published import is_partnership_source, published_coverage
 from upstream.analysis.concentration import BusiestCell, Concentration, concentration, reading
 from upstream.analysis.quality import month_spans
 from upstream.area import Area, area_from_settings, cell_ids, study_grid
@@ -33,6 +34,7 @@ __all__ = [
     "RankedCell",
     "SourceCoverage",
     "ViolenceMap",
+    "coverage",
     "home_page",
     "month_spans",
     "serious_violence_map",
@@ -64,22 +66,28 @@ SOURCE_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class SourceCoverage:
-    """One source's coverage as the page shows it."""
+    """One source's coverage as the page shows it; a count is None where it is not published
+    (partnership sources on public pages, see :mod:`upstream.account.published`)."""
 
     source: str
     label: str
     synthetic: bool
+    partnership: bool
     months: int
     first: str
     last: str
     gaps: list[str]
     gap_spans: list[str]
-    rows: int
-    outside_area: int
-    unplaced: int
-    quarantined: int
+    rows: int | None
+    outside_area: int | None
+    unplaced: int | None
+    quarantined: int | None
     by_label: str
-    by_type: list[tuple[str, int]]
+    by_type: list[tuple[str, int | None]]
+
+
+def _count(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def source_coverage(report: dict[str, Any]) -> list[SourceCoverage]:
@@ -96,17 +104,18 @@ def source_coverage(report: dict[str, Any]) -> list[SourceCoverage]:
                 source=source,
                 label=SOURCE_LABELS.get(source, source.replace("_", " ")),
                 synthetic=bool(info.get("synthetic", False)) or source.startswith("synth"),
+                partnership=is_partnership_source(source),
                 months=len(info["months"]),
                 first=info["first"],
                 last=info["last"],
                 gaps=list(info["gaps"]),
                 gap_spans=month_spans(info["gaps"]),
-                rows=int(info["rows"]),
-                outside_area=int(info["outside_area"]),
-                unplaced=int(info["unplaced"]),
-                quarantined=int(info["quarantined"]),
+                rows=_count(info["rows"]),
+                outside_area=_count(info["outside_area"]),
+                unplaced=_count(info["unplaced"]),
+                quarantined=_count(info["quarantined"]),
                 by_label=str(info["by_label"]),
-                by_type=[(name or "(blank)", int(n)) for name, n in info["by_type"]],
+                by_type=[(name or "(blank)", _count(n)) for name, n in info["by_type"]],
             )
         )
     return out
@@ -257,10 +266,11 @@ def serious_violence_map(
 
 @dataclass(frozen=True)
 class HomePage:
-    """Everything the home page shows."""
+    """Everything the home page shows (no file or folder of the server: item of issue 10)."""
 
     area_name: str
-    store_path: str
+    public: bool
+    """True for visitors who have not signed in: partnership counts under disclosure control."""
     coverage: dict[str, Any]
     sources: list[SourceCoverage]
     serious_violence: tuple[str, ...]
@@ -272,10 +282,20 @@ class HomePage:
         return not self.sources
 
 
-def home_page(settings: Settings) -> HomePage:
-    """Build the home page's data from the event store, area and definitions in ``settings``."""
+def coverage(settings: Settings, *, public: bool) -> dict[str, Any]:
+    """The event store's coverage report; for the public, with partnership counts under
+    disclosure control (:func:`upstream.account.published.published_coverage`)."""
+    report = coverage_report(EventStore(settings.events_dir))
+    return published_coverage(report) if public else report
+
+
+def home_page(settings: Settings, *, public: bool) -> HomePage:
+    """Build the home page's data from the event store, area and definitions in ``settings``.
+
+    ``public``: the visitor has not signed in, so partnership counts are disclosure-controlled.
+    """
     store = EventStore(settings.events_dir)
-    report = coverage_report(store)
+    report = coverage(settings, public=public)
     definitions = load_definitions(settings.definitions_file)
     violence = None
     if "police_uk_street" in report["sources"]:
@@ -283,7 +303,7 @@ def home_page(settings: Settings) -> HomePage:
         violence = serious_violence_map(store, area, definitions.serious_violence)
     return HomePage(
         area_name=settings.area_name,
-        store_path=str(store.root),
+        public=public,
         coverage=report,
         sources=source_coverage(report),
         serious_violence=definitions.serious_violence,

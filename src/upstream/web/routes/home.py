@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from upstream.config import Settings
-from upstream.events import EventStore
-from upstream.status import coverage_report
+from upstream.web.audience import PublicDep, mark_audience
 from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.figures import figure_json, monthly_figure, violence_map_figure
+from upstream.web.views import coverage as coverage_of
 from upstream.web.views import home_page, store_version
 
 __all__ = ["router"]
@@ -19,8 +19,12 @@ __all__ = ["router"]
 router = APIRouter(tags=["home"])
 
 
-def _build(settings: Settings) -> dict[str, Any]:
-    page = home_page(settings)
+def _audience(public: bool) -> str:
+    return "public" if public else "full"
+
+
+def _build(settings: Settings, public: bool) -> dict[str, Any]:
+    page = home_page(settings, public=public)
     figures: dict[str, str] = {}
     if page.violence is not None and page.violence.result.cells:
         figures["map"] = figure_json(violence_map_figure(page.violence))
@@ -28,20 +32,26 @@ def _build(settings: Settings) -> dict[str, Any]:
     return {"page": page, "figures": figures, "area_name": page.area_name, "active": "home"}
 
 
-def _context(settings: Settings, cache: CacheDep) -> dict[str, Any]:
-    return cache.get("home", store_version(settings), lambda: _build(settings))
-
-
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, settings: SettingsDep, cache: CacheDep) -> HTMLResponse:
+def home(
+    request: Request, settings: SettingsDep, cache: CacheDep, public: PublicDep
+) -> HTMLResponse:
     """Data coverage per source and the serious-violence concentration map."""
-    return templates.TemplateResponse(request, "home.html", _context(settings, cache))
+    context = cache.get(
+        f"home:{_audience(public)}", store_version(settings), lambda: _build(settings, public)
+    )
+    response: HTMLResponse = templates.TemplateResponse(request, "home.html", context)
+    return mark_audience(response, public)
 
 
 @router.get("/api/coverage")
-def coverage(settings: SettingsDep, cache: CacheDep) -> dict[str, Any]:
-    """The event store's coverage report (what ``upstream status --json`` prints)."""
-    store = EventStore(settings.events_dir)
-    version = store_version(settings)
-    report: dict[str, Any] = cache.get("coverage", version, lambda: coverage_report(store))
-    return report
+def coverage(settings: SettingsDep, cache: CacheDep, public: PublicDep) -> JSONResponse:
+    """The event store's coverage report (what ``upstream status --json`` prints, without the
+    store's location); for visitors who have not signed in, partnership counts of 1 to 9 and
+    counts that would reveal them are null."""
+    report: dict[str, Any] = cache.get(
+        f"coverage:{_audience(public)}",
+        store_version(settings),
+        lambda: coverage_of(settings, public=public),
+    )
+    return mark_audience(JSONResponse(report), public)

@@ -1,4 +1,9 @@
-"""The strategic profile in the web app: the same sections as ``upstream profile``."""
+"""The strategic profile in the web app: the same sections as ``upstream profile``.
+
+Visitors who have not signed in get the public version (partnership records only after
+disclosure control, as ``upstream profile --public`` writes it); a live session of any role
+gets the full version. The two are cached apart, so one is never served for the other.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,24 @@ from fastapi.responses import HTMLResponse
 
 from upstream.config import Settings
 from upstream.report.profile import build_profile, render_sections
+from upstream.web.audience import PublicDep, mark_audience
 from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.views import store_version
 
-__all__ = ["router"]
+__all__ = ["cache_name", "router"]
 
 router = APIRouter(tags=["profile"])
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-def _build(settings: Settings, end: str | None) -> dict[str, Any]:
-    profile = build_profile(settings, end=end)
+def cache_name(end: str | None, public: bool) -> str:
+    """The page cache's name for one version of the profile (the store version is added)."""
+    return f"profile:{'public' if public else 'full'}:{end or ''}"
+
+
+def _build(settings: Settings, end: str | None, public: bool) -> dict[str, Any]:
+    profile = build_profile(settings, end=end, public=public)
     return {
         "profile": profile,
         "sections": render_sections(profile),
@@ -32,12 +43,17 @@ def _build(settings: Settings, end: str | None) -> dict[str, Any]:
 
 @router.get("/profile", response_class=HTMLResponse)
 def profile_page(
-    request: Request, settings: SettingsDep, cache: CacheDep, end: str | None = None
+    request: Request,
+    settings: SettingsDep,
+    cache: CacheDep,
+    public: PublicDep,
+    end: str | None = None,
 ) -> HTMLResponse:
     """The serious-violence strategic profile (``?end=YYYY-MM`` picks the headline's end)."""
     if end is not None and not _MONTH.fullmatch(end):
         raise HTTPException(status_code=422, detail="end must be a month, YYYY-MM")
     context = cache.get(
-        f"profile:{end or ''}", store_version(settings), lambda: _build(settings, end)
+        cache_name(end, public), store_version(settings), lambda: _build(settings, end, public)
     )
-    return templates.TemplateResponse(request, "profile.html", context)
+    response: HTMLResponse = templates.TemplateResponse(request, "profile.html", context)
+    return mark_audience(response, public)

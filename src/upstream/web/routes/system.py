@@ -1,4 +1,5 @@
-"""Health check and the plotly.js bundle served from the installed plotly package."""
+"""Health check, the plotly.js bundle served from the installed plotly package, and the API
+description (``/openapi.json``), which outside development only signed-in users may read."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
-__all__ = ["PLOTLY_JS_URL", "plotly_js_path", "router"]
+from upstream.web.routes.auth import OptionalSession
+
+__all__ = ["OPENAPI_URL", "PLOTLY_JS_URL", "openapi_router", "plotly_js_path", "router"]
 
 router = APIRouter(tags=["system"])
+
+openapi_router = APIRouter(tags=["system"])
+"""Installed instead of FastAPI's open ``/openapi.json`` outside development."""
+
+OPENAPI_URL = "/openapi.json"
 
 PLOTLY_JS_URL = "/static/plotly.min.js"
 
@@ -45,3 +53,11 @@ def plotly_js() -> FileResponse:
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=86400"},
     )
+
+
+@openapi_router.get(OPENAPI_URL, include_in_schema=False)
+def openapi(request: Request, view: OptionalSession) -> JSONResponse:
+    """The API description, for a live session of any role; 401 for anyone else."""
+    if view is None:
+        return JSONResponse({"detail": "log in first"}, status_code=401)
+    return JSONResponse(request.app.openapi(), headers={"Cache-Control": "private, no-store"})
