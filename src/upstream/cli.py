@@ -344,6 +344,13 @@ def serve(
 
     if workers < 1:
         raise _fail("--workers must be at least 1")
+    from upstream.cases.db import case_store
+    from upstream.cases.deployment import UnsafeDeployment, check_production
+
+    try:  # before the server starts, so the refusal is one clear line
+        check_production(case_store(get_settings()))
+    except UnsafeDeployment as exc:
+        raise _fail(str(exc)) from exc
     console.print(f"upstream is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     # server_header=False: no `Server: uvicorn` header telling a visitor what runs here
     if workers == 1:

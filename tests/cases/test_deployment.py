@@ -102,3 +102,16 @@ def test_the_sqlite_case_store_is_private(tmp_path: Path) -> None:
         for p in files:
             assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, (p.name, oct(p.stat().st_mode))
     store.dispose()
+
+
+def test_serve_refuses_in_production_with_one_line(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in PRODUCTION.items():
+        monkeypatch.setenv(f"UPSTREAM_{key.upper()}", value)
+    monkeypatch.setenv("UPSTREAM_DATA_DIR", str(demo_dir))
+    refused = CliRunner().invoke(cli, ["serve", "--port", "1"])
+    assert refused.exit_code == 1
+    assert "refusing to start in production" in refused.output
+    assert "Traceback" not in refused.output
+    dispose_all()
