@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from upstream.cases import service
 from upstream.cases.access import AccessDenied, Action, Actor, Resource, is_allowed
-from upstream.cases.admin import export_audit, list_duplicates, list_users, view_audit
+from upstream.cases.admin import export_audit, list_users, view_audit
 from upstream.cases.board import board
 from upstream.cases.db import CaseStore
+from upstream.cases.duplicate_review import list_duplicates
 from upstream.cases.linking import link_person, search_people
 from upstream.cases.models import AuditEvent
 from upstream.cases.retention import retain

@@ -8,9 +8,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from upstream.cases import service
-from upstream.cases.admin import export_audit, list_duplicates, resolve_duplicate, view_audit
+from upstream.cases.admin import export_audit, view_audit
 from upstream.cases.board import board
 from upstream.cases.db import CaseStore
+from upstream.cases.duplicate_review import list_duplicates, resolve_duplicate
 from upstream.cases.models import AuditEvent
 from upstream.cases.schemas import (
     ContactCreate,

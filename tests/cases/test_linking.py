@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from upstream.cases import service
 from upstream.cases.access import AccessDenied
-from upstream.cases.admin import resolve_duplicate
 from upstream.cases.db import CaseStore, dispose_all
+from upstream.cases.duplicate_review import resolve_duplicate
 from upstream.cases.linking import link_person, search_people
 from upstream.cases.models import AuditEvent, DuplicateFlag, Involvement
 from upstream.cases.schemas import (

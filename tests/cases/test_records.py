@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 import upstream.cases.schemas as schemas
 from upstream.cases import service
 from upstream.cases.access import system_actor
-from upstream.cases.admin import list_duplicates, resolve_duplicate
 from upstream.cases.auth import change_password, login
 from upstream.cases.db import CaseStore, case_store, dispose_all
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
+from upstream.cases.duplicate_review import list_duplicates, resolve_duplicate
 from upstream.cases.models import Contact, Incident, Person, User
 from upstream.cases.retention import months_before, retain
 from upstream.cases.sar import subject_access_export

@@ -82,7 +82,9 @@ def test_status_json_keeps_the_path_for_the_command_line(
 
 
 def _production(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "var", env="production", secret_key="s" * 40)
+    return Settings(
+        data_dir=tmp_path / "var", env="production", secret_key="s" * 40, audit_key="a" * 40
+    )
 
 
 def test_hsts_is_sent_in_production_only(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_public_and_signed_in_profiles_in_chromium(
     page.goto(f"{small_server}/login")
     page.fill("input[name=username]", "analyst")
     page.fill("input[name=password]", PASSWORD)
-    page.select_option("select[name=purpose]", "coordination")
+    page.select_option("select[name=purpose]", "analysis")
     page.click("button[type=submit]")
     page.wait_for_url(f"{small_server}/cases")
     page.goto(small_server + "/profile")

@@ -21,12 +21,9 @@ from upstream.cases.access import Action, Actor, system_actor
 from upstream.cases.audit import AuditKind, AuditRecord, audit_csv, read_events, record
 from upstream.cases.auth import hash_password
 from upstream.cases.db import CaseStore
-from upstream.cases.duplicates import merge_people
-from upstream.cases.models import DuplicateFlag, LoginSession, Person, User, utcnow
+from upstream.cases.models import LoginSession, User, utcnow
 from upstream.cases.passwords import check_password
 from upstream.cases.schemas import (
-    DuplicatePublic,
-    DuplicateResolve,
     UserCreate,
     UserPublic,
     UserStatus,
@@ -43,9 +40,7 @@ __all__ = [
     "create_first_admin",
     "create_user",
     "export_audit",
-    "list_duplicates",
     "list_users",
-    "resolve_duplicate",
     "set_user_active",
     "unlock_user",
     "view_audit",
@@ -324,79 +319,3 @@ def admin_alerts(actor: Actor, store: CaseStore) -> list[AdminAlert]:
                 out.append(AdminAlert("throttled", f"{e.detail} (from {e.client_addr})", e.at))
         record(session, actor, AuditKind.AUDIT_READ, "user", None, detail=f"{len(out)} alerts")
     return out
-
-
-@use_case
-def list_duplicates(actor: Actor, store: CaseStore) -> list[DuplicatePublic]:
-    """Possible duplicates still awaiting a decision (coordinator)."""
-    guard(actor, Action.DUPLICATE_REVIEW, None, "person")
-    with store.unit_of_work() as session:
-        flags = session.scalars(
-            select(DuplicateFlag)
-            .where(DuplicateFlag.resolution.is_(None))
-            .order_by(DuplicateFlag.id)
-        ).all()
-        out = []
-        for flag in flags:
-            a, b = session.get_one(Person, flag.person_id), session.get_one(Person, flag.other_id)
-            out.append(
-                DuplicatePublic(
-                    id=flag.id,
-                    pseudonym=a.pseudonym,
-                    other_pseudonym=b.pseudonym,
-                    reason=flag.reason,
-                    created_at=flag.created_at,
-                    resolution=flag.resolution,
-                )
-            )
-            record(session, actor, AuditKind.DUPLICATE_LIST, "person", a.pseudonym)
-            record(session, actor, AuditKind.DUPLICATE_LIST, "person", b.pseudonym)
-        return out
-
-
-@use_case
-def resolve_duplicate(
-    actor: Actor, store: CaseStore, flag_id: int, data: DuplicateResolve
-) -> DuplicatePublic:
-    """A coordinator's decision: merge the later record into the earlier, or keep both."""
-    guard(actor, Action.DUPLICATE_REVIEW, None, "duplicate", flag_id)
-    with store.unit_of_work() as session:
-        flag = session.get(DuplicateFlag, flag_id)
-        if flag is None:
-            raise not_found("duplicate", flag_id)
-        if flag.resolution is not None:
-            raise Conflict("this possible duplicate has already been decided")
-        keep, other = (
-            session.get_one(Person, flag.person_id),
-            session.get_one(Person, flag.other_id),
-        )
-        if data.resolution == "merge":
-            merge_people(session, keep, other)
-            for p in (keep, other):
-                record(
-                    session,
-                    actor,
-                    AuditKind.PERSON_MERGE,
-                    "person",
-                    p.pseudonym,
-                    detail=f"{other.pseudonym} merged into {keep.pseudonym}",
-                )
-        flag.resolution = "merged" if data.resolution == "merge" else "distinct"
-        flag.resolved_at = utcnow()
-        flag.resolved_by_id = actor.user_id
-        record(
-            session,
-            actor,
-            AuditKind.DUPLICATE_RESOLVE,
-            "duplicate",
-            flag_id,
-            detail=f"{keep.pseudonym}/{other.pseudonym}: {flag.resolution}",
-        )
-        return DuplicatePublic(
-            id=flag.id,
-            pseudonym=keep.pseudonym,
-            other_pseudonym=other.pseudonym,
-            reason=flag.reason,
-            created_at=flag.created_at,
-            resolution=flag.resolution,
-        )

@@ -40,11 +40,13 @@ from upstream.cases.models import AuditChainHead, AuditEvent, utcnow
 from upstream.csvsafe import safe_row
 
 __all__ = [
+    "ACTION_LABELS",
     "AUDIT_COLUMNS",
     "GENESIS",
     "AuditKind",
     "AuditRecord",
     "audit_csv",
+    "describe",
     "event_hash",
     "hashed_fields",
     "install_chain",
@@ -103,6 +105,54 @@ class AuditKind(StrEnum):
     LOGOUT = "auth.logout"
     DENIED = "access.denied"
     NOT_FOUND = "access.not_found"
+
+
+ACTION_LABELS: dict[str, str] = {
+    AuditKind.BOARD_VIEW: "viewed the board",
+    AuditKind.INCIDENT_CREATE: "recorded an incident",
+    AuditKind.INCIDENT_READ: "opened an incident",
+    AuditKind.INCIDENT_LIST: "listed incidents",
+    AuditKind.INCIDENT_CLOSE: "closed an incident",
+    AuditKind.PERSON_CREATE: "added a young person",
+    AuditKind.PERSON_LINK: "linked a young person to an incident",
+    AuditKind.PERSON_SEARCH: "searched young people by name",
+    AuditKind.PERSON_READ: "opened a young person's page",
+    AuditKind.PERSON_READ_IDENTITY: "read identifying details",
+    AuditKind.PERSON_READ_HEALTH: "read health details",
+    AuditKind.PERSON_UPDATE: "changed a young person's details",
+    AuditKind.PERSON_CLOSE: "closed a young person's case",
+    AuditKind.PERSON_MERGE: "merged two records",
+    AuditKind.OFFER_CREATE: "made an offer of support",
+    AuditKind.OFFER_UPDATE: "set an offer's outcome",
+    AuditKind.CONTACT_CREATE: "recorded a contact attempt",
+    AuditKind.CONTACT_NOTES_OTHER_AGENCY: "read another agency's contact notes",
+    AuditKind.DUPLICATE_FLAG: "flagged a possible duplicate",
+    AuditKind.DUPLICATE_LIST: "reviewed possible duplicates",
+    AuditKind.DUPLICATE_RESOLVE: "decided a possible duplicate",
+    AuditKind.AUDIT_READ: "read the audit log",
+    AuditKind.AUDIT_EXPORT: "exported the audit log",
+    AuditKind.AUDIT_VERIFY: "checked the audit chain",
+    AuditKind.SUBJECT_ACCESS: "exported a subject access request",
+    AuditKind.RETENTION_REPORT: "ran retention (report)",
+    AuditKind.RETENTION_ANONYMISE: "anonymised a record (retention)",
+    AuditKind.USER_CREATE: "created a user",
+    AuditKind.USER_UPDATE: "changed a user",
+    AuditKind.USER_APPROVE: "approved a user",
+    AuditKind.PASSWORD_CHANGE: "changed their password",
+    AuditKind.LOGIN: "logged in",
+    AuditKind.LOGIN_FAILED: "failed to log in",
+    AuditKind.LOGIN_LOCKED: "tried a locked account",
+    AuditKind.LOGIN_THROTTLED: "login slowed after failures",
+    AuditKind.LOGOUT: "logged out",
+    AuditKind.DENIED: "was refused",
+    AuditKind.NOT_FOUND: "asked for an unknown record",
+}
+"""What each kind of event means, in words (the admin page shows these)."""
+
+
+def describe(action: str) -> str:
+    """The words for an event's action code (the code itself if it is not known)."""
+    return ACTION_LABELS.get(action, action)
 
 
 AUDIT_COLUMNS = (

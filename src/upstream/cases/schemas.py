@@ -23,8 +23,10 @@ __all__ = [
     "BoardPublic",
     "ContactCreate",
     "ContactRecord",
+    "DuplicateComparison",
     "DuplicatePublic",
     "DuplicateResolve",
+    "DuplicateSide",
     "IncidentCreate",
     "IncidentDetail",
     "IncidentPublic",
@@ -420,6 +422,27 @@ class DuplicatePublic(_Out):
     reason: str
     created_at: datetime
     resolution: str | None
+
+
+class DuplicateSide(_Out):
+    """One record of a possible duplicate, for the coordinator's side-by-side comparison."""
+
+    pseudonym: str
+    synthetic: bool
+    created_at: datetime
+    closed_at: datetime | None
+    identity: PersonIdentity
+    age: int | None
+    involvements: list[InvolvementPublic]
+    services: list[str]
+
+
+class DuplicateComparison(_Out):
+    """A possible duplicate with both records side by side (coordinator only)."""
+
+    flag: DuplicatePublic
+    keep: DuplicateSide
+    other: DuplicateSide
 
 
 class DuplicateResolve(_In):

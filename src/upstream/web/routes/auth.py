@@ -36,7 +36,8 @@ from upstream.cases.auth import (
     resolve_session,
 )
 from upstream.cases.db import CaseStore, case_store
-from upstream.cases.localtime import local_input, london_time
+from upstream.cases.localtime import age_on, local_input, london, london_time, uk_date, waited
+from upstream.cases.models import utcnow
 from upstream.cases.schemas import LoginRequest, LoginResult, PasswordChange
 from upstream.cases.vocab import Purpose, label
 from upstream.config import Settings
@@ -202,6 +203,10 @@ def page_context(request: Request, view: SessionView | None, **extra: Any) -> di
         "label": label,
         "when": london_time,
         "local_input": local_input,
+        "uk_date": uk_date,
+        "age_on": age_on,
+        "today": london(utcnow()).date(),
+        "waited": waited,
         "active": "cases",
         **extra,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -23,20 +24,20 @@ from upstream.cases.admin import (
     approve_user,
     create_user,
     export_audit,
-    list_duplicates,
     list_users,
-    resolve_duplicate,
     set_user_active,
     unlock_user,
     view_audit,
 )
+from upstream.cases.audit import describe
 from upstream.cases.audit_verify import verify_audit
-from upstream.cases.board import board
+from upstream.cases.board import PAGE_SIZE, board, board_list
 from upstream.cases.db import case_store
 from upstream.cases.deployment import check_production
+from upstream.cases.duplicate_review import compare_duplicate, list_duplicates, resolve_duplicate
 from upstream.cases.ingested import UnknownIngestedIncident
 from upstream.cases.linking import link_person, search_people
-from upstream.cases.localtime import from_local_input
+from upstream.cases.localtime import from_local_input, from_uk_date
 from upstream.cases.schemas import (
     AccessReason,
     ContactCreate,
@@ -94,9 +95,13 @@ _IDENTITY = ("given_name", "family_name", "date_of_birth", "address", "school")
 
 
 def _form(request: Request, *names: str) -> dict[str, Any]:
-    """The named fields of the posted form; blank values count as not given."""
+    """The named fields of the posted form; blank values count as not given; dates may be
+    typed as people here write them (16/02/2011)."""
     form: dict[str, str] = getattr(request.state, "form", {})
-    return {n: form[n].strip() or None for n in names if n in form}
+    out: dict[str, Any] = {n: form[n].strip() or None for n in names if n in form}
+    if out.get("date_of_birth"):
+        out["date_of_birth"] = from_uk_date(str(out["date_of_birth"]))
+    return out
 
 
 def _page(request: Request, view: Any, template: str, status: int = 200, **extra: Any) -> Response:
@@ -116,6 +121,35 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         return _see_other("/cases/admin")
     data = board(view.actor, store)
     return _page(request, view, "board.html", board=data)
+
+
+@router.get("/lists/{name}", response_class=HTMLResponse)
+def list_page(
+    request: Request,
+    name: str,
+    view: ActorSession,
+    store: StoreDep,
+    page: int = 1,
+    sort: str | None = None,
+    service: str | None = None,
+) -> Response:
+    """One of the board's lists, a page at a time, sorted and (coordinator) filtered."""
+    data = board_list(
+        view.actor, store, name, page=page, sort=sort or None, service=service or None
+    )
+    first = (data.page - 1) * PAGE_SIZE + 1
+    query = urlencode({k: v for k, v in (("sort", data.sort), ("service", service or "")) if v})
+    return _page(
+        request,
+        view,
+        "board_list.html",
+        page=data,
+        first=first,
+        last=min(data.total, first + PAGE_SIZE - 1),
+        query=query,
+        can_filter=view.actor.role == Role.COORDINATOR,
+        services=list(Service),
+    )
 
 
 @router.get("/incidents/new", response_class=HTMLResponse)
@@ -307,12 +341,28 @@ def duplicates_page(request: Request, view: ActorSession, store: StoreDep) -> Re
     return _page(request, view, "duplicates.html", flags=list_duplicates(view.actor, store))
 
 
+@router.get("/duplicates/{flag_id}", response_class=HTMLResponse)
+def compare_page(request: Request, flag_id: int, view: ActorSession, store: StoreDep) -> Response:
+    """The two records side by side, and the decision."""
+    return _page(
+        request, view, "duplicate.html", pair=compare_duplicate(view.actor, store, flag_id)
+    )
+
+
 @router.post("/duplicates/{flag_id}")
 def decide_duplicate(
     request: Request, flag_id: int, view: ActorSession, store: StoreDep
 ) -> Response:
     """Merge the two records or mark them distinct."""
-    resolve_duplicate(view.actor, store, flag_id, DuplicateResolve(**_form(request, "resolution")))
+    fields = _form(request, "resolution", "confirm")
+    if fields.get("resolution") == "merge" and fields.get("confirm") != "yes":
+        raise service.Conflict("tick the box to confirm the merge: it cannot be undone here")
+    resolve_duplicate(
+        view.actor,
+        store,
+        flag_id,
+        DuplicateResolve.model_validate({"resolution": fields.get("resolution")}),
+    )
     return _see_other("/cases/duplicates")
 
 
@@ -329,6 +379,7 @@ def admin_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         roles=list(Role),
         services=list(Service),
         chain=None,
+        describe=describe,
     )
 
 
@@ -353,6 +404,7 @@ def audit_verify(request: Request, view: ActorSession, store: StoreDep) -> Respo
         roles=list(Role),
         services=list(Service),
         chain=report,
+        describe=describe,
     )
 
 
@@ -467,10 +519,11 @@ def install(app: FastAPI) -> None:
             return _error(request, 404, detail)
         for kind, (status, message) in _STATUS.items():
             if isinstance(exc, kind):
-                detail = (
-                    str(exc) if isinstance(exc, service.Conflict | service.NotFound) else message
-                )
-                return _error(request, status, detail if _is_api(request) else message)
+                own = isinstance(exc, service.Conflict | service.NotFound)
+                detail = str(exc) if own else message
+                # a conflict says what to do (our own words, never personal data)
+                shown = detail if _is_api(request) or isinstance(exc, service.Conflict) else message
+                return _error(request, status, shown)
         return _error(request, 500, "error")
 
     async def invalid(request: Request, exc: Exception) -> Response:

@@ -13,13 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from upstream.cases import service
-from upstream.cases.admin import list_duplicates, resolve_duplicate
-from upstream.cases.board import board
+from upstream.cases.board import board, board_list
+from upstream.cases.duplicate_review import compare_duplicate, list_duplicates, resolve_duplicate
 from upstream.cases.linking import link_person, search_people
 from upstream.cases.schemas import (
     AccessReason,
+    BoardList,
     BoardPublic,
     ContactCreate,
+    DuplicateComparison,
     DuplicatePublic,
     DuplicateResolve,
     IncidentCreate,
@@ -36,6 +38,7 @@ from upstream.cases.schemas import (
     PersonSearch,
     PersonUpdate,
 )
+from upstream.cases.vocab import Service
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect
 
 __all__ = ["router"]
@@ -58,8 +61,22 @@ RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @router.get("/board", response_model=BoardPublic)
 def get_board(view: ActorSession, store: StoreDep) -> BoardPublic:
-    """The board as the caller may see it."""
+    """The board as the caller may see it (the first rows of each list)."""
     return board(view.actor, store)
+
+
+@router.get("/board/{name}", response_model=BoardList)
+def get_board_list(
+    name: Annotated[str, Path(pattern="^(overdue|not_reached|late_entries|open_incidents)$")],
+    view: ActorSession,
+    store: StoreDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Annotated[str | None, Query(max_length=20)] = None,
+    service: Annotated[Service | None, Query()] = None,
+) -> BoardList:
+    """One of the board's lists, 50 rows a page, sorted by one of its columns; the
+    coordinator may filter by service."""
+    return board_list(view.actor, store, name, page=page, sort=sort, service=service)
 
 
 @router.post("/incidents", response_model=IncidentDetail, status_code=201)
@@ -174,6 +191,12 @@ def patch_offer(
 def get_duplicates(view: ActorSession, store: StoreDep) -> list[DuplicatePublic]:
     """Possible duplicates awaiting a decision."""
     return list_duplicates(view.actor, store)
+
+
+@router.get("/duplicates/{flag_id}", response_model=DuplicateComparison)
+def get_duplicate(flag_id: RecordId, view: ActorSession, store: StoreDep) -> DuplicateComparison:
+    """Both records side by side (identities included; each read is audited)."""
+    return compare_duplicate(view.actor, store, flag_id)
 
 
 @router.post("/duplicates/{flag_id}", response_model=DuplicatePublic)
