@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from upstream.cases.access import Actor
 from upstream.cases.models import Incident, Involvement, Offer, Person
@@ -190,13 +190,30 @@ def not_reached(
 def _offers(
     session: Session, service: str | None, window: Window, *where: ColumnElement[bool]
 ) -> tuple[int, list[OfferRow]]:
-    link = and_(
-        Involvement.incident_id == Offer.incident_id, Involvement.person_id == Offer.person_id
+    """Offers with their young person, and the incident and role the offer is about (the
+    offer's own incident, else the young person's first)."""
+    firsts = (
+        select(Involvement.person_id, func.min(Involvement.id).label("first_id"))
+        .group_by(Involvement.person_id)
+        .subquery()
     )
+    exact, first = aliased(Involvement), aliased(Involvement)
     query = (
-        select(Offer, Person.pseudonym, Person.synthetic, Involvement.role)
+        select(
+            Offer,
+            Person.pseudonym,
+            Person.synthetic,
+            exact.incident_id,
+            exact.role,
+            first.incident_id,
+            first.role,
+        )
         .join(Person, Person.id == Offer.person_id)
-        .outerjoin(Involvement, link)
+        .outerjoin(
+            exact, and_(exact.incident_id == Offer.incident_id, exact.person_id == Offer.person_id)
+        )
+        .outerjoin(firsts, firsts.c.person_id == Offer.person_id)
+        .outerjoin(first, first.id == firsts.c.first_id)
         .where(*where, *live_people())
     )
     if service is not None:
@@ -209,9 +226,17 @@ def _offers(
     }[window.sort or "due"]
     found = session.execute(query.order_by(*order).offset(window.offset).limit(window.limit))
     rows = []
-    for offer, pseudonym, synthetic, role in found:
+    for offer, pseudonym, synthetic, incident, role, first_incident, first_role in found:
         row = offer_row(offer, pseudonym)
-        rows.append(row.model_copy(update={"synthetic": synthetic, "role": role}))
+        rows.append(
+            row.model_copy(
+                update={
+                    "synthetic": synthetic,
+                    "incident_id": incident or first_incident,
+                    "role": role or first_role,
+                }
+            )
+        )
     return total, rows
 
 
