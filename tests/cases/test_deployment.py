@@ -115,3 +115,13 @@ def test_serve_refuses_in_production_with_one_line(
     assert "refusing to start in production" in refused.output
     assert "Traceback" not in refused.output
     dispose_all()
+
+
+def test_production_login_pages_name_no_demo_login(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "var", **PRODUCTION)  # type: ignore[arg-type]
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        page = client.get("/login").text
+        assert 'id="demo-logins"' not in page and DEMO_PASSWORD not in page
+        docs = client.get("/api/docs", follow_redirects=False)
+        assert docs.status_code == 303 and docs.headers["location"].startswith("/login")
+    dispose_all()

@@ -96,3 +96,41 @@ def test_an_analyst_sees_figures_only(
     # a record outside one's scope is answered like an unknown one (404, "no such record")
     assert response is not None and response.status == 404
     assert "There is no such record." in page.content()
+
+
+def test_the_login_page_names_the_demo_logins_in_development_only(
+    demo_server: str, tab: Any
+) -> None:
+    page = tab.page
+    page.goto(f"{demo_server}/login")
+    hint = page.locator("#demo-logins")
+    assert hint.is_visible()
+    text = hint.inner_text()
+    assert DEMO_PASSWORD in text and "coordinator" in text and "navigator" in text
+    assert "one-time password" in text and "production" in text
+
+
+def test_the_interactive_api_docs_work_offline_for_signed_in_users(
+    demo_server: str, tab: Any
+) -> None:
+    page = tab.page
+    page.goto(f"{demo_server}/api/docs")
+    assert "/login" in page.url  # not for anyone who is not signed in
+    page.fill("input[name=username]", "coordinator")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.select_option("select[name=purpose]", "coordination")
+    page.click("button[type=submit]")
+    page.goto(f"{demo_server}/api/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/cases/board" in p for p in paths)
+    # try one call from the page: it runs as the signed-in coordinator
+    page.locator(".opblock-summary-path", has_text="/api/cases/board").first.click()
+    page.click("button.try-out__btn")
+    page.click("button.execute")
+    status = page.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for(timeout=30_000)
+    assert status.inner_text().strip().startswith("200")
+    assert tab.console_errors == [] and tab.page_errors == []
+    hosts = {r.split("/")[2] for r in tab.requests if r.startswith("http")}
+    assert hosts == {demo_server.split("/")[2]}, hosts

@@ -36,6 +36,8 @@ from upstream.cases.auth import (
     resolve_session,
 )
 from upstream.cases.db import CaseStore, case_store
+from upstream.cases.demo import DEMO_ADMIN_FILE, DEMO_PASSWORD
+from upstream.cases.deployment import active_demo_users
 from upstream.cases.localtime import age_on, local_input, london, london_time, uk_date, waited
 from upstream.cases.models import utcnow
 from upstream.cases.schemas import LoginRequest, LoginResult, PasswordChange
@@ -244,6 +246,18 @@ def login_page(
     return _login_form(request, settings, next, error=None, status=200)
 
 
+def _demo_hint(settings: Settings) -> dict[str, Any]:
+    """The demo logins, shown on the login page in development only."""
+    if settings.env != "development":
+        return {"demo_hint": []}
+    names = [n for n in active_demo_users(case_store(settings)) if n != "admin"]
+    return {
+        "demo_hint": sorted(names),
+        "demo_password": DEMO_PASSWORD,
+        "demo_admin_file": settings.data_dir / DEMO_ADMIN_FILE,
+    }
+
+
 def _login_form(
     request: Request, settings: Settings, next: str | None, error: str | None, status: int
 ) -> Response:
@@ -258,6 +272,7 @@ def _login_form(
             next=_safe_next(next),
             purposes=[p for p in Purpose if p not in (Purpose.RETENTION,)],
             error=error,
+            **_demo_hint(settings),
         ),
         status_code=status,
     )
