@@ -232,7 +232,7 @@ def test_local_times_around_clock_changes():
         ]
     )
     utc = parse_timestamps(text).dt.strftime("%Y-%m-%dT%H:%M").tolist()
-    assert utc[0] == "2023-03-26T01:00"  # 01:30 does not exist: moved forward to 02:00 BST
+    assert utc[0] == "2023-03-26T01:30"  # 01:30 does not exist: moved forward an hour, 02:30 BST
     assert utc[1] == "2023-10-29T00:30"  # 01:30 happens twice: the first (BST) instant
     assert utc[2] == "2023-10-29T01:30"  # an explicit offset decides it
     assert utc[3] == "2023-07-01T17:00" and utc[4] == "2023-07-01T18:00"
