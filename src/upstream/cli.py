@@ -54,6 +54,7 @@ def _print_replaced(overtaken: list[Any]) -> None:
             f"{part.ingested_at} (from {', '.join(part.origin) or 'unknown files'}) while this "
             "one ran; this ingest replaced it",
             highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -216,6 +217,7 @@ def _ingest_partnership(
             "period's involvements too, and no involvements file was given. Ingest the "
             "incidents and involvements files together to keep them.",
             highlight=False,
+            soft_wrap=True,
         )
     _print_replaced(result.overtaken)
     if any(f.synthetic_rows for f in result.files):

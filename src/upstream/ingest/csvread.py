@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from upstream.ingest.errors import IngestError, Rejection
+from upstream.ingest.errors import IngestError, Rejection, machine_error
 from upstream.ingest.files import InputFile
 
 __all__ = [
@@ -86,6 +86,8 @@ def _read(stream: IO[bytes], size: int, name: str) -> bytes:
     try:
         return stream.read(size)
     except READ_ERRORS as exc:
+        if machine_error(exc):
+            raise
         raise IngestError(name, f"cannot be read: corrupt or truncated ({exc})") from exc
 
 

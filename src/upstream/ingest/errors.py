@@ -11,7 +11,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DiskFull", "IngestError", "Rejection", "describe_os_error"]
+__all__ = [
+    "MACHINE_ERRNOS",
+    "DiskFull",
+    "IngestError",
+    "Rejection",
+    "describe_os_error",
+    "machine_error",
+]
+
+MACHINE_ERRNOS = frozenset(
+    {errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+)
+"""OS errors about the machine (limits, memory, disks), not about the input file: they are
+never reported as a bad input but passed on, so the command says what to do."""
+
+
+def machine_error(exc: BaseException) -> bool:
+    """True for an OS error about the machine rather than the file being read."""
+    return isinstance(exc, OSError) and exc.errno in MACHINE_ERRNOS
 
 
 class IngestError(Exception):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from upstream.ingest.errors import IngestError
+from upstream.ingest.errors import IngestError, machine_error
 
 __all__ = ["POLICE_UK_NAME", "InputFile", "discover"]
 
@@ -44,6 +44,8 @@ class InputFile:
         try:
             return self.opener()
         except (OSError, zipfile.BadZipFile, EOFError) as exc:
+            if machine_error(exc):
+                raise
             raise IngestError(self.name, f"cannot be opened ({exc})") from exc
 
     @property
@@ -117,6 +119,8 @@ def _from_zip(path: Path, skipped: list[str]) -> list[InputFile]:
         with zipfile.ZipFile(path) as archive:
             members = sorted(archive.infolist(), key=lambda i: i.filename)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        if machine_error(exc):
+            raise
         raise IngestError(str(path), f"not a readable zip archive, or truncated ({exc})") from exc
     out = []
     for info in members:

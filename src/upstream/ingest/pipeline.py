@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from upstream.area import Area, to_bng
 from upstream.events import EventStore, Partition, Stage
-from upstream.ingest.errors import DiskFull, IngestError, Rejection
+from upstream.ingest.errors import DiskFull, IngestError, Rejection, machine_error
 from upstream.ingest.files import InputFile
 from upstream.ingest.formats import EventFormat
 from upstream.ingest.quarantine import TooManyRejections, settle_rejections
@@ -160,6 +160,8 @@ def _resolve_kind(inp: InputFile, formats: Mapping[str, EventFormat]) -> EventFo
                 with inp.open() as fh:
                     schema = pq.read_schema(fh)
         except (pa.ArrowInvalid, OSError) as exc:
+            if machine_error(exc):
+                raise
             raise IngestError(inp.name, f"not a readable Parquet file ({exc})") from exc
         names = {normalise_name(n) for n in schema.names}
         for fmt in formats.values():

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from upstream.ingest.csvread import csv_header, prefetch, read_csv
-from upstream.ingest.errors import IngestError, Rejection
+from upstream.ingest.errors import IngestError, Rejection, machine_error
 from upstream.ingest.files import InputFile
 from upstream.ingest.xlsx import xlsx_rows
 
@@ -194,6 +194,8 @@ class TextReader:
         try:
             handle = pq.ParquetFile(source)
         except (pa.ArrowInvalid, OSError) as exc:
+            if machine_error(exc):
+                raise
             raise IngestError(self.inp.name, f"not a readable Parquet file ({exc})") from exc
         try:
             schema = handle.schema_arrow
@@ -220,6 +222,8 @@ class TextReader:
                 table = pa.Table.from_batches([record_batch])
                 yield Batch(self._canonical(table, mapping), lines)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+            if machine_error(exc):
+                raise
             raise IngestError(self.inp.name, f"cannot be read ({exc})") from exc
         finally:
             handle.close()

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-from upstream.ingest.errors import IngestError
+from upstream.ingest.errors import IngestError, machine_error
 
 __all__ = ["XLSX_ERRORS", "cell_text", "xlsx_rows"]
 
@@ -113,6 +113,8 @@ def xlsx_rows(open_stream: Any, name: str) -> Generator[tuple[int, list[str]], N
                 raw = next(shadow) if shadow is not None else None
                 yield number, _row_text(cells, raw, name, number)
         except XLSX_ERRORS as exc:
+            if machine_error(exc):
+                raise
             raise IngestError(name, f"not a readable XLSX workbook ({exc})") from exc
     finally:
         for book in books:
