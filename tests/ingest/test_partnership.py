@@ -529,11 +529,25 @@ def test_a_whole_file_outside_the_area_is_refused(extract, settings):
     frame.to_csv(inc_path, index=False)
     out = " ".join(ingest("incidents", str(inc_path)).output.split())
     assert "field 'longitude'" in out and "longitude and latitude exchanged" in out
-    frame[["longitude", "latitude"]] = [TRAFALGAR[:2]] * len(frame)
-    frame.to_csv(inc_path, index=False)
+    # Easting and northing swapped.
+    bng = frame.assign(longitude="", latitude="", easting="189010", northing="537470")
+    bng.to_csv(inc_path, index=False)
     out = " ".join(ingest("incidents", str(inc_path)).output.split())
-    assert "none of the 4 placed rows is inside the area" in out
+    assert "field 'easting'" in out and "easting and northing exchanged" in out
+    # Ten or more rows, none inside and no swap in sight: the area or the columns are wrong.
+    many = pd.concat([frame.iloc[[0]]] * 12, ignore_index=True)
+    many["incident_id"] = [f"T{i}" for i in range(12)]
+    many[["longitude", "latitude"]] = [TRAFALGAR[:2]] * 12
+    many.to_csv(inc_path, index=False)
+    out = " ".join(ingest("incidents", str(inc_path)).output.split())
+    assert "none of the 12 placed rows is inside the area" in out
     assert EventStore(settings.events_dir).is_empty()
+    # A few rows just outside, not swapped, may be genuine: counted as outside.
+    many.head(3).to_csv(inc_path, index=False)
+    result = ingest("incidents", str(inc_path))
+    assert result.exit_code == 0, result.output
+    cov = EventStore(settings.events_dir).coverage()["incidents_police_synthetic"]
+    assert (cov["rows"], cov["outside_area"]) == (0, 3)
 
 
 def test_reingesting_incidents_alone_says_it_removed_their_involvements(extract, settings):

@@ -293,8 +293,14 @@ def _months_of(stamps: pd.Series) -> pd.Series:
     return stamps.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
 
 
-def _all_outside(report: FileReport, frame: pd.DataFrame, area: Area) -> IngestError:
-    """A file none of whose placed rows is inside the area: say why, if it can be seen."""
+ALL_OUTSIDE_LIMIT = 10
+"""A file with this many placed rows, none inside the area, is refused even when no swap is
+seen: an extract of the area's data cannot all lie outside it. Fewer may be genuine (a
+hospital's month of a few assaults just over the boundary) and are counted as outside."""
+
+
+def _all_outside(report: FileReport, frame: pd.DataFrame, area: Area) -> IngestError | None:
+    """Why a file none of whose placed rows is inside the area is refused, or None if not."""
     lon = frame["longitude"].to_numpy("float64")
     lat = frame["latitude"].to_numpy("float64")
     x = frame["x"].to_numpy("float64")
@@ -310,8 +316,10 @@ def _all_outside(report: FileReport, frame: pd.DataFrame, area: Area) -> IngestE
         )
     elif bng_swap:
         why = f"{bng_swap:,} would be with easting and northing exchanged: they look swapped"
-    else:
+    elif placed >= ALL_OUTSIDE_LIMIT:
         why = "check the coordinate columns, and that the area (UPSTREAM_BOUNDARY_FILE) is right"
+    else:
+        return None
     return IngestError(
         report.name,
         f"none of the {placed:,} placed rows is inside the area; {why}",
@@ -344,7 +352,9 @@ class _Incidents:
         frame, bad, inside, unplaced = _place(frame[~dup], self.area, report.name, unit)
         rejected += bad
         if (~unplaced).any() and not inside.any():
-            raise _all_outside(report, frame, self.area)
+            refusal = _all_outside(report, frame, self.area)
+            if refusal is not None:
+                raise refusal
         # An incident belongs to the month it happened; an A&E attendance to the month of
         # the attendance (its extract's period), so re-sending a period replaces it exactly.
         dated = "reported_at" if report.table == "a_and_e" else "occurred_from"
@@ -519,6 +529,7 @@ def _stage_file(
             report.stored = len(inv)
         _stage(stage, inv, "involvements", INVOLVEMENTS_SCHEMA, report.name)
         report.sources.update(f"involvements_{key}" for key in set(inv["_key"]))
+    stage.finish(report.name)
 
 
 def _log(reports: Sequence[FileReport]) -> dict[str, dict[str, object]]:
