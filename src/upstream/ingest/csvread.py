@@ -48,7 +48,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-BLOCK_SIZE = 16 << 20
+BLOCK_SIZE = 4 << 20
 """Bytes read from the input at a time."""
 MAX_LINE_BYTES = 16 << 20
 """Longest physical line (and longest quoted field) accepted."""
@@ -74,9 +74,15 @@ class Chunk:
         return self.breaks if self.breaks >= 0 else line_breaks(self.data)
 
 
+def _count(data: bytes, byte: int) -> int:
+    """Occurrences of one byte (vectorised: several times faster than ``bytes.count``, and
+    it lets the other thread run)."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == byte))
+
+
 def line_breaks(data: bytes) -> int:
     """Physical line breaks in ``data``: ``\\n``, ``\\r\\n`` and lone ``\\r`` count once."""
-    newlines = data.count(b"\n")
+    newlines = _count(data, 10)
     if data.find(b"\r") < 0:  # memchr: the common case costs one count
         return newlines
     return newlines + data.count(b"\r") - data.count(b"\r\n")
@@ -103,7 +109,7 @@ def _boundary(buf: bytes) -> int:
         return 0
     if buf.find(b'"') < 0:
         return pos + 1
-    quotes = buf.count(b'"')
+    quotes = _count(buf, 34)
     after = buf.count(b'"', pos + 1)
     while pos >= 0:
         if (quotes - after) % 2 == 0:
