@@ -26,8 +26,8 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(cases_app, name="cases")
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # long lines (file paths) are never broken
+err = Console(stderr=True, soft_wrap=True)
 
 __all__ = ["app", "main"]
 
