@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +16,9 @@ from rich.table import Table
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
+
+if TYPE_CHECKING:
+    from upstream.events import Partition
 
 app = typer.Typer(
     help="upstream: violence-reduction analysis and case coordination.",
@@ -46,7 +50,7 @@ def _fail_ingest(exc: Exception) -> typer.Exit:
     return _fail(f"{escape(text)}\nNothing was written to the event store.")
 
 
-def _print_replaced(overtaken: list[Any]) -> None:
+def _print_replaced(overtaken: Sequence[Partition]) -> None:
     """Say which months another ingest had committed while this one ran (now replaced)."""
     for part in overtaken:
         console.print(
@@ -207,7 +211,7 @@ def _ingest_partnership(
             console.print(f"{f.name}: column(s) not used: {', '.join(other)}")
         if f.blank_rows:
             console.print(f"{f.name}: {f.blank_rows:,} empty row(s) skipped")
-    removed: dict[str, list[Any]] = {}
+    removed: dict[str, list[Partition]] = {}
     for part in result.removed_involvements:
         removed.setdefault(part.source, []).append(part)
     for source, parts in removed.items():
