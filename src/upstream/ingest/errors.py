@@ -108,7 +108,10 @@ def describe_os_error(exc: OSError, data_dir: Path) -> str:
     data_dir
         The data folder, named when the error does not carry a file name.
     """
-    where = Path(exc.filename) if exc.filename else data_dir
+    where = data_dir
+    if exc.filename:  # the folder written to, not an internal file name
+        named = Path(exc.filename)
+        where = named if named.is_dir() else named.parent
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
         folder = exc.folder if isinstance(exc, DiskFull) else data_dir
@@ -120,7 +123,7 @@ def describe_os_error(exc: OSError, data_dir: Path) -> str:
         )
     if code == errno.EROFS:
         return (
-            f"the store folder is read-only ({where} is on a read-only file system). "
+            f"the store folder is read-only ({data_dir} is on a read-only file system). "
             "Set UPSTREAM_DATA_DIR to a writable folder, or remount it read-write."
         )
     if code in (errno.EACCES, errno.EPERM):
