@@ -6,6 +6,11 @@ inside the partnership area, and appends them to a private staging area. Only wh
 file has been read without a fatal problem, and no file has more rejected rows than the
 user allows, are the staged months committed to the event store. Rejected rows are written
 to one quarantine CSV per input file either way, so the user can see and fix them.
+
+Two checks look at a file's rows as a whole: the months it actually holds may not also come
+from another input of the command (unless both are data.police.uk files of different forces),
+and a file with no row inside the area, but some that would be with longitude and latitude
+exchanged, is refused as swapped.
 """
 
 from __future__ import annotations
