@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
+
+if TYPE_CHECKING:
+    from upstream.events import Partition
 
 app = typer.Typer(
     help="upstream: violence-reduction analysis and case coordination.",
@@ -25,15 +30,36 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(cases_app, name="cases")
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # long lines (file paths) are never broken
+err = Console(stderr=True, soft_wrap=True)
 
 __all__ = ["app", "main"]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
     return typer.Exit(code)
+
+
+def _fail_ingest(exc: Exception) -> typer.Exit:
+    """One line for an ingest that stopped: bad input, or the machine refusing to write."""
+    from upstream.ingest import describe_os_error
+
+    settings = get_settings()
+    text = describe_os_error(exc, settings.data_dir) if isinstance(exc, OSError) else str(exc)
+    return _fail(f"{escape(text)}\nNothing was written to the event store.")
+
+
+def _print_replaced(overtaken: Sequence[Partition]) -> None:
+    """Say which months another ingest had committed while this one ran (now replaced)."""
+    for part in overtaken:
+        console.print(
+            f"note: {part.source} {part.month} was committed by another ingest at "
+            f"{part.ingested_at} (from {', '.join(part.origin) or 'unknown files'}) while this "
+            "one ran; this ingest replaced it",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
@@ -43,7 +69,7 @@ def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
 
     settings = get_settings()
     try:
-        inputs, skipped = discover(paths)
+        inputs, skipped = discover(paths, police_uk=True)
         area = area_from_settings(settings)
         store = EventStore(settings.events_dir)
         with Progress(
@@ -65,8 +91,8 @@ def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
                 skipped=skipped,
                 progress=lambda _name, rows: bar.advance(task, rows),
             )
-    except IngestError as exc:
-        raise _fail(f"{exc}\nNothing was written to the event store.") from exc
+    except (IngestError, OSError) as exc:
+        raise _fail_ingest(exc) from exc
     table = Table(title="Ingested", show_lines=False)
     for col in (
         "file",
@@ -97,8 +123,11 @@ def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
             console.print(f"{f.quarantined} rejected row(s) of {f.name} are in {f.quarantine_file}")
         if f.extra_columns:
             console.print(f"{f.name}: extra column(s) not stored: {', '.join(f.extra_columns)}")
+        if f.blank_rows:
+            console.print(f"{f.name}: {f.blank_rows:,} empty row(s) skipped")
     for s in result.skipped:
         console.print(f"skipped {s}")
+    _print_replaced(result.overtaken)
     console.print(f"committed {len(result.committed)} month partition(s)")
     return 0
 
@@ -131,7 +160,7 @@ def _ingest_partnership(
 
     settings = get_settings()
     try:
-        inputs, skipped = discover(paths)
+        inputs, skipped = discover(paths, police_uk=False)
         result = ingest_partnership(
             inputs,
             tables,
@@ -142,8 +171,8 @@ def _ingest_partnership(
             period=period,
             skipped=skipped,
         )
-    except IngestError as exc:
-        raise _fail(f"{exc}\nNothing was written to the event store.") from exc
+    except (IngestError, OSError) as exc:
+        raise _fail_ingest(exc) from exc
     table = Table(title="Ingested")
     for col in (
         "file",
@@ -180,6 +209,21 @@ def _ingest_partnership(
         other = [c for c in f.ignored_columns if c not in f.identifying_columns]
         if other:
             console.print(f"{f.name}: column(s) not used: {', '.join(other)}")
+        if f.blank_rows:
+            console.print(f"{f.name}: {f.blank_rows:,} empty row(s) skipped")
+    removed: dict[str, list[Partition]] = {}
+    for part in result.removed_involvements:
+        removed.setdefault(part.source, []).append(part)
+    for source, parts in removed.items():
+        console.print(
+            f"removed {sum(p.rows for p in parts):,} involvement row(s) of {source} "
+            f"({parts[0].month} to {parts[-1].month}): re-ingesting incidents replaces that "
+            "period's involvements too, and no involvements file was given. Ingest the "
+            "incidents and involvements files together to keep them.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    _print_replaced(result.overtaken)
     if any(f.synthetic_rows for f in result.files):
         console.print(
             "[bold]These rows are SYNTHETIC[/] (synthetic = true); they are labelled so "

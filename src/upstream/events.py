@@ -4,15 +4,28 @@ Layout under ``<data dir>/events``::
 
     manifest.json                       the committed state (the only thing readers trust)
     <source>/month=YYYY-MM/<hash>.parquet
-    .staging/<uuid>/...                 partitions being written by a running ingest
+    .staging/<id>/...  .staging/<id>.lock   partitions being written by a running ingest
     .lock                               held by a writer for the whole of a commit
 
-A partition is one (source, month). Ingest writes new partition files under ``.staging``,
-and :meth:`EventStore.commit` moves them beside the old ones, then replaces ``manifest.json``
-in one atomic rename. Readers only ever see files the manifest names, so a crash or an
-error at any point leaves the store exactly as it was: the old manifest still names the old
-files, and files no manifest names are removed by the next commit. File names are the hash
-of their content, so ingesting the same input twice produces the same files.
+A partition is one (source, month). Ingest writes new partition files under ``.staging``
+(:mod:`upstream.staging`), and :meth:`EventStore.commit` moves them beside the old ones,
+then replaces ``manifest.json`` in one atomic rename. Readers only ever see files a
+manifest names, so a crash or an error at any point leaves the store exactly as it was.
+File names are the hash of their content, so ingesting the same input twice produces the
+same files.
+
+**Readers are isolated from commits.** Every manifest has a *generation* (1, 2, ...). A
+reader takes one :class:`Snapshot` of the manifest and reads only the files it names. A
+commit never deletes a file a previous manifest named at once: the file is recorded as
+*superseded* and removed by a later commit once :attr:`EventStore.grace_seconds` (an hour
+by default) have passed, so a query, a page or a report that opened the previous manifest
+finishes on the data it started with. Files no manifest ever named (a commit killed
+half-way) are removed by the next commit.
+
+**Concurrent ingests.** Commits are serialised by the store's lock. A stage remembers the
+generation it started from; if another ingest committed the same (source, month) in the
+meantime, the later commit still replaces it (the last to commit wins, as when the two run
+one after the other) and reports it in :attr:`Commit.overtaken`, so the command can say so.
 
 No table in this store holds names or other identifying details of people.
 """
@@ -24,23 +37,25 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+
+from upstream.staging import Stage, StagedPartition, clean_stale_stages
 
 __all__ = [
+    "GRACE_SECONDS",
     "SOURCES",
+    "Commit",
     "EventStore",
     "Partition",
+    "Snapshot",
     "Stage",
     "StagedPartition",
     "month_range",
@@ -62,7 +77,9 @@ as one source per supplying agency, and synthetic rows apart from real ones, so 
 of one agency's extract replaces only that agency's months (and a synthetic demo extract
 never replaces real data); the ``incidents`` and ``involvements`` views read them all."""
 
-_MANIFEST_VERSION = 1
+GRACE_SECONDS = 3600.0
+"""How long a superseded partition file is kept for readers of an older manifest."""
+_MANIFEST_VERSION = 2
 
 
 def view_of(source: str) -> str:
@@ -85,30 +102,42 @@ class Partition:
     unplaced: int = 0
     origin: tuple[str, ...] = ()
     ingested_at: str = ""
+    generation: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class StagedPartition:
-    """A partition written under ``.staging`` and waiting for commit."""
+@dataclass(frozen=True)
+class Commit:
+    """What one commit did.
 
-    source: str
-    month: str
-    paths: list[Path]
-    rows: int
-    outside_area: int = 0
-    unplaced: int = 0
-    origin: list[str] = field(default_factory=list)
+    ``overtaken`` lists partitions another ingest had committed after this one began,
+    which this commit replaced or removed; ``removed`` lists partitions emptied because a
+    re-ingested period no longer has rows for them.
+    """
+
+    generation: int
+    partitions: list[Partition]
+    overtaken: list[Partition] = field(default_factory=list)
+    removed: list[Partition] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Partition]:
+        return iter(self.partitions)
+
+    def __len__(self) -> int:
+        return len(self.partitions)
 
 
 def _partition(source: str, month: str, entry: Mapping[str, Any]) -> Partition:
     data = dict(entry)
+    known = {f for f in Partition.__dataclass_fields__ if f not in ("source", "month")}
+    extra = {k: data.pop(k) for k in list(data) if k not in known}
     return Partition(
         source=source,
         month=month,
         files=tuple(data.pop("files")),
         origin=tuple(data.pop("origin", ())),
         **data,
+        extra=extra,
     )
 
 
@@ -133,94 +162,24 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class Stage:
-    """A writer's private staging area: one Parquet writer per (source, month).
-
-    Rows are appended batch by batch, so memory stays bounded however large the input.
-    Use as a context manager; on error the staging folder is removed and nothing reaches
-    the store.
-    """
-
-    def __init__(self, store: EventStore) -> None:
-        self.store = store
-        self.root = store.root / ".staging" / uuid.uuid4().hex
-        self.root.mkdir(parents=True)
-        self._writers: dict[tuple[str, str, str], pq.ParquetWriter] = {}
-        self.partitions: dict[tuple[str, str], StagedPartition] = {}
-
-    def append(self, source: str, month: str, table: pa.Table, origin: str) -> StagedPartition:
-        """Append rows (already validated, all in ``month``) from input ``origin``.
-
-        Each input file gets its own Parquet file in the partition, so a month made of
-        several files (two forces, say) is stored as several files read together.
-        """
-        key = (source, month)
-        part = self.partitions.get(key)
-        if part is None:
-            part = StagedPartition(source, month, [], 0)
-            self.partitions[key] = part
-        wkey = (source, month, origin)
-        if wkey not in self._writers:
-            path = self.root / source / f"month={month}" / f"{len(self._writers):06d}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part.paths.append(path)
-            part.origin.append(origin)
-            self._writers[wkey] = pq.ParquetWriter(
-                path, table.schema, compression="zstd", write_statistics=True
-            )
-        if table.num_rows:
-            self._writers[wkey].write_table(table, row_group_size=256_000)
-        part.rows += table.num_rows
-        return part
-
-    def count(self, source: str, month: str, **counts: int) -> None:
-        """Add to a staged partition's outside-area / unplaced counters."""
-        part = self.partitions[(source, month)]
-        for name, value in counts.items():
-            setattr(part, name, getattr(part, name) + value)
-
-    def close_writers(self) -> None:
-        """Finish every Parquet file (called by commit)."""
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
-
-    def discard(self) -> None:
-        """Throw the staged data away."""
-        for writer in self._writers.values():
-            with contextlib.suppress(Exception):
-                writer.close()
-        self._writers.clear()
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> Stage:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.discard()
+def _empty_manifest() -> dict[str, Any]:
+    return {"version": _MANIFEST_VERSION, "generation": 0, "partitions": {}, "inputs": {}}
 
 
-class EventStore:
-    """Partitioned Parquet event store under ``root`` with an atomic manifest."""
+class Snapshot:
+    """One manifest, read once: everything a reader sees comes from the same generation."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+    def __init__(self, root: Path, manifest: Mapping[str, Any]) -> None:
+        self.root = root
+        self.manifest = manifest
 
-    # ---- manifest ---------------------------------------------------------------------
     @property
-    def manifest_path(self) -> Path:
-        return self.root / "manifest.json"
-
-    def _read_manifest(self) -> dict[str, Any]:
-        if not self.manifest_path.exists():
-            return {"version": _MANIFEST_VERSION, "partitions": {}}
-        with self.manifest_path.open("r", encoding="utf-8") as fh:
-            data: dict[str, Any] = json.load(fh)
-        return data
+    def generation(self) -> int:
+        return int(self.manifest.get("generation", 0))
 
     def partitions(self, source: str | None = None) -> list[Partition]:
         """Committed partitions, sorted by source then month."""
-        raw = self._read_manifest()["partitions"]
+        raw = self.manifest["partitions"]
         out = []
         for src in sorted(raw):
             if source is not None and src != source:
@@ -231,127 +190,18 @@ class EventStore:
 
     def inputs(self) -> dict[str, dict[str, Any]]:
         """The ingest log: per input file still in the store, what happened to its rows."""
-        return dict(self._read_manifest().get("inputs", {}))
-
-    def is_empty(self) -> bool:
-        """True when nothing has been committed."""
-        return not self.partitions()
+        return dict(self.manifest.get("inputs", {}))
 
     def files(self, source: str) -> list[Path]:
         """Parquet files of a source, in month order."""
         return [self.root / f for p in self.partitions(source) for f in p.files]
 
-    # ---- writing ----------------------------------------------------------------------
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the store's writer lock (one ingest at a time)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".lock").open("w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    def stage(self) -> Stage:
-        """A new staging area for one ingest."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        return Stage(self)
-
-    def commit(
-        self,
-        stage: Stage,
-        *,
-        inputs: Mapping[str, Mapping[str, Any]] | None = None,
-        replace: Mapping[str, list[str]] | None = None,
-    ) -> list[Partition]:
-        """Make the staged partitions current, replacing those months, in one atomic step.
-
-        Parameters
-        ----------
-        stage
-            Staged partitions (each replaces the committed partition of the same source and
-            month).
-        inputs
-            The ingest log: per input file, what was read, stored, quarantined. Kept in the
-            manifest for as long as some partition still holds rows from that file.
-        replace
-            Extra (source -> months) to remove even though nothing was staged for them
-            (a re-ingest of a period that now has no rows).
-        """
-        stage.close_writers()
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.lock():
-            manifest = self._read_manifest()
-            parts = manifest["partitions"]
-            committed = []
-            for (source, month), staged in sorted(stage.partitions.items()):
-                rels = []
-                for path, _ in sorted(
-                    zip(staged.paths, staged.origin, strict=True), key=lambda t: t[1]
-                ):
-                    rel = Path(source) / f"month={month}" / f"{_hash_file(path)}.parquet"
-                    final = self.root / rel
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    if not final.exists():
-                        os.replace(path, final)
-                        _fsync_dir(final.parent)
-                    rels.append(rel.as_posix())
-                entry = {
-                    "files": rels,
-                    "rows": staged.rows,
-                    "outside_area": staged.outside_area,
-                    "unplaced": staged.unplaced,
-                    "origin": sorted(staged.origin),
-                    "ingested_at": now,
-                }
-                parts.setdefault(source, {})[month] = entry
-                committed.append(_partition(source, month, entry))
-            for source, months in (replace or {}).items():
-                for month in months:
-                    if (source, month) not in stage.partitions:
-                        parts.get(source, {}).pop(month, None)
-            log = dict(manifest.get("inputs", {}))
-            log.update({name: dict(entry) for name, entry in (inputs or {}).items()})
-            live = {o for months in parts.values() for e in months.values() for o in e["origin"]}
-            manifest["inputs"] = {k: v for k, v in sorted(log.items()) if k in live}
-            self._write_manifest(manifest)
-            self._collect_garbage(manifest)
-        stage.discard()
-        return committed
-
-    def _write_manifest(self, manifest: dict[str, Any]) -> None:
-        tmp = self.root / f".manifest.{uuid.uuid4().hex}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.manifest_path)
-        _fsync_dir(self.root)
-
-    def _collect_garbage(self, manifest: dict[str, Any]) -> None:
-        live = {
-            (self.root / f).resolve()
-            for months in manifest["partitions"].values()
-            for e in months.values()
-            for f in e["files"]
-        }
-        for source in manifest["partitions"]:
-            for path in (self.root / source).glob("month=*/*.parquet"):
-                if path.resolve() not in live:
-                    path.unlink()
-            for folder in (self.root / source).glob("month=*"):
-                if folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()
-        for tmp in self.root.glob(".manifest.*.tmp"):
-            tmp.unlink(missing_ok=True)
-
-    # ---- reading ----------------------------------------------------------------------
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with one view per source that has data.
 
-        Views: ``street`` (police.uk street-level crime), ``stop_search``, and any source a
-        capability registered. Each view only reads the files named by the manifest.
+        Views: ``street`` (police.uk street-level crime), ``stop_search``, ``incidents``
+        and ``involvements``. Each view reads only the files this snapshot names, which a
+        commit keeps for :data:`GRACE_SECONDS` after replacing them.
         """
         con = duckdb.connect(":memory:")
         by_view: dict[str, list[str]] = {}
@@ -365,20 +215,12 @@ class EventStore:
             )
         return con
 
-    def has(self, source: str) -> bool:
-        """True when the source has at least one committed partition."""
-        return bool(self.partitions(source))
-
-    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """Run SQL against the store's views and return a DataFrame."""
-        con = self.connect()
-        try:
-            return con.execute(sql, params or []).df()
-        finally:
-            con.close()
-
     def coverage(self) -> dict[str, Any]:
-        """Months present, gaps and row counts for every source (what ``upstream status`` shows)."""
+        """Months present, gaps and row counts for every source (what ``upstream status`` shows).
+
+        ``quarantined`` counts the rejected rows of the input files that supplied the source
+        (a partnership file that fed two sources counts under both).
+        """
         out: dict[str, Any] = {}
         inputs = self.inputs()
         for source in sorted({p.source for p in self.partitions()}):
@@ -394,8 +236,243 @@ class EventStore:
                 "outside_area": sum(p.outside_area for p in parts),
                 "unplaced": sum(p.unplaced for p in parts),
                 "quarantined": sum(
-                    e.get("quarantined", 0) for e in inputs.values() if e.get("source") == source
+                    e.get("quarantined", 0)
+                    for e in inputs.values()
+                    if source in e.get("sources", [e.get("source")])
                 ),
                 "partitions": [asdict(p) for p in parts],
             }
         return out
+
+
+class EventStore:
+    """Partitioned Parquet event store under ``root`` with an atomic, versioned manifest.
+
+    Parameters
+    ----------
+    root
+        The store's folder.
+    grace_seconds
+        How long files superseded by a commit are kept for readers of older manifests.
+    """
+
+    def __init__(self, root: Path, *, grace_seconds: float = GRACE_SECONDS) -> None:
+        self.root = Path(root)
+        self.grace_seconds = grace_seconds
+
+    # ---- manifest ---------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    def _read_manifest(self) -> dict[str, Any]:
+        try:
+            with self.manifest_path.open("r", encoding="utf-8") as fh:
+                data: dict[str, Any] = json.load(fh)
+        except FileNotFoundError:
+            return _empty_manifest()
+        data.setdefault("generation", 0)
+        data.setdefault("inputs", {})
+        return data
+
+    def snapshot(self) -> Snapshot:
+        """The committed state, read once (use it when reading more than one thing)."""
+        return Snapshot(self.root, self._read_manifest())
+
+    def partitions(self, source: str | None = None) -> list[Partition]:
+        """Committed partitions, sorted by source then month."""
+        return self.snapshot().partitions(source)
+
+    def inputs(self) -> dict[str, dict[str, Any]]:
+        """The ingest log: per input file still in the store, what happened to its rows."""
+        return self.snapshot().inputs()
+
+    def is_empty(self) -> bool:
+        """True when nothing has been committed."""
+        return not self.partitions()
+
+    def files(self, source: str) -> list[Path]:
+        """Parquet files of a source, in month order."""
+        return self.snapshot().files(source)
+
+    # ---- writing ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's writer lock (one commit at a time)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def stage(self) -> Stage:
+        """A new staging area for one ingest (stages left by dead processes are removed)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        clean_stale_stages(self.root)
+        return Stage(self.root, self.snapshot().generation)
+
+    def commit(
+        self,
+        stage: Stage,
+        *,
+        inputs: Mapping[str, Mapping[str, Any]] | None = None,
+        replace: Mapping[str, list[str]] | None = None,
+    ) -> Commit:
+        """Make the staged partitions current, replacing those months, in one atomic step.
+
+        Parameters
+        ----------
+        stage
+            Staged partitions (each replaces the committed partition of the same source and
+            month).
+        inputs
+            The ingest log: per input file, what was read, stored, quarantined. Kept in the
+            manifest for as long as some partition still holds rows from that file.
+        replace
+            Extra (source -> months) to remove even though nothing was staged for them
+            (a re-ingest of a period that now has no rows).
+        """
+        stage.close_writers()
+        now = datetime.now(UTC)
+        stamp = now.isoformat(timespec="seconds")
+        with self.lock():
+            manifest = self._read_manifest()
+            generation = int(manifest["generation"]) + 1
+            parts = manifest["partitions"]
+            before = {
+                (s, m): _partition(s, m, e)
+                for s, months in parts.items()
+                for m, e in months.items()
+            }
+            committed = []
+            for (source, month), staged in sorted(stage.partitions.items()):
+                entry = self._place(staged, stamp, generation)
+                parts.setdefault(source, {})[month] = entry
+                committed.append(_partition(source, month, entry))
+            removed = []
+            for source, months in (replace or {}).items():
+                for month in sorted(set(months)):
+                    if (source, month) not in stage.partitions and month in parts.get(source, {}):
+                        removed.append(_partition(source, month, parts[source].pop(month)))
+                if source in parts and not parts[source]:
+                    del parts[source]
+            touched = set(stage.partitions) | {(p.source, p.month) for p in removed}
+            overtaken = [
+                before[key]
+                for key in sorted(touched)
+                if key in before and before[key].generation > stage.base_generation
+            ]
+            log = dict(manifest.get("inputs", {}))
+            log.update({name: dict(entry) for name, entry in (inputs or {}).items()})
+            live = {o for months in parts.values() for e in months.values() for o in e["origin"]}
+            manifest["inputs"] = {k: v for k, v in sorted(log.items()) if k in live}
+            manifest["version"] = _MANIFEST_VERSION
+            manifest["generation"] = generation
+            manifest["superseded"] = self._supersede(manifest, before, now)
+            self._write_manifest(manifest)
+            self._collect_garbage(manifest)
+        stage.discard()
+        return Commit(generation, committed, overtaken, [p for p in removed if p.rows])
+
+    def _place(self, staged: StagedPartition, stamp: str, generation: int) -> dict[str, Any]:
+        """Move a staged partition's files into the store under their content hash."""
+        rels = []
+        for path, _ in sorted(zip(staged.paths, staged.origin, strict=True), key=lambda t: t[1]):
+            rel = Path(staged.source) / f"month={staged.month}" / f"{_hash_file(path)}.parquet"
+            final = self.root / rel
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if not final.exists():
+                os.replace(path, final)
+                _fsync_dir(final.parent)
+            rels.append(rel.as_posix())
+        return {
+            "files": rels,
+            "rows": staged.rows,
+            "outside_area": staged.outside_area,
+            "unplaced": staged.unplaced,
+            "origin": sorted(set(staged.origin)),
+            "ingested_at": stamp,
+            "generation": generation,
+        }
+
+    @staticmethod
+    def _live(manifest: Mapping[str, Any]) -> set[str]:
+        return {
+            f
+            for months in manifest["partitions"].values()
+            for e in months.values()
+            for f in e["files"]
+        }
+
+    def _supersede(
+        self, manifest: Mapping[str, Any], before: Mapping[Any, Partition], now: datetime
+    ) -> dict[str, str]:
+        """Files earlier manifests named and this one does not, with when they left; those
+        that left longer ago than the grace period are dropped (and then deleted)."""
+        live = self._live(manifest)
+        cutoff = now - timedelta(seconds=self.grace_seconds)
+        kept = {
+            f: t
+            for f, t in dict(manifest.get("superseded", {})).items()
+            if f not in live and datetime.fromisoformat(t) > cutoff
+        }
+        if self.grace_seconds > 0:
+            stamp = now.isoformat()
+            for part in before.values():
+                for f in part.files:
+                    if f not in live:
+                        kept.setdefault(f, stamp)
+        return dict(sorted(kept.items()))
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        tmp = self.root / f".manifest.{uuid.uuid4().hex}.tmp"
+        try:
+            with tmp.open("w", encoding="utf-8") as fh:
+                json.dump(manifest, fh, indent=1, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.manifest_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _fsync_dir(self.root)
+
+    def _collect_garbage(self, manifest: Mapping[str, Any]) -> None:
+        """Remove the files no reader can need: those the manifest neither names nor keeps
+        as superseded (superseded past the grace period, or left by a killed commit)."""
+        keep = self._live(manifest) | set(manifest.get("superseded", {}))
+        for folder in self.root.iterdir():
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            for path in folder.glob("month=*/*.parquet"):
+                if path.relative_to(self.root).as_posix() not in keep:
+                    path.unlink(missing_ok=True)
+            for month_dir in folder.glob("month=*"):
+                if month_dir.is_dir() and not any(month_dir.iterdir()):
+                    month_dir.rmdir()
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        for tmp in self.root.glob(".manifest.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    # ---- reading ----------------------------------------------------------------------
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection over one snapshot (see :meth:`Snapshot.connect`)."""
+        return self.snapshot().connect()
+
+    def has(self, source: str) -> bool:
+        """True when the source has at least one committed partition."""
+        return bool(self.partitions(source))
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run SQL against the store's views and return a DataFrame."""
+        con = self.connect()
+        try:
+            return con.execute(sql, params or []).df()
+        finally:
+            con.close()
+
+    def coverage(self) -> dict[str, Any]:
+        """Months present, gaps and row counts for every source (see :meth:`Snapshot.coverage`)."""
+        return self.snapshot().coverage()

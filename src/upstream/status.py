@@ -24,18 +24,20 @@ def is_synthetic_source(source: str) -> bool:
 
 def coverage_report(store: EventStore) -> dict[str, Any]:
     """Months present, gaps, rows outside the area, unplaced and quarantined rows per source,
-    and rows per crime type / object of search / offence / role.
+    and rows per crime type / object of search / offence / role, all from one version of
+    the store (a commit meanwhile changes none of them).
 
     It names no file or folder: the web app serves it, and where the store lives on the server
     is nobody's business there (``upstream status --json`` adds the path itself)."""
-    coverage = store.coverage()
+    snapshot = store.snapshot()  # one version of the store for every figure below
+    coverage = snapshot.coverage()
     sources: dict[str, Any] = {}
-    con = store.connect()
+    con = snapshot.connect()
     try:
         for source, info in coverage.items():
             entry = {k: v for k, v in info.items() if k != "partitions"}
             column, label = BREAKDOWN[view_of(source)]
-            files = [p.as_posix() for p in store.files(source)]
+            files = [p.as_posix() for p in snapshot.files(source)]
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
             rows = con.execute(
                 f"SELECT {column}, count(*) AS n FROM read_parquet([{listing}]) "

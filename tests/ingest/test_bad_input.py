@@ -82,7 +82,10 @@ def test_malformed_row_is_refused_then_quarantined_on_request(loaded, settings, 
     assert f"{june.name}, line 11" in out and "3 fields" in out
     quarantine = next(settings.quarantine_dir.glob("*.rejected.csv"))
     rejected = pd.read_csv(quarantine)
-    assert rejected.line.tolist() == [11] and "short row" in rejected.row[0]
+    assert rejected.line.tolist() == [11] and "3 fields" in rejected.reason[0]
+    # A row that cannot be split into the header's columns cannot say which cell is which,
+    # so none of its text is copied (it could hold anything): the line number finds it.
+    assert "short row" not in quarantine.read_text()
     # The user accepts the file with the bad row quarantined: the rest is stored.
     result = runner.invoke(app, ["ingest", "police-uk", "--quiet", "--max-rejects", "1", str(june)])
     assert result.exit_code == 0, result.output
@@ -117,7 +120,8 @@ def _set_cell(line: str, index: int, value: str) -> str:
     cells[index] = value
     out = []
     for c in cells:
-        out.append(f'"{c}"' if "," in c else c)
+        quoted = '"' + c.replace('"', '""') + '"'
+        out.append(quoted if any(ch in c for ch in ',"\n') else c)
     return ",".join(out) + "\n"
 
 
@@ -204,3 +208,173 @@ def test_real_process_exit_code(tmp_path):
     )
     assert proc.returncode == 1
     assert path.name in proc.stderr and "empty" in proc.stderr
+
+
+# ---- issue 11: attacks that used to give silently wrong results, unclear refusals or crashes
+
+
+def run_ok(*args: str) -> str:
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", *args])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def street_count(settings, month: str) -> int:
+    return int(
+        EventStore(settings.events_dir).query(
+            "SELECT count(*) AS n FROM street WHERE month = ?", [month]
+        )["n"][0]
+    )
+
+
+def test_a_duplicated_column_is_refused_naming_both_positions(loaded, settings, june):
+    """A second 'Month' column used to be ignored without a word."""
+    edit_lines(
+        june,
+        lambda ls: [
+            ls[0].rstrip("\n") + ",Month\n",
+            *(x.rstrip("\n") + ",2099-01\n" for x in ls[1:]),
+        ],
+    )
+    out = run_fails(settings, loaded, str(june))
+    assert "columns 2 and 13 are both named 'Month'" in out and "line 1" in out
+
+
+def test_a_duplicated_parquet_column_is_refused(loaded, settings, street_rows, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = street_rows[street_rows.month == "2016-06"].head(20).astype(str)
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    table = table.append_column("month", pa.array(["2099-01"] * len(rows)))
+    pq.write_table(table, tmp_path / "june.parquet")
+    out = run_fails(settings, loaded, str(tmp_path / "june.parquet"))
+    assert "are both named 'month'" in out
+
+
+def test_a_nul_byte_after_the_first_64_kb_is_refused_naming_its_line(loaded, settings, june):
+    """Only the first 64 KB used to be checked for binary content."""
+    lines = june.read_text().splitlines(keepends=True)
+    sizes = [len(x) for x in lines]
+    number = next(i for i in range(len(lines)) if sum(sizes[: i + 1]) > 100_000) + 1
+    lines[number] = lines[number][:20] + "\x00" + lines[number][20:]
+    june.write_text("".join(lines))
+    out = run_fails(settings, loaded, str(june))
+    assert f"line {number + 1}" in out and "binary data" in out
+
+
+def test_parquet_and_csv_of_the_same_month_are_refused(
+    loaded, settings, street_rows, june, tmp_path
+):
+    """The same-month check used file names, so Parquet input bypassed it."""
+    june_rows = street_rows[street_rows.month == "2016-06"]
+    june_rows.to_parquet(tmp_path / "june.parquet")
+    out = run_fails(settings, loaded, str(june), str(tmp_path / "june.parquet"))
+    assert "both hold street rows for 2016-06" in out
+    june_rows.to_parquet(tmp_path / "again.parquet")
+    out = run_fails(
+        settings, loaded, str(tmp_path / "june.parquet"), str(tmp_path / "again.parquet")
+    )
+    assert "both hold street rows for 2016-06" in out
+    # Different months in Parquet and CSV, and two forces' CSVs of one month, are fine.
+    street_rows[street_rows.month == "2016-07"].to_parquet(tmp_path / "july.parquet")
+    (kent,) = write_street_csv(june_rows.head(10), tmp_path / "kent", force="kent")
+    run_ok(str(june), str(kent), str(tmp_path / "july.parquet"))
+    assert street_count(settings, "2016-06") == len(june_rows) + 10
+
+
+def test_swapped_longitude_and_latitude_are_refused(loaded, settings, street_rows, tmp_path):
+    """A whole-file swap used to be stored as an empty month (every row 'outside')."""
+    rows = street_rows[street_rows.month == "2016-06"].copy()
+    rows[["longitude", "latitude"]] = rows[["latitude", "longitude"]].to_numpy()
+    (path,) = write_street_csv(rows, tmp_path / "swapped")
+    out = run_fails(settings, loaded, str(path))
+    assert "field 'Longitude'" in out and "look swapped" in out
+    # Another force's file, all outside the area but not swapped, is still counted.
+    rows = street_rows[street_rows.month == "2016-06"].copy()
+    rows["longitude"] = rows["longitude"] + 0.9  # Kent
+    (kent,) = write_street_csv(rows, tmp_path / "kent", force="kent")
+    out = run_ok(str(kent))
+    assert street_count(settings, "2016-06") == 0
+    assert EventStore(settings.events_dir).coverage()["police_uk_street"]["outside_area"] == len(
+        rows
+    )
+
+
+def test_blank_lines_and_empty_rows_are_skipped_with_exact_line_numbers(settings, june):
+    """One trailing empty line used to fail the file ('month differs ... got ''')."""
+    n = len(june.read_text().splitlines()) - 1
+    empty = ",".join([""] * len(STREET_HEADER)) + "\n"
+    edit_lines(june, lambda ls: [ls[0], "\n", *ls[1:5], "   \n", empty, *ls[5:], "\n", "\r\n"])
+    out = run_ok(str(june))
+    assert street_count(settings, "2016-06") == n and "1 empty row(s) skipped" in out
+    # A bad row after them is named by its true line: header, blank, 4 rows, 2 blanks, 3 rows.
+    edit_lines(june, lambda ls: [*ls[:11], _set_cell(ls[11], 4, "abc"), *ls[12:]])
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", str(june)])
+    assert "line 12, field 'Longitude'" in " ".join(result.output.split())
+
+
+def test_line_numbers_after_a_quoted_multi_line_field(settings, june):
+    """A row after a quoted field spanning two lines used to be numbered one line too low."""
+    edit_lines(june, lambda ls: [*ls[:3], _set_cell(ls[3], 6, "On or near\nHoe Street"), *ls[4:]])
+    edit_lines(june, lambda ls: [*ls[:8], _set_cell(ls[8], 4, "abc"), *ls[9:]])
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", str(june)])
+    assert "line 9, field 'Longitude'" in " ".join(result.output.split()), result.output
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", "--max-rejects", "1", str(june)])
+    assert result.exit_code == 0, result.output
+    stored = EventStore(settings.events_dir).query(
+        "SELECT location FROM street WHERE location LIKE '%Hoe Street'"
+    )
+    assert "On or near\nHoe Street" in stored.location.tolist()
+
+
+def test_an_over_long_line_is_refused_in_one_line(loaded, settings, june):
+    """A 50 MB line used to give pyarrow's 'try to increase block size?' in a 66 KB message."""
+    edit_lines(june, lambda ls: [*ls[:6], "x" * (17 << 20) + "\n", *ls[6:]])
+    result = runner.invoke(app, ["ingest", "police-uk", "--quiet", str(june)])
+    assert result.exit_code == 1
+    assert snapshot(settings.events_dir) == loaded
+    first = result.output.strip().splitlines()[0]
+    assert "line 7 is longer than the limit of 16 MB" in first and len(result.output) < 400
+
+
+def test_other_files_in_a_folder_are_listed_as_skipped(settings, june):
+    """The README says so; a non-police.uk CSV in a folder used to stop the ingest."""
+    (june.parent / "notes.csv").write_text("a,b\n1,2\n")
+    (june.parent / "extract.xlsx").write_bytes(b"not read")
+    out = run_ok(str(june.parent))
+    assert "notes.csv: not a police.uk crime or stop-and-search file" in out
+    assert "extract.xlsx: not a police.uk" in out
+    assert street_count(settings, "2016-06") > 0
+
+
+def test_a_zip_member_with_corrupt_compressed_data(loaded, settings, june, tmp_path):
+    """Garbage where the deflate stream should be used to end in a zlib.error traceback."""
+    archive = write_police_uk_zip([june], tmp_path / "archive.zip")
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.infolist()[0]
+    start = info.header_offset + 30 + len(info.filename)
+    data[start : start + 64] = b"\xff" * 64  # an invalid deflate block type
+    archive.write_bytes(bytes(data))
+    out = run_fails(settings, loaded, str(archive))
+    assert "archive.zip:2016-06/2016-06-metropolitan-street.csv" in out
+    assert "corrupt or truncated" in out and "Traceback" not in out
+
+
+def test_parquet_with_list_and_struct_columns(loaded, settings, street_rows, tmp_path):
+    """Nested columns used to end in ArrowNotImplementedError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = street_rows[street_rows.month == "2016-06"].head(20).astype(str)
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    at = table.schema.get_field_index("crime_type")
+    table = table.set_column(at, "crime_type", pa.array([["Robbery"]] * len(rows)))
+    pq.write_table(table, tmp_path / "nested.parquet")
+    out = run_fails(settings, loaded, str(tmp_path / "nested.parquet"))
+    assert "field 'Crime type'" in out and "list<" in out and "expected text" in out
+    table = table.set_column(at, "crime_type", pa.array([{"a": "Robbery"}] * len(rows)))
+    pq.write_table(table, tmp_path / "nested.parquet")
+    out = run_fails(settings, loaded, str(tmp_path / "nested.parquet"))
+    assert "struct<" in out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -185,6 +187,9 @@ def test_xlsx_is_read_like_csv(extract, settings, tmp_path):
         ("incidents", incident("I 9", "2023-05-01T10:00"), "incident_id", "letters, digits"),
         ("involvements", person("I1", "victim", "Jane Smith"), "person_ref", "personal name"),
         ("involvements", person("I1", "victim", "SMITH-J"), "person_ref", "personal name"),
+        ("involvements", person("I1", "victim", "John_Smith"), "person_ref", "personal name"),
+        ("involvements", person("I1", "victim", "JOHN_SMITH_JR"), "person_ref", "personal name"),
+        ("involvements", person("I1", "victim", "Smith.Jane"), "person_ref", "personal name"),
         ("involvements", person("I1", "victim", "P-0001"), "person_ref", "appears twice"),
         ("involvements", person("I1", "victim", "P-0901", age="sixteen"), "age", "whole number"),
         ("involvements", person("I1", "bystander", "P-0901"), "role", "one of"),
@@ -232,7 +237,7 @@ def test_local_times_around_clock_changes():
         ]
     )
     utc = parse_timestamps(text).dt.strftime("%Y-%m-%dT%H:%M").tolist()
-    assert utc[0] == "2023-03-26T01:00"  # 01:30 does not exist: moved forward to 02:00 BST
+    assert utc[0] == "2023-03-26T01:30"  # 01:30 does not exist: moved forward an hour, 02:30 BST
     assert utc[1] == "2023-10-29T00:30"  # 01:30 happens twice: the first (BST) instant
     assert utc[2] == "2023-10-29T01:30"  # an explicit offset decides it
     assert utc[3] == "2023-07-01T17:00" and utc[4] == "2023-07-01T18:00"
@@ -365,3 +370,256 @@ def test_malformed_row_in_an_extract(extract, settings):
     out = " ".join(ingest("incidents", *map(str, extract)).output.split())
     assert f"{inc_path.name}, line 4" in out and "4 fields" in out
     assert EventStore(settings.events_dir).is_empty()
+
+
+# ---- issue 11: attacks that used to give silently wrong results, crashes or leaks
+
+
+def test_a_valid_pseudonym_may_use_underscores(extract, settings):
+    _inc_path, inv_path = extract
+    rows = list(csv.DictReader(inv_path.open()))
+    write(inv_path, INVOLVEMENT_HEADER, [*rows, person("I2", "suspect", "P_7F3A9C21")])
+    result = ingest("incidents", *map(str, extract))
+    assert result.exit_code == 0, result.output
+    refs = EventStore(settings.events_dir).query("SELECT person_ref FROM involvements")
+    assert "P_7F3A9C21" in refs.person_ref.tolist()
+
+
+def test_duplicate_incident_id_far_apart_in_one_file(tmp_path, settings):
+    """Uniqueness used to be checked per 16 MB batch, so far-apart duplicates were stored."""
+    detail = "Wounding with intent " + "x" * 170
+    rows = [
+        incident(f"B{i}", f"2023-05-{1 + i % 28:02d}T10:00:00+01:00", offence_detail=detail)
+        for i in range(60_000)
+    ]
+    rows.append(incident("B7", "2023-05-09T11:00:00+01:00", offence_detail=detail))
+    path = write(tmp_path / "big" / "incidents_2023-05.csv", INCIDENT_HEADER, rows)
+    assert path.stat().st_size > 17 << 20  # more than one read block apart
+    result = ingest("incidents", str(path))
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert f"line {len(rows) + 1}, field 'incident_id'" in out
+    assert "duplicate incident_id in this file (first on line 9)" in out
+    assert EventStore(settings.events_dir).is_empty()
+
+
+def test_duplicate_attendance_id_in_an_a_and_e_file(tmp_path, settings):
+    rows = [ae_row("A1"), ae_row("A2"), ae_row("A1")]
+    path = write(tmp_path / "a_and_e_2023-06.csv", A_AND_E_HEADER, rows)
+    out = " ".join(ingest("a-and-e", str(path)).output.split())
+    assert "line 4, field 'attendance_id'" in out and "first on line 2" in out
+
+
+def ae_row(aid: str, **kw) -> dict[str, str]:
+    row = {
+        "attendance_id": aid, "attended_at": "2023-06-03T23:10:00+01:00",
+        "assault_date": "2023-06-03", "assault_time": "22:15", "location_text": "Hoe St",
+        "longitude": HOE_ST[0], "latitude": HOE_ST[1], "easting": "", "northing": "",
+        "weapon_or_means": "knife_or_sharp", "number_of_assailants": "2",
+        "relationship_to_assailant": "stranger", "patient_age": "17", "patient_sex": "male",
+        "patient_ethnicity": "Black", "synthetic": "true",
+    }  # fmt: skip
+    row.update(kw)
+    return row
+
+
+def _xlsx_from(path: Path, out: Path, edit=None) -> Path:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_excel(out, index=False)
+    if edit is not None:
+        import openpyxl
+
+        book = openpyxl.load_workbook(out)
+        edit(book.active)
+        book.save(out)
+    return out
+
+
+def test_xlsx_formulas_without_saved_values_are_refused_naming_the_cell(
+    extract, settings, tmp_path
+):
+    """A formula with no saved value used to become an empty cell (an age stored as NULL)."""
+    inc, inv = extract
+    xi = _xlsx_from(inc, tmp_path / "xl" / "incidents_2023.xlsx")
+
+    def formula(sheet):
+        sheet["D3"] = "=15+1"  # column D is age
+
+    xv = _xlsx_from(inv, tmp_path / "xl" / "involvements_2023.xlsx", formula)
+    result = ingest("incidents", str(xi), str(xv))
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "involvements_2023.xlsx, row 3" in out and "cell D3 holds a formula with no saved" in out
+    assert EventStore(settings.events_dir).is_empty()
+    # The same formula with the value a spreadsheet program saved is read as that value.
+    with zipfile.ZipFile(xv) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<f>15+1</f><v />" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<f>15+1</f><v />", b"<f>15+1</f><v>16</v>")
+    with zipfile.ZipFile(xv, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    result = ingest("incidents", str(xi), str(xv))
+    assert result.exit_code == 0, result.output
+    ages = EventStore(settings.events_dir).query(
+        "SELECT age FROM involvements WHERE person_ref = 'P-0002'"
+    )
+    assert ages.age.tolist() == [16]
+
+
+def test_xlsx_error_cells_and_truncated_workbooks(extract, settings, tmp_path):
+    inc, inv = extract
+    xi = _xlsx_from(inc, tmp_path / "xl" / "incidents_2023.xlsx")
+    data = xi.read_bytes()
+    (tmp_path / "cut").mkdir()
+    cut = tmp_path / "cut" / "incidents_2023.xlsx"
+    cut.write_bytes(data[: len(data) // 2])
+    result = ingest("incidents", str(cut), str(inv))
+    assert result.exit_code == 1 and "not a readable XLSX workbook" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_xlsx_messages_say_row(extract, settings, tmp_path):
+    """XLSX messages used to say 'line' for the header row."""
+    inc, inv = extract
+    other = tmp_path / "xl" / "incidents_other.xlsx"
+    other.parent.mkdir()
+    pd.DataFrame({"a": ["1"], "b": ["2"], "c": ["3"]}).to_excel(other, index=False)
+    out = " ".join(ingest("incidents", str(other)).output.split())
+    assert "incidents_other.xlsx, row 1: the header matches none of" in out
+    frame = pd.read_csv(inc, dtype=str, keep_default_na=False).drop(columns="weapon")
+    missing = tmp_path / "xl" / "incidents_2023.xlsx"
+    frame.to_excel(missing, index=False)
+    out = " ".join(ingest("incidents", str(missing), str(inv)).output.split())
+    assert "incidents_2023.xlsx, row 1, field 'weapon'" in out
+
+
+def test_status_counts_quarantined_partnership_and_a_and_e_rows(extract, settings, tmp_path):
+    """They were logged under a source name status does not read, so always showed 0."""
+    inc_path, inv_path = extract
+    rows = list(csv.DictReader(inc_path.open()))
+    write(inc_path, INCIDENT_HEADER, [*rows, incident("B1", "2023-05-01T10:00", weapon="axe")])
+    inv_rows = list(csv.DictReader(inv_path.open()))
+    write(inv_path, INVOLVEMENT_HEADER, [*inv_rows, person("I1", "victim", "P-0009", age="x")])
+    assert ingest("incidents", "--max-rejects", "1", *map(str, extract)).exit_code == 0
+    ae = write(
+        tmp_path / "a_and_e_2023-06.csv",
+        A_AND_E_HEADER,
+        [ae_row("A1"), ae_row("A2", patient_sex="?")],
+    )
+    assert ingest("a-and-e", "--max-rejects", "1", str(ae)).exit_code == 0
+    status = runner.invoke(app, ["status", "--json"])
+    sources = json.loads(status.output)["sources"]
+    assert sources["incidents_police_synthetic"]["quarantined"] == 1
+    assert sources["involvements_police_synthetic"]["quarantined"] == 1
+    assert sources["incidents_a_and_e_synthetic"]["quarantined"] == 1
+    text = " ".join(runner.invoke(app, ["status"]).output.split())
+    assert "incidents_police_synthetic (SYNTHETIC): 4 month(s)" in text
+    assert "quarantined 1" in text
+
+
+def test_a_whole_file_outside_the_area_is_refused(extract, settings):
+    """A lon/lat swap used to be accepted, every row counted 'outside'."""
+    inc_path, _inv_path = extract
+    frame = pd.read_csv(inc_path, dtype=str, keep_default_na=False)
+    frame[["longitude", "latitude"]] = frame[["latitude", "longitude"]].to_numpy()
+    frame = frame[frame.longitude != ""]
+    frame.to_csv(inc_path, index=False)
+    out = " ".join(ingest("incidents", str(inc_path)).output.split())
+    assert "field 'longitude'" in out and "longitude and latitude exchanged" in out
+    # Easting and northing swapped.
+    bng = frame.assign(longitude="", latitude="", easting="189010", northing="537470")
+    bng.to_csv(inc_path, index=False)
+    out = " ".join(ingest("incidents", str(inc_path)).output.split())
+    assert "field 'easting'" in out and "easting and northing exchanged" in out
+    # Ten or more rows, none inside and no swap in sight: the area or the columns are wrong.
+    many = pd.concat([frame.iloc[[0]]] * 12, ignore_index=True)
+    many["incident_id"] = [f"T{i}" for i in range(12)]
+    many[["longitude", "latitude"]] = [TRAFALGAR[:2]] * 12
+    many.to_csv(inc_path, index=False)
+    out = " ".join(ingest("incidents", str(inc_path)).output.split())
+    assert "none of the 12 placed rows is inside the area" in out
+    assert EventStore(settings.events_dir).is_empty()
+    # A few rows just outside, not swapped, may be genuine: counted as outside.
+    many.head(3).to_csv(inc_path, index=False)
+    result = ingest("incidents", str(inc_path))
+    assert result.exit_code == 0, result.output
+    cov = EventStore(settings.events_dir).coverage()["incidents_police_synthetic"]
+    assert (cov["rows"], cov["outside_area"]) == (0, 3)
+
+
+def test_reingesting_incidents_alone_says_it_removed_their_involvements(extract, settings):
+    assert ingest("incidents", *map(str, extract)).exit_code == 0
+    result = ingest("incidents", str(extract[0]))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "removed 6 involvement row(s) of involvements_police_synthetic" in out
+    assert "no involvements file was given" in out
+    assert not EventStore(settings.events_dir).has("involvements_police_synthetic")
+
+
+IDENTIFYING = {
+    "victim_name": "Jane Doe",
+    "date_of_birth": "2007-02-03",
+    "home_address": "14 Acacia Avenue",
+    "postcode": "E17 4AB",
+    "nhs_number": "943 476 5919",
+    "phone": "07700 900123",
+}
+
+
+def test_quarantine_never_holds_identifying_columns_or_free_text(tmp_path, settings):
+    """Malformed rows used to be written whole, names and addresses included, and a rejected
+    A&E row kept its free-text location."""
+    folder = tmp_path / "pii"
+    inc_header = [*INCIDENT_HEADER, *IDENTIFYING]
+    inc = [
+        {**incident("I1", "2023-03-10T15:40:00+00:00"), **IDENTIFYING},
+        {
+            **incident("I2", "2023-03-11T15:40:00+00:00", offence='=HYPERLINK("http://x")'),
+            **IDENTIFYING,
+        },
+        {
+            **incident("I3", "2023-03-12T15:40:00+00:00", offence_detail="Jane Doe's home " * 20),
+            **IDENTIFYING,
+        },
+    ]
+    inc_path = write(folder / "incidents_2023.csv", inc_header, inc)
+    with inc_path.open("a") as fh:  # a malformed row: too many fields, all identifying
+        fh.write("I4,police," + ",".join(IDENTIFYING.values()) + ",Jane Doe,14 Acacia Avenue\n")
+    inv_header = [*INVOLVEMENT_HEADER, *IDENTIFYING]
+    inv = [
+        {**person("I1", "victim", "P-0001"), **IDENTIFYING},
+        {**person("I1", "suspect", "Jane_Doe"), **IDENTIFYING},
+        {**person("I1", "witness", "Jane Doe 2"), **IDENTIFYING},
+    ]
+    inv_path = write(folder / "involvements_2023.csv", inv_header, inv)
+    home = "14 Acacia Avenue, E17 4AB - home of patient Jane Doe"
+    ae = [
+        {**ae_row("A1"), **IDENTIFYING},
+        {**ae_row("A2", patient_age="old", location_text=home), **IDENTIFYING},
+    ]
+    ae_path = write(folder / "a_and_e_2023-06.csv", [*A_AND_E_HEADER, *IDENTIFYING], ae)
+
+    outputs = [ingest("incidents", "--max-rejects", "5", str(inc_path), str(inv_path)).output]
+    outputs.append(ingest("a-and-e", "--max-rejects", "5", str(ae_path)).output)
+    outputs.append(ingest("incidents", str(inc_path), str(inv_path)).output)  # refused
+    files = sorted(settings.quarantine_dir.glob("*.rejected.csv"))
+    assert len(files) == 3
+    text = "".join(p.read_text() for p in files) + "".join(outputs)
+    for secret in [*IDENTIFYING.values(), "Acacia", "Jane", "Doe"]:
+        assert secret not in text, secret
+    for path in files:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        read = set(INCIDENT_HEADER) | set(INVOLVEMENT_HEADER) | set(A_AND_E_HEADER)
+        assert set(frame.columns) <= {"file", "unit", "line", "field", "reason"} | read
+        assert not set(frame.columns) & {"location_text", "offence_detail"}
+    inc_q = pd.read_csv(next(p for p in files if "incidents" in p.name), dtype=str)
+    assert inc_q.set_index("line").loc["3", "offence"] == '\'=HYPERLINK("http://x")'
+    assert "row has" in inc_q.set_index("line").loc["5", "reason"]
+    inv_q = pd.read_csv(
+        next(p for p in files if "involvements" in p.name), dtype=str, keep_default_na=False
+    )
+    assert inv_q.field.tolist() == ["person_ref"] * 2 and "person_ref" not in inv_q.columns

@@ -25,6 +25,7 @@ __all__ = [
     "not_in",
     "not_matching",
     "rejections",
+    "row_values",
 ]
 
 _NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
@@ -116,25 +117,44 @@ def _fast_coordinates(
     return lon_np, lat_np, {"longitude": none, "latitude": none}
 
 
-def _raw_row(table: pa.Table, i: int) -> str:
-    return ",".join(str(table.column(c)[i].as_py()) for c in table.column_names)
+def row_values(table: pa.Table, i: int, withheld: Iterable[str] = ()) -> dict[str, str]:
+    """Row ``i``'s cells by column, leaving out the ``withheld`` columns (free text, or a
+    value that may identify a person): what a quarantine file may hold of a row."""
+    skip = set(withheld)
+    return {
+        c: "" if (v := table.column(c)[i].as_py()) is None else str(v)
+        for c in table.column_names
+        if c not in skip
+    }
 
 
 def rejections(
-    batch: Batch, bad: np.ndarray, file: str, field: str, reason: str, official: str, unit: str
+    batch: Batch,
+    bad: np.ndarray,
+    file: str,
+    field: str,
+    reason: str,
+    official: str,
+    unit: str,
+    *,
+    withheld: Iterable[str] = (),
 ) -> list[Rejection]:
-    """One :class:`Rejection` per row in ``bad``, quoting the offending value."""
+    """One :class:`Rejection` per row in ``bad``, quoting the offending value.
+
+    A field in ``withheld`` is neither quoted in the reason nor kept in the values.
+    """
+    hidden = set(withheld)
     out = []
     col = batch.table.column(field)
     for i in np.flatnonzero(bad):
-        value = col[int(i)].as_py()
+        why = reason if field in hidden else f"{reason} (got {col[int(i)].as_py()!r})"
         out.append(
             Rejection(
                 file,
                 int(batch.lines[i]),
                 official,
-                f"{reason} (got {value!r})",
-                _raw_row(batch.table, int(i)),
+                why,
+                row_values(batch.table, int(i), hidden),
                 unit,
             )
         )

@@ -29,6 +29,7 @@ from upstream.ingest.tabular import Batch
 
 __all__ = [
     "ETHNICITIES",
+    "FREE_TEXT",
     "IDENTIFYING_COLUMNS",
     "INCIDENT_COLUMNS",
     "INCIDENT_SOURCES",
@@ -73,14 +74,17 @@ INVOLVEMENT_COLUMNS = {
 INVOLVEMENT_OPTIONAL = frozenset(
     {"age", "sex", "ethnicity_self_defined", "ethnicity_officer_defined", "synthetic"}
 )
+FREE_TEXT = frozenset({"offence_detail"})
+"""Free-text columns: stored, but never quoted in messages nor kept in quarantine."""
 IDENTIFYING_COLUMNS = re.compile(
     r"(^|_)(name|forename|first_?name|surname|last_?name|dob|date_of_birth|birth|address|"
     r"postcode|phone|telephone|mobile|email|nhs|pnc|upn)(_|$)",
     re.IGNORECASE,
 )
 """Column names that would carry identifying details. Such columns are never read."""
-_NAME_LIKE = r"(?:\s|^[^\W\d_]+(?:['’-][^\W\d_]+)*$)"
-"""A pseudonym has no spaces and is not letters alone (``P-7F3A9C21``, not ``Jane``)."""
+_NAME_LIKE = r"(?:\s|^\D*$)"
+"""A pseudonym has no spaces and at least one digit (``P-7F3A9C21``, not ``Jane``,
+``SMITH-J`` or ``JOHN_SMITH_JR``: without a digit, any separators still spell a name)."""
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
@@ -137,7 +141,8 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
 
     A local time that occurs twice (the autumn hour repeated when clocks go back) is read
     as the first, British Summer Time, instant; one that does not exist (the spring hour
-    skipped when clocks go forward) is moved forward to the first instant that exists.
+    skipped when clocks go forward) is moved forward one hour (01:30 is read as 02:30 BST),
+    as a clock that was not changed would show it.
     Unreadable text becomes NaT.
     """
     text = text.astype("string").str.strip()
@@ -150,7 +155,9 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
     if naive.any():
         local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
         is_dst = np.ones(len(local), dtype=bool)  # ambiguous: take the BST instant
-        local = local.dt.tz_localize("Europe/London", ambiguous=is_dst, nonexistent="shift_forward")
+        local = local.dt.tz_localize(
+            "Europe/London", ambiguous=is_dst, nonexistent=pd.Timedelta(hours=1)
+        )
         out[naive] = local.dt.tz_convert("UTC")
     return out
 
@@ -165,17 +172,24 @@ def _booleans(col: pd.Series, default: bool) -> tuple[pd.Series, np.ndarray]:
 
 
 class _Rows:
-    """Collects per-field failures for one batch; each row is reported once."""
+    """Collects per-field failures for one batch; each row is reported once.
 
-    def __init__(self, batch: Batch, file: str, unit: str) -> None:
+    ``withheld`` columns (free text) are never quoted in a reason nor kept in quarantine.
+    Uniqueness across the whole file is checked by the partnership ingest, which sees it all.
+    """
+
+    def __init__(
+        self, batch: Batch, file: str, unit: str, withheld: frozenset[str] = frozenset()
+    ) -> None:
         self.batch = batch
         self.file = file
         self.unit = unit
+        self.withheld = withheld
         self.bad = np.zeros(batch.num_rows, dtype=bool)
         self.rejected: list[Rejection] = []
 
     def check_ids(self, field: str, ids: pd.Series) -> None:
-        """An identifier column: required, 1-64 safe characters, unique in the file."""
+        """An identifier column: required, 1-64 safe characters."""
         present = (ids != "").to_numpy(dtype=bool)
         self.check(field, ~present, f"{field} is required")
         self.check(
@@ -183,17 +197,23 @@ class _Rows:
             ~ids.str.fullmatch(_ID).fillna(False).to_numpy(dtype=bool),
             f"{field} must be 1-64 letters, digits or _ . : / -",
         )
-        self.check(
-            field,
-            ids.duplicated().to_numpy(dtype=bool) & present,
-            f"duplicate {field} in this file",
-        )
 
-    def check(self, field: str, failing: np.ndarray, reason: str) -> None:
+    def check(
+        self, field: str, failing: np.ndarray, reason: str, withhold: frozenset[str] = frozenset()
+    ) -> None:
         failing = np.asarray(failing, dtype=bool) & ~self.bad
         if failing.any():
             self.rejected.extend(
-                rejections(self.batch, failing, self.file, field, reason, field, self.unit)
+                rejections(
+                    self.batch,
+                    failing,
+                    self.file,
+                    field,
+                    reason,
+                    field,
+                    self.unit,
+                    withheld=self.withheld | withhold,
+                )
             )
             self.bad |= failing
 
@@ -213,7 +233,7 @@ def check_incidents(batch: Batch, file: str, unit: str) -> Checked:
         defaults={"location_type": "other", "weapon": "unknown", "injury": "unknown"},
     )
     t = batch.table
-    rows = _Rows(batch, file, unit)
+    rows = _Rows(batch, file, unit, FREE_TEXT)
     df = t.to_pandas(types_mapper=pd.ArrowDtype).astype("string")
     ids = df["incident_id"].str.strip()
     rows.check_ids("incident_id", ids)
@@ -345,13 +365,10 @@ def check_involvements(batch: Batch, file: str, unit: str) -> Checked:
     t = batch.table
     rows = _Rows(batch, file, unit)
     df = t.to_pandas(types_mapper=pd.ArrowDtype).astype("string")
-    rows.check(
-        "incident_id", (df["incident_id"].str.strip() == "").to_numpy(), "incident_id is required"
-    )
-    rows.check(
-        "role", not_in(t.column("role"), ROLES, False), f"role must be one of {', '.join(ROLES)}"
-    )
+    # person_ref first, so a row whose person_ref may be a name is rejected for that reason,
+    # and its value is never quoted nor kept in quarantine.
     ref = df["person_ref"].str.strip()
+    hide = frozenset({"person_ref"})
     rows.check(
         "person_ref",
         (ref == "").to_numpy(dtype=bool),
@@ -361,19 +378,21 @@ def check_involvements(batch: Batch, file: str, unit: str) -> Checked:
     rows.check(
         "person_ref",
         name_like,
-        "person_ref looks like a personal name (it has spaces or only letters); "
-        "give a pseudonym instead",
+        "person_ref looks like a personal name (it has a space or no digit); "
+        "give a pseudonym instead (value withheld)",
+        hide,
     )
     rows.check(
         "person_ref",
         ~ref.str.fullmatch(_PSEUDONYM).fillna(False).to_numpy(dtype=bool),
-        "person_ref must be 4-64 letters, digits, _ or -",
+        "person_ref must be 4-64 letters, digits, _ or - (value withheld)",
+        hide,
     )
-    key = df["incident_id"].str.strip() + "\x00" + df["role"] + "\x00" + ref
     rows.check(
-        "person_ref",
-        key.duplicated().to_numpy(dtype=bool),
-        "the same person_ref appears twice with the same incident_id and role",
+        "incident_id", (df["incident_id"].str.strip() == "").to_numpy(), "incident_id is required"
+    )
+    rows.check(
+        "role", not_in(t.column("role"), ROLES, False), f"role must be one of {', '.join(ROLES)}"
     )
     age_text = df["age"].str.strip()
     age = pd.to_numeric(age_text, errors="coerce")

@@ -26,7 +26,7 @@ from upstream.ingest.incidents import (
 )
 from upstream.ingest.tabular import Batch
 
-__all__ = ["A_AND_E_COLUMNS", "MEANS", "check_a_and_e", "location_types"]
+__all__ = ["A_AND_E_COLUMNS", "FREE_TEXT", "MEANS", "check_a_and_e", "location_types"]
 
 A_AND_E_COLUMNS = {
     name: name
@@ -51,6 +51,8 @@ MEANS = {
 }
 """A&E 'weapon or means' -> canonical ``weapon`` (hands, feet and the like are no weapon)."""
 _DOMESTIC = ("partner_or_ex", "family")
+FREE_TEXT = frozenset({"location_text"})
+"""Free text that can hold a home address: never stored, quoted or quarantined."""
 
 
 _PLACE_WORDS = (
@@ -96,7 +98,7 @@ def check_a_and_e(batch: Batch, file: str, unit: str) -> tuple[Checked, Checked]
         aliases={"patient_ethnicity": ETHNICITY_ALIASES},
     )
     t = batch.table
-    rows = _Rows(batch, file, unit)
+    rows = _Rows(batch, file, unit, FREE_TEXT)
     df = t.to_pandas(types_mapper=pd.ArrowDtype).astype("string")
     ids = df["attendance_id"].str.strip()
     rows.check_ids("attendance_id", ids)

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from upstream.area import Area, to_bng
-from upstream.events import EventStore, Stage, month_range
+from upstream.area import Area
+from upstream.events import EventStore, Partition, Stage, month_range
 from upstream.ingest.errors import IngestError, Rejection
 from upstream.ingest.files import InputFile
 from upstream.ingest.incidents import (
@@ -35,10 +35,18 @@ from upstream.ingest.incidents import (
     check_involvements,
 )
 from upstream.ingest.istv import A_AND_E_COLUMNS, A_AND_E_OPTIONAL, check_a_and_e
-from upstream.ingest.pipeline import settle_rejections
-from upstream.ingest.tabular import TextReader, normalise_name
+from upstream.ingest.linking import FileReport, Incidents, frame_rejections
+from upstream.ingest.pipeline import disk_full
+from upstream.ingest.quarantine import settle_rejections
+from upstream.ingest.tabular import TextReader, csv_header, normalise_name, xlsx_header
 
-__all__ = ["INCIDENTS_SCHEMA", "INVOLVEMENTS_SCHEMA", "PartnershipResult", "ingest_partnership"]
+__all__ = [
+    "INCIDENTS_SCHEMA",
+    "INVOLVEMENTS_SCHEMA",
+    "FileReport",
+    "PartnershipResult",
+    "ingest_partnership",
+]
 
 INCIDENTS_SCHEMA = pa.schema(
     [
@@ -83,35 +91,23 @@ _TABLES = {
     "involvements": (INVOLVEMENT_COLUMNS, INVOLVEMENT_OPTIONAL),
     "a_and_e": (A_AND_E_COLUMNS, A_AND_E_OPTIONAL),
 }
-AGREEMENT_METRES = 50.0
-"""Largest allowed distance between a row's easting/northing and its longitude/latitude."""
-
-
-@dataclass
-class FileReport:
-    """What happened to one partnership file."""
-
-    name: str
-    table: str
-    period: tuple[str, str]
-    rows_read: int = 0
-    stored: int = 0
-    outside_area: int = 0
-    unplaced: int = 0
-    quarantined: int = 0
-    quarantine_file: Path | None = None
-    ignored_columns: list[str] = field(default_factory=list)
-    identifying_columns: list[str] = field(default_factory=list)
-    synthetic_rows: int = 0
 
 
 @dataclass
 class PartnershipResult:
-    """The outcome of one partnership ingest."""
+    """The outcome of one partnership ingest.
+
+    ``removed_involvements`` lists involvement partitions emptied because an incidents
+    file was re-ingested without its involvements file (re-ingesting a period replaces its
+    incidents and their involvements together); ``overtaken`` lists partitions another
+    ingest committed while this one ran, which this one then replaced.
+    """
 
     files: list[FileReport]
     skipped: list[str]
     months: dict[str, list[str]]  # event-store source -> months committed or emptied
+    removed_involvements: list[Partition] = field(default_factory=list)
+    overtaken: list[Partition] = field(default_factory=list)
 
 
 def _period_bounds(text: str, name: str) -> tuple[str, str]:
@@ -139,15 +135,10 @@ def _name_period(inp: InputFile) -> str | None:
 
 
 def _which_table(inp: InputFile, allowed: Sequence[str]) -> str:
-    reader = TextReader(inp, {"_": "_"})
     if inp.format == "csv":
-        header = {normalise_name(h) for h in reader._csv_header()}
+        header = {normalise_name(h) for h in csv_header(inp)}
     elif inp.format == "xlsx":
-        with inp.open() as fh:
-            try:
-                header = {normalise_name(str(c)) for c in pd.read_excel(fh, nrows=0).columns}
-            except (ValueError, OSError, KeyError) as exc:
-                raise IngestError(inp.name, f"not a readable XLSX workbook ({exc})") from exc
+        header = {normalise_name(h) for h in xlsx_header(inp)}
     else:
         raise IngestError(inp.name, "partnership extracts must be CSV or XLSX files")
     for table in allowed:
@@ -159,12 +150,44 @@ def _which_table(inp: InputFile, allowed: Sequence[str]) -> str:
         inp.name,
         f"the header matches none of: {', '.join(allowed)} (see docs/data-formats.md)",
         line=1,
+        unit="line" if inp.format == "csv" else "row",
     )
+
+
+_UNIQUE = {
+    "incidents": (["incident_id"], "incident_id", "duplicate incident_id in this file"),
+    "a_and_e": (["incident_id"], "attendance_id", "duplicate attendance_id in this file"),
+    "involvements": (
+        ["incident_id", "role", "person_ref"],
+        "person_ref",
+        "the same person_ref appears twice with the same incident_id and role",
+    ),
+}
+"""Per table: the key that must be unique in a whole file, the field named, the reason."""
+
+
+def _unique_in_file(
+    frame: pd.DataFrame, table: str, file: str, unit: str
+) -> tuple[np.ndarray, list[Rejection]]:
+    """Rows repeating an earlier row's key anywhere in the file (not only in one batch)."""
+    key, field_name, reason = _UNIQUE[table]
+    dup = frame.duplicated(key, keep="first").to_numpy()
+    if not dup.any():
+        return dup, []
+    first_line = frame.groupby(key, sort=False)["_line"].transform("first").to_numpy()
+    out = []
+    for i in np.flatnonzero(dup):
+        only = np.zeros(len(frame), dtype=bool)
+        only[i] = True
+        why = f"{reason} (first on {unit} {int(first_line[i])})"
+        out += frame_rejections(frame, only, file, unit, field_name, why)
+    return dup, out
 
 
 def _read(inp: InputFile, table: str, report: FileReport) -> tuple[Checked, Checked | None]:
     columns, optional = _TABLES[table]
     reader = TextReader(inp, columns, optional)
+    report.unit = reader.unit
     parts: list[tuple[Checked, Checked | None]] = []
     for batch in reader.batches():
         report.rows_read += batch.num_rows
@@ -176,64 +199,16 @@ def _read(inp: InputFile, table: str, report: FileReport) -> tuple[Checked, Chec
             parts.append(check_a_and_e(batch, inp.name, reader.unit))
     report.ignored_columns = reader.extra_columns
     report.identifying_columns = [c for c in reader.extra_columns if IDENTIFYING_COLUMNS.search(c)]
+    report.blank_rows = reader.blank_rows
     rejected = reader.malformed + [r for p, _ in parts for r in p.rejected]
     report.rows_read += len(reader.malformed)
-    main = Checked(pd.concat([p.frame for p, _ in parts], ignore_index=True), rejected)
+    frame = pd.concat([p.frame for p, _ in parts], ignore_index=True)
+    dup, repeated = _unique_in_file(frame, table, inp.name, reader.unit)
+    main = Checked(frame[~dup].reset_index(drop=True), rejected + repeated)
     if table != "a_and_e":
         return main, None
-    return main, Checked(pd.concat([q.frame for _, q in parts if q is not None]), [])
-
-
-def _reject(
-    frame: pd.DataFrame, bad: np.ndarray, file: str, unit: str, field_name: str, reason: str
-) -> list[Rejection]:
-    return [
-        Rejection(file, int(line), field_name, reason, str(row), unit)
-        for line, row in zip(
-            frame["_line"][bad], frame[bad].drop(columns="_line").to_dict("records"), strict=True
-        )
-    ]
-
-
-def _place(
-    frame: pd.DataFrame, area: Area, file: str, unit: str
-) -> tuple[pd.DataFrame, list[Rejection], np.ndarray, np.ndarray]:
-    """BNG x/y from easting/northing or lon/lat; reject disagreement; flag outside/unplaced."""
-    lon = frame["longitude"].to_numpy("float64")
-    lat = frame["latitude"].to_numpy("float64")
-    px, py = to_bng(lon, lat)
-    east = frame["easting"].to_numpy("float64")
-    north = frame["northing"].to_numpy("float64")
-    has_bng = np.isfinite(east)
-    distance = np.hypot(px - east, py - north)
-    disagree = has_bng & np.isfinite(px) & (distance > AGREEMENT_METRES)
-    rejected = _reject(
-        frame,
-        disagree,
-        file,
-        unit,
-        "easting",
-        f"easting/northing and longitude/latitude are more than {AGREEMENT_METRES:.0f} m apart",
-    )
-    x = np.where(has_bng, east, px)
-    y = np.where(has_bng, north, py)
-    placed = np.isfinite(x)
-    if (placed & ~np.isfinite(lon)).any():  # BNG given alone: fill lon/lat for the record
-        from pyproj import Transformer
-
-        back = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-        fill = placed & ~np.isfinite(lon)
-        glon, glat = back.transform(x[fill], y[fill])
-        lon, lat = lon.copy(), lat.copy()
-        lon[fill], lat[fill] = np.round(glon, 6), np.round(glat, 6)
-    out = frame.assign(x=x, y=y, longitude=lon, latitude=lat)[~disagree]
-    inside = area.contains(out["x"].to_numpy(), out["y"].to_numpy())
-    unplaced = ~np.isfinite(out["x"].to_numpy())
-    return out, rejected, inside, unplaced
-
-
-def _months_of(stamps: pd.Series) -> pd.Series:
-    return stamps.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
+    extra = pd.concat([q.frame for _, q in parts if q is not None], ignore_index=True)
+    return main, Checked(extra[~dup].reset_index(drop=True), [])
 
 
 def ingest_partnership(
@@ -253,6 +228,8 @@ def ingest_partnership(
     ------
     IngestError
         On any problem that makes a file unusable; the store is then unchanged.
+    OSError
+        When the machine refuses (read-only or full disk); the store is then unchanged.
     """
     reports: list[FileReport] = []
     incidents: list[tuple[FileReport, pd.DataFrame]] = []
@@ -272,152 +249,94 @@ def ingest_partnership(
                 involvements.append((report, extra.frame))
         reports.append(report)
 
-    # Incidents: unique ids across files, placement, period, month.
-    seen: set[str] = set()
-    placed: dict[str, pd.DataFrame] = {}
-    outside: dict[str, pd.DataFrame] = {}
-    by_id_month: dict[str, tuple[str, str, str]] = {}
-    synthetic_of: dict[str, bool] = {}
-    outside_ids: set[str] = set()
-    unit_of = {r.name: ("line" if r.name.endswith(".csv") else "row") for r in reports}
+    known = Incidents(area)
     for report, frame in incidents:
-        unit = unit_of[report.name]
-        dup = frame["incident_id"].isin(seen).to_numpy()
-        rejected[report.name] += _reject(
-            frame,
-            dup,
-            report.name,
-            unit,
-            "incident_id",
-            "incident_id already given in another file of this ingest",
-        )
-        frame = frame[~dup]
-        seen.update(frame["incident_id"])
-        frame, bad, inside, unplaced = _place(frame, area, report.name, unit)
-        rejected[report.name] += bad
-        # An incident belongs to the month it happened; an A&E attendance to the month of
-        # the attendance (its extract's period), so re-sending a period replaces it exactly.
-        dated = "reported_at" if report.table == "a_and_e" else "occurred_from"
-        shown = "attended_at" if report.table == "a_and_e" else "occurred_from"
-        frame = frame.assign(month=_months_of(frame[dated]))
-        if not report.period[0]:
-            months = sorted(frame["month"].unique())
-            report.period = (months[0], months[-1]) if months else ("", "")
-        lo, hi = report.period
-        wrong = ((frame["month"] < lo) | (frame["month"] > hi)).to_numpy()
-        if wrong.any():
-            i = int(np.flatnonzero(wrong)[0])
-            when = frame[dated].iloc[i].tz_convert("Europe/London").isoformat()
-            raise IngestError(
-                report.name,
-                f"{shown} {when} is outside the file's period {lo} to {hi}",
-                line=int(frame["_line"].iloc[i]),
-                field=shown,
-                unit=unit,
-            )
-        report.outside_area = int((~inside & ~unplaced).sum())
-        report.unplaced = int(unplaced.sum())
-        report.synthetic_rows = int(frame["synthetic"].sum())
-        outside_ids.update(frame["incident_id"][~inside & ~unplaced])
-        keep = inside | unplaced
-        frame = frame.assign(_key=_partition_key(frame["source"], frame["synthetic"]))
-        placed[report.name] = frame[keep]
-        outside[report.name] = frame[~keep]
-        for iid, key, src, month in zip(
-            frame["incident_id"], frame["_key"], frame["source"], frame["month"], strict=True
-        ):
-            by_id_month[iid] = (str(key), str(src), str(month))
-        synthetic_of.update(zip(frame["incident_id"], frame["synthetic"], strict=True))
-
-    # Involvements: must name an incident of this ingest.
+        rejected[report.name] += known.add(report, frame)
     linked: dict[str, pd.DataFrame] = {}
     for report, frame in involvements:
-        unit = unit_of[report.name]
-        known = frame["incident_id"].isin(by_id_month.keys()).to_numpy()
-        rejected[report.name] += _reject(
-            frame,
-            ~known,
-            report.name,
-            unit,
-            "incident_id",
-            "no incident with this incident_id in the files of this ingest",
-        )
-        frame = frame[known]
-        flag = frame["incident_id"].map(synthetic_of).astype(bool)
-        mismatch = (flag != frame["synthetic"]).to_numpy()
-        rejected[report.name] += _reject(
-            frame,
-            mismatch,
-            report.name,
-            unit,
-            "synthetic",
-            "synthetic differs from its incident's synthetic flag",
-        )
-        frame = frame[~mismatch & ~frame["incident_id"].isin(outside_ids).to_numpy()]
-        src_month = frame["incident_id"].map(by_id_month)
-        frame = frame.assign(
-            _key=[k for k, _, _ in src_month],
-            source=[s for _, s, _ in src_month],
-            month=[m for _, _, m in src_month],
-        )
+        frame, bad = known.link(report, frame)
+        rejected[report.name] += bad
         linked[report.name] = pd.concat([linked.get(report.name, frame.iloc[:0]), frame])
 
-    # Quarantine and the reject limit.
     for report in reports:
         report.quarantined = len(rejected[report.name])
         report.quarantine_file = settle_rejections(
             report.name, rejected[report.name], quarantine_dir, max_rejects
         )
 
-    # Stage and commit.
     replace: dict[str, list[str]] = {}
     with store.stage() as stage:
-        for report in reports:
-            kept = placed.get(report.name)
-            if kept is not None:
-                report.stored = len(kept)
-                _stage(stage, kept, "incidents", INCIDENTS_SCHEMA, report.name)
-                _count_outside(stage, outside[report.name], report.name)
-                if report.period[0]:
-                    period_months = month_range(*report.period)
-                    keys = set(kept["_key"]) | set(outside[report.name]["_key"])
-                    for key in sorted(keys):
-                        replace.setdefault(f"incidents_{key}", []).extend(period_months)
-                        replace.setdefault(f"involvements_{key}", []).extend(period_months)
-            inv = linked.get(report.name)
-            if inv is not None:
-                if report.table == "involvements":
-                    report.stored = len(inv)
-                _stage(stage, inv, "involvements", INVOLVEMENTS_SCHEMA, report.name)
-        log = {
-            r.name: {
-                "kind": r.table,
-                "source": "partnership",
-                "rows_read": r.rows_read,
-                "stored": r.stored,
-                "outside_area": r.outside_area,
-                "unplaced": r.unplaced,
-                "quarantined": r.quarantined,
-                "months": list(r.period),
-                "synthetic_rows": r.synthetic_rows,
-            }
-            for r in reports
-        }
-        committed = store.commit(stage, inputs=log, replace=replace)
+        try:
+            for report in reports:
+                _stage_file(stage, report, known, linked.get(report.name), replace)
+            commit = store.commit(stage, inputs=_log(reports), replace=replace)
+        except OSError as exc:
+            total = sum(inp.size for inp in inputs)
+            full = disk_full(exc, stage, total, total)
+            if full is exc:
+                raise
+            raise full from exc
     touched: dict[str, set[str]] = {}
-    for part in committed:
+    for part in commit.partitions:
         touched.setdefault(part.source, set()).add(part.month)
     for source, ms in replace.items():
         touched.setdefault(source, set()).update(ms)
+    no_involvements = "involvements" in tables and all(r.table != "involvements" for r in reports)
     return PartnershipResult(
-        reports, list(skipped), {k: sorted(v) for k, v in sorted(touched.items())}
+        reports,
+        list(skipped),
+        {k: sorted(v) for k, v in sorted(touched.items())},
+        [p for p in commit.removed if no_involvements and p.source.startswith("involvements_")],
+        commit.overtaken,
     )
 
 
-def _partition_key(source: pd.Series, synthetic: pd.Series) -> pd.Series:
-    """Event-store partition key: the supplying agency, kept apart for synthetic rows so a
-    synthetic extract never replaces real data and the reverse."""
-    return source.astype(str) + np.where(synthetic.to_numpy(dtype=bool), "_synthetic", "")
+def _stage_file(
+    stage: Stage,
+    report: FileReport,
+    known: Incidents,
+    inv: pd.DataFrame | None,
+    replace: dict[str, list[str]],
+) -> None:
+    """Stage one file's rows; note the period it replaces for every agency in it."""
+    kept = known.placed.get(report.name)
+    if kept is not None:
+        outside = known.outside[report.name]
+        report.stored = len(kept)
+        _stage(stage, kept, "incidents", INCIDENTS_SCHEMA, report.name)
+        _count_outside(stage, outside, report.name)
+        keys = set(kept["_key"]) | set(outside["_key"])
+        report.sources.update(f"incidents_{key}" for key in keys)
+        if report.period[0]:
+            period_months = month_range(*report.period)
+            for key in sorted(keys):
+                replace.setdefault(f"incidents_{key}", []).extend(period_months)
+                replace.setdefault(f"involvements_{key}", []).extend(period_months)
+    if inv is not None:
+        if report.table == "involvements":
+            report.stored = len(inv)
+        _stage(stage, inv, "involvements", INVOLVEMENTS_SCHEMA, report.name)
+        report.sources.update(f"involvements_{key}" for key in set(inv["_key"]))
+    stage.finish(report.name)
+
+
+def _log(reports: Sequence[FileReport]) -> dict[str, dict[str, object]]:
+    """The ingest log kept in the manifest: per file, what happened to its rows and which
+    event-store sources it supplied (so ``upstream status`` counts its quarantined rows)."""
+    return {
+        r.name: {
+            "kind": r.table,
+            "sources": sorted(r.sources),
+            "rows_read": r.rows_read,
+            "stored": r.stored,
+            "outside_area": r.outside_area,
+            "unplaced": r.unplaced,
+            "quarantined": r.quarantined,
+            "months": list(r.period),
+            "synthetic_rows": r.synthetic_rows,
+        }
+        for r in reports
+    }
 
 
 def _count_outside(stage: Stage, frame: pd.DataFrame, origin: str) -> None:
