@@ -44,7 +44,7 @@ from upstream.cases.models import Contact, Offer, Person
 from upstream.config import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test-only PostgreSQL launcher
-from tests.pgserver import TempPostgres  # noqa: E402
+from tests.pgserver import TempPostgres
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cases_load.json"
 ROLES = ["coordinator"] * 20 + ["navigator", "mentor", "youthworker", "therapist"] * 8
