@@ -175,23 +175,8 @@ AUDIT_COLUMNS = (
     "hash",
 )
 
-_HASHED = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_name",
-    "actor_role",
-    "action",
-    "record_type",
-    "record_id",
-    "purpose",
-    "reason",
-    "outcome",
-    "detail",
-    "session_id",
-    "client_addr",
-)
-"""The fields each link's hash covers (with ``prev_hash``)."""
+_HASHED = tuple(c for c in AUDIT_COLUMNS if c not in ("id", "prev_hash", "hash"))
+"""The fields each link's hash covers (with ``prev_hash``): all but the row id and the links."""
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,20 @@ class SessionView:
     must_change_password: bool = False
 
 
+def _throttled(
+    session: Session, username: str, client_addr: str, user: User | None, detail: str
+) -> None:
+    record(
+        session,
+        _anonymous(username, client_addr),
+        AuditKind.LOGIN_THROTTLED,
+        "user",
+        user.id if user else None,
+        detail=detail,
+        outcome="denied",
+    )
+
+
 def _refuse(
     session: Session,
     throttle: Throttle,
@@ -146,17 +160,9 @@ def _refuse(
     user: User | None,
     purpose: str,
 ) -> None:
-    """Record a failed login against the throttle and the audit; raise after commit."""
+    """Record a failed login for the throttle and in the audit (the caller raises)."""
     for started in note_failure(session, throttle, username, client_addr, now):
-        record(
-            session,
-            _anonymous(username, client_addr),
-            AuditKind.LOGIN_THROTTLED,
-            "user",
-            user.id if user else None,
-            detail=f"delays begin for {started}",
-            outcome="denied",
-        )
+        _throttled(session, username, client_addr, user, f"delays begin for {started}")
     actor = _anonymous(username, client_addr)
     if user is not None:
         actor = actor_for(user, purpose, None, client_addr)
@@ -187,15 +193,7 @@ def _authenticate(
         wait = wait_seconds(session, throttle, username, client_addr, now, known_device=known)
         if wait > 0:
             verify_password(_dummy_hash(), password)
-            record(
-                session,
-                _anonymous(username, client_addr),
-                AuditKind.LOGIN_THROTTLED,
-                "user",
-                user.id if user else None,
-                detail=f"refused: {int(wait + 0.999)} s left",
-                outcome="denied",
-            )
+            _throttled(session, username, client_addr, user, f"refused: {int(wait + 0.999)} s left")
             error = LoginThrottled(wait)
         elif user is None or not user.active:
             verify_password(_dummy_hash(), password)

@@ -30,7 +30,7 @@ from upstream.cases.admin import (
     view_audit,
 )
 from upstream.cases.audit import describe
-from upstream.cases.audit_verify import verify_audit
+from upstream.cases.audit_verify import ChainReport, verify_audit
 from upstream.cases.board import PAGE_SIZE, board, board_list
 from upstream.cases.db import case_store
 from upstream.cases.deployment import check_production
@@ -369,6 +369,10 @@ def decide_duplicate(
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, view: ActorSession, store: StoreDep) -> Response:
     """Users and the newest audit events (admins)."""
+    return _admin(request, view, store, None)
+
+
+def _admin(request: Request, view: Any, store: StoreDep, chain: ChainReport | None) -> Response:
     return _page(
         request,
         view,
@@ -378,7 +382,7 @@ def admin_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         alerts=admin_alerts(view.actor, store),
         roles=list(Role),
         services=list(Service),
-        chain=None,
+        chain=chain,
         describe=describe,
     )
 
@@ -393,19 +397,7 @@ def user_approve(user_id: int, view: ActorSession, store: StoreDep) -> Response:
 @router.post("/admin/verify-audit", response_class=HTMLResponse)
 def audit_verify(request: Request, view: ActorSession, store: StoreDep) -> Response:
     """Check the audit log's hash chain and show the result on the admin page."""
-    report = verify_audit(view.actor, store)
-    return _page(
-        request,
-        view,
-        "admin.html",
-        users=list_users(view.actor, store),
-        events=view_audit(view.actor, store),
-        alerts=admin_alerts(view.actor, store),
-        roles=list(Role),
-        services=list(Service),
-        chain=report,
-        describe=describe,
-    )
+    return _admin(request, view, store, verify_audit(view.actor, store))
 
 
 @router.post("/admin/users")
