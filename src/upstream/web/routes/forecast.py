@@ -12,7 +12,9 @@ from upstream.events import EventStore
 from upstream.forecast.metrics import COVERAGES
 from upstream.forecast.registry import METHODS
 from upstream.forecast.summary import cached_forecast_section
+from upstream.web.audience import signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
+from upstream.web.routes.auth import OptionalSession
 from upstream.web.views import store_version
 
 __all__ = ["router"]
@@ -36,6 +38,10 @@ def _context(settings: Settings, cache: CacheDep) -> dict[str, Any]:
 
 
 @router.get("/forecast", response_class=HTMLResponse)
-def forecast(request: Request, settings: SettingsDep, cache: CacheDep) -> HTMLResponse:
+def forecast(
+    request: Request, settings: SettingsDep, cache: CacheDep, view: OptionalSession
+) -> HTMLResponse:
     """Where serious violence is forecast next month, and how well that has worked."""
-    return templates.TemplateResponse(request, "forecast.html", _context(settings, cache))
+    return templates.TemplateResponse(
+        request, "forecast.html", {**_context(settings, cache), **signed_in(view)}
+    )
