@@ -22,8 +22,12 @@ LOSS_WORTH_SAYING = 0.01
 """A source that lost this share of its records at ingest (or more) is named in the reading."""
 
 
-def month_spans(months: Sequence[str]) -> list[str]:
-    """Collapse ``YYYY-MM`` months into runs: ``["2018-02 to 2018-03", "2022-01"]``."""
+def month_spans(months: Sequence[str], *, counted: bool = False) -> list[str]:
+    """Collapse ``YYYY-MM`` months into runs: ``["2018-02 to 2018-03", "2022-01"]``.
+
+    ``counted``: say how many months each run of two or more holds,
+    ``"2018-01 to 2020-06 (30 months)"``.
+    """
     ordinals = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
     runs: list[list[int]] = []
     for n in ordinals:
@@ -35,7 +39,12 @@ def month_spans(months: Sequence[str]) -> list[str]:
     def label(n: int) -> str:
         return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
-    return [label(a) if a == b else f"{label(a)} to {label(b)}" for a, b in runs]
+    return [
+        label(a)
+        if a == b
+        else f"{label(a)} to {label(b)}" + (f" ({b - a + 1} months)" if counted else "")
+        for a, b in runs
+    ]
 
 
 @dataclass(frozen=True)
