@@ -15,9 +15,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: set everything up, load the bundled real data if the stores are empty, serve the app
+## on http://$(HOST):$(PORT) (another port: make run PORT=8001)
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/upstream bootstrap
-	$(BIN)/upstream serve --host 127.0.0.1 --port 8000
+	$(BIN)/upstream serve --host $(HOST) --port $(PORT)
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -16,11 +16,14 @@ from rich.table import Table
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
+from upstream.terminal import WordsGroup
+from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
     from upstream.events import Partition
 
 app = typer.Typer(
+    cls=WordsGroup,
     help="upstream: violence-reduction analysis and case coordination.",
     no_args_is_help=True,
     add_completion=False,
@@ -30,8 +33,8 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(cases_app, name="cases")
 
-console = Console(soft_wrap=True)  # long lines (file paths) are never broken
-err = Console(stderr=True, soft_wrap=True)
+console = make_console()  # long lines (file paths) are never broken
+err = make_console(stderr=True)
 
 __all__ = ["app", "main"]
 
@@ -62,6 +65,18 @@ def _print_replaced(overtaken: Sequence[Partition]) -> None:
         )
 
 
+def _rows_bar(quiet: bool) -> Progress:
+    """A progress bar of rows read, on standard error; hidden with --quiet or off a terminal."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+    )
+
+
 def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
     from upstream.area import area_from_settings
     from upstream.events import EventStore
@@ -72,14 +87,7 @@ def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
         inputs, skipped = discover(paths, police_uk=True)
         area = area_from_settings(settings)
         store = EventStore(settings.events_dir)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(),
-            console=err,
-            disable=quiet or not err.is_terminal,
-        ) as bar:
+        with _rows_bar(quiet) as bar:
             task = bar.add_task(f"ingesting {len(inputs)} file(s)", total=None)
             result = ingest_files(
                 inputs,
@@ -135,23 +143,25 @@ def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
 @ingest_app.command("police-uk")
 def ingest_police_uk(
     paths: Annotated[
-        list[Path], typer.Argument(help="CSV/Parquet files, folders or archive zips.")
+        list[Path],
+        typer.Argument(help="CSV/Parquet files, folders or archive zips.", metavar="PATH"),
     ],
     max_rejects: Annotated[
         int,
         typer.Option(
             help="Rows per file that may fail validation and go to quarantine while the rest is "
-            "stored. Above this the ingest stops and stores nothing."
+            "stored. Above this the ingest stops and stores nothing.",
+            metavar="N",
         ),
     ] = 0,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Ingest data.police.uk street-level crime and stop-and-search files."""
     raise typer.Exit(_ingest_police_uk(paths, max_rejects, quiet))
 
 
 def _ingest_partnership(
-    paths: list[Path], tables: list[str], max_rejects: int, period: str | None
+    paths: list[Path], tables: list[str], max_rejects: int, period: str | None, quiet: bool
 ) -> int:
     from upstream.area import area_from_settings
     from upstream.events import EventStore
@@ -161,16 +171,19 @@ def _ingest_partnership(
     settings = get_settings()
     try:
         inputs, skipped = discover(paths, police_uk=False)
-        result = ingest_partnership(
-            inputs,
-            tables,
-            EventStore(settings.events_dir),
-            area_from_settings(settings),
-            quarantine_dir=settings.quarantine_dir,
-            max_rejects=max_rejects,
-            period=period,
-            skipped=skipped,
-        )
+        with _rows_bar(quiet) as bar:
+            task = bar.add_task(f"ingesting {len(inputs)} file(s)", total=None)
+            result = ingest_partnership(
+                inputs,
+                tables,
+                EventStore(settings.events_dir),
+                area_from_settings(settings),
+                quarantine_dir=settings.quarantine_dir,
+                max_rejects=max_rejects,
+                period=period,
+                skipped=skipped,
+                progress=lambda _name, rows: bar.advance(task, rows),
+            )
     except (IngestError, OSError) as exc:
         raise _fail_ingest(exc) from exc
     table = Table(title="Ingested")
@@ -240,34 +253,60 @@ _PERIOD_HELP = (
 )
 
 
+Period = Annotated[str | None, typer.Option(help=_PERIOD_HELP, metavar="PERIOD")]
+MaxRejects = Annotated[
+    int, typer.Option(help="Rows per file allowed into quarantine.", metavar="N")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+
+
 @ingest_app.command("incidents")
 def ingest_incidents(
-    paths: Annotated[list[Path], typer.Argument(help="incidents and involvements CSV/XLSX.")],
-    period: Annotated[str | None, typer.Option(help=_PERIOD_HELP)] = None,
-    max_rejects: Annotated[int, typer.Option(help="Rows per file allowed into quarantine.")] = 0,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="incidents and involvements CSV/XLSX.", metavar="FILE"),
+    ],
+    period: Period = None,
+    max_rejects: MaxRejects = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Ingest partnership incident extracts (incidents + involvements; docs/data-formats.md)."""
-    raise typer.Exit(_ingest_partnership(paths, ["incidents", "involvements"], max_rejects, period))
+    raise typer.Exit(
+        _ingest_partnership(paths, ["incidents", "involvements"], max_rejects, period, quiet)
+    )
 
 
 @ingest_app.command("a-and-e")
 def ingest_a_and_e(
-    paths: Annotated[list[Path], typer.Argument(help="A&E (Cardiff Model) CSV/XLSX files.")],
-    period: Annotated[str | None, typer.Option(help=_PERIOD_HELP)] = None,
-    max_rejects: Annotated[int, typer.Option(help="Rows per file allowed into quarantine.")] = 0,
+    paths: Annotated[
+        list[Path], typer.Argument(help="A&E (Cardiff Model) CSV/XLSX files.", metavar="FILE")
+    ],
+    period: Period = None,
+    max_rejects: MaxRejects = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Ingest A&E assault attendances in the Cardiff Model minimum dataset."""
-    raise typer.Exit(_ingest_partnership(paths, ["a_and_e"], max_rejects, period))
+    raise typer.Exit(_ingest_partnership(paths, ["a_and_e"], max_rejects, period, quiet))
 
 
 @app.command()
 def synth(
-    out: Annotated[Path, typer.Option(help="Folder to write the synthetic extract files to.")],
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 1,
-    months: Annotated[int, typer.Option(help="Months to generate (at least 36).")] = 48,
-    end: Annotated[str, typer.Option(help="Last month generated, YYYY-MM.")] = "2025-08",
-    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
-    by: Annotated[str, typer.Option(help="One set of files per 'year', or 'all' in one.")] = "year",
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder to write the synthetic extract files to.", metavar="FOLDER"),
+    ],
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same files.", metavar="N")
+    ] = 1,
+    months: Annotated[
+        int, typer.Option(help="Months to generate (at least 36).", metavar="N")
+    ] = 48,
+    end: Annotated[str, typer.Option(help="Last month generated.", metavar="YYYY-MM")] = "2025-08",
+    fmt: Annotated[str, typer.Option("--format", help="File format.", metavar="csv|xlsx")] = "csv",
+    by: Annotated[
+        str,
+        typer.Option(help="One set of files per year, or all in one.", metavar="year|all"),
+    ] = "year",
 ) -> None:
     """Write a calibrated SYNTHETIC borough on the real geography, ready to ingest."""
     from upstream.synth import calibration_report, generate, write
@@ -285,7 +324,9 @@ def synth(
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Print the event store's coverage: months, gaps, rows per source and crime type."""
+    from upstream.analysis.quality import month_spans
     from upstream.events import EventStore
+    from upstream.formatting import data_age
     from upstream.status import coverage_report
 
     settings = get_settings()
@@ -299,11 +340,15 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
             "Load data with 'upstream ingest police-uk PATH' or 'upstream bootstrap'."
         )
         return
+    today = date.today()
     for source, info in report["sources"].items():
         label = " [bold magenta](SYNTHETIC)[/]" if info["synthetic"] else ""
+        gaps = info["gaps"]
+        runs = month_spans(gaps, counted=True)
         console.print(
             f"[bold]{source}[/]{label}: {len(info['months'])} month(s) {info['first']} to "
-            f"{info['last']}; gaps: {', '.join(info['gaps']) or 'none'}"
+            f"{info['last']} ({data_age(info['last'], today)}); gaps: "
+            + (f"{len(gaps)} month(s): {', '.join(runs)}" if gaps else "none")
         )
         console.print(
             f"  rows stored {info['rows']:,}; outside the area {info['outside_area']:,}; "
@@ -329,13 +374,19 @@ def bootstrap() -> None:
 
 @app.command()
 def profile(
-    out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("report.html"),
+    out: Annotated[Path, typer.Option(help="HTML file to write.", metavar="FILE")] = Path(
+        "report.html"
+    ),
     end: Annotated[
-        str | None, typer.Option(help="Last month of the headline's latest 12 months, YYYY-MM.")
+        str | None,
+        typer.Option(help="Last month of the headline's latest 12 months.", metavar="YYYY-MM"),
     ] = None,
     populations: Annotated[
         Path | None,
-        typer.Option(help="TOML of resident shares by ethnic group (default: stated assumptions)."),
+        typer.Option(
+            help="TOML of resident shares by ethnic group (default: stated assumptions).",
+            metavar="FILE",
+        ),
     ] = None,
     public: Annotated[
         bool,
@@ -348,8 +399,8 @@ def profile(
 ) -> None:
     """Write the serious-violence strategic profile as one offline HTML file.
 
-    Without --public it is the full analyst report, with counts below 10 from partnership
-    records: not for publishing."""
+    Without --public: the full analyst report, with partnership counts below 10 (not to publish).
+    """
     import re
 
     from upstream.analysis.disparity import PopulationSharesError
@@ -373,50 +424,53 @@ def profile(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.", metavar="HOST")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8000,
     workers: Annotated[
         int,
         typer.Option(
             help="Worker processes. Two or more keep page times low under many users; all "
-            "shared state is in the stores, so workers never disagree."
+            "shared state is in the stores, so workers never disagree.",
+            metavar="N",
         ),
     ] = 2,
 ) -> None:
-    """Start the web app."""
+    """Start the web app (one log line per request on standard error; see the README)."""
     import uvicorn
+
+    from upstream.web.serving import log_config, port_problem
 
     if workers < 1:
         raise _fail("--workers must be at least 1")
     from upstream.cases.db import case_store
     from upstream.cases.deployment import UnsafeDeployment, check_production
 
+    settings = get_settings()
     try:  # before the server starts, so the refusal is one clear line
-        check_production(case_store(get_settings()))
+        check_production(case_store(settings))
     except UnsafeDeployment as exc:
         raise _fail(str(exc)) from exc
+    problem = port_problem(host, port)
+    if problem is not None:
+        raise _fail(escape(problem))
     console.print(f"upstream is serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    # server_header=False: no `Server: uvicorn` header telling a visitor what runs here
+    # server_header=False: no `Server: uvicorn` header telling a visitor what runs here;
+    # access_log=False: uvicorn's would name clients and query strings (ours names neither)
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(requests=settings.request_log),
+        "access_log": False,
+        "server_header": False,
+    }
     if workers == 1:
         from upstream.web.app import create_app
 
-        uvicorn.run(
-            create_app(get_settings()),
-            host=host,
-            port=port,
-            log_level="warning",
-            server_header=False,
-        )
+        uvicorn.run(create_app(settings), **common)
     else:  # several processes: each builds the app from the same environment settings
-        uvicorn.run(
-            "upstream.web.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            server_header=False,
-        )
+        uvicorn.run("upstream.web.app:create_app", factory=True, workers=workers, **common)
 
 
 def main() -> None:

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         default=5, ge=0, le=60, description="How far in the future a given time may be."
     )
     retention_months: int = Field(default=24, ge=1, description="Anonymise cases closed before.")
+    request_log: bool = Field(
+        default=True,
+        description="Log one line per web request (method, route, status, duration; no "
+        "query strings, cookies or bodies).",
+    )
     case_deadlines: dict[str, int] = Field(
         default_factory=dict, description="Hours to first contact per service (overrides)."
     )

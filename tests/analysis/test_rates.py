@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from upstream.analysis.rates import byar_ci, poisson_ci, rate_table
+from upstream.analysis.rates import byar_ci, poisson_ci, rate_table, residents_in_bands
 
 
 def test_exact_interval_matches_published_values() -> None:
@@ -36,3 +36,25 @@ def test_rate_table_per_thousand_per_year() -> None:
     assert np.isnan(t.loc["C", "rate"])  # no residents, no rate
     with pytest.raises(ValueError):
         rate_table(counts, pop, years=0)
+
+
+CENSUS_2021_BANDS = [((0, 16), 160.0), ((16, 25), 90.0), ((25, 35), 100.0), ((65, None), 40.0)]
+
+
+def test_residents_in_bands_splits_census_bands_by_single_years() -> None:
+    bands = [(0, 10), (10, 15), (15, 18), (18, 25), (25, 35), (65, None)]
+    got = residents_in_bands(CENSUS_2021_BANDS, bands)
+    # by hand: 0-9 = 10/16 x 160; 10-14 = 5/16 x 160; 15-17 = 1/16 x 160 + 2/9 x 90;
+    # 18-24 = 7/9 x 90; 25-34 and 65+ as counted
+    assert got == pytest.approx([100.0, 50.0, 10.0 + 20.0, 70.0, 100.0, 40.0])
+    assert sum(got) == pytest.approx(sum(r for _, r in CENSUS_2021_BANDS))
+
+
+def test_an_open_band_is_taken_whole_or_not_at_all() -> None:
+    # 60+ would need ages 60-64 from a 50-64 band (5/15) and all of 65+
+    census = [((50, 65), 150.0), ((65, None), 40.0)]
+    assert residents_in_bands(census, [(60, None)]) == pytest.approx([50.0 + 40.0])
+    with pytest.raises(ValueError, match="needs part of the open band 65"):
+        residents_in_bands(census, [(65, 75)])
+    with pytest.raises(ValueError, match="age band 70\\+ needs part of the open band 65"):
+        residents_in_bands(census, [(70, None)])

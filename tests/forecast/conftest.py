@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from tests.conftest import STREET_PARQUET
+from tests.web.conftest import bundled_settings  # noqa: F401  (for the CLI tests)
 from upstream.area import BNG, Area
 from upstream.definitions import load_definitions
 from upstream.forecast.data import Units, grid_units, read_events_file

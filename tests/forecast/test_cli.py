@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +15,8 @@ from typer.testing import CliRunner
 from tests.forecast.conftest import write_events_csv
 from upstream.area import Area, study_grid
 from upstream.cli import app
+from upstream.config import Settings
+from upstream.forecast.registry import DEFAULT_METHOD, METHODS
 
 runner = CliRunner()
 
@@ -91,6 +97,68 @@ def test_forecast_errors_are_clear(
 def test_missing_options_exit_2(events_csv: Path) -> None:
     result = runner.invoke(app, ["forecast", "--events", str(events_csv)])
     assert result.exit_code == 2 and "--until" in result.output
+    assert "usually" not in result.output
+
+
+def test_missing_options_say_what_the_store_holds(
+    bundled_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an empty store: --events is needed
+    empty = runner.invoke(app, ["forecast", "--until", "2017-12"])
+    assert empty.exit_code == 2
+    assert "--events FILE: the event store holds no street-level crime" in empty.output
+    # a loaded store: it is used, and the message says so (not "usually --events")
+    monkeypatch.setenv("UPSTREAM_DATA_DIR", str(bundled_settings.data_dir))
+    loaded = runner.invoke(app, ["forecast", "--until", "2017-12"])
+    assert loaded.exit_code == 2
+    text = " ".join(loaded.output.split())
+    assert "the event store's street-level crime (2016-04 to 2017-12) is used" in text
+    assert "--events" not in text
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``upstream ARGS`` in a child process, its output captured (so not a terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "upstream.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_backtest_progress_shows_on_a_terminal_unless_quiet(events_csv: Path) -> None:
+    args = [
+        "forecast",
+        "backtest",
+        "--events",
+        str(events_csv),
+        "--last",
+        "2",
+        "--methods",
+        "naive",
+    ]
+    terminal = {"TTY_COMPATIBLE": "1"}  # rich then treats the captured output as a terminal
+    shown = _cli(*args, env=terminal)
+    assert shown.returncode == 0, shown.stderr
+    assert "backtesting" in shown.stderr and "2/2" in shown.stderr
+    quiet = _cli(*args, "--quiet", env=terminal)
+    assert quiet.returncode == 0 and "backtesting" not in quiet.stderr
+    piped = _cli(*args)  # not a terminal: no bar either
+    assert piped.returncode == 0 and "backtesting" not in piped.stderr
+    assert "Backtest, 2016-11 to 2016-12" in piped.stdout
+
+
+def test_output_that_is_not_a_terminal_is_not_cut_to_80_columns() -> None:
+    done = _cli("forecast", "methods")
+    assert done.returncode == 0, done.stderr
+    assert "…" not in done.stdout
+    lines = done.stdout.splitlines()
+    for name, method in METHODS.items():
+        label = f"{name} (default)" if name == DEFAULT_METHOD else name
+        row = [line for line in lines if line.startswith(f"│ {label} ")]
+        assert len(row) == 1, name  # one line per method, nothing wrapped
+        assert method.summary in row[0] and method.paper in row[0]
 
 
 def test_backtest_prints_a_table_and_writes_csv(events_csv: Path, tmp_path: Path) -> None:
@@ -102,6 +170,9 @@ def test_backtest_prints_a_table_and_writes_csv(events_csv: Path, tmp_path: Path
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Backtest, 2016-11 to 2016-12 (2 months)" in result.output
+    # percentages, as the forecast page shows them, not fractions like 0.412
+    assert re.search(r"naive\s*│\s*1%\s*│\s*\d+\.\d% \(\d+\.\d%\)", result.output)
+    assert not re.search(r"\b0\.\d{3}\b", result.output)
     scores = pd.read_csv(out)
     assert set(scores["method"]) == {"naive", "kde"}
     assert len(scores) == 2 * 2 * 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 
 from tests.web.conftest import Tab
 from upstream.forecast.registry import METHODS
+from upstream.formatting import data_age
 
 
 def _text(page: object) -> str:
@@ -38,6 +40,12 @@ def test_forecast_page_shows_map_reading_and_evidence(
     )
     assert "Tested on each of the 12 months from 2017-01 to 2017-12" in text
     assert "from police.uk street-level crime up to 2017-12 (real data)" in text
+    # how old the data are, and that "next month" is the month after them, not today's
+    age = data_age("2017-12", date.today())
+    assert (
+        f'Data used: police.uk street-level crime, Apr 2016 – Dec 2017 ({age}). So "next '
+        'month" here is 2018-01, the month after the data end, not next month from today.'
+    ) in text
     # the evidence: every backtested method with hit rate and PAI
     rows = page.locator("table.evidence-table").first.locator("tbody tr")
     assert rows.count() == len(METHODS)  # the ensemble included

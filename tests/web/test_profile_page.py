@@ -32,6 +32,13 @@ def test_profile_page_shows_every_section(bundled_server: str, tab: Tab) -> None
     assert page.locator("figure[data-source='partnership']").count() == 0
     assert page.locator("#withheld-weekday-hour").count() == 1
     assert page.locator("[data-figure].js-plotly-plot").count() == figures
+    # one list of data sources (the profile's own, with licences), not two
+    headings = [h.strip() for h in page.locator("h2").all_inner_texts()]
+    assert [h for h in headings if h.startswith("Data sources")] == ["Data sources and licences"]
+    assert page.locator("footer.site a[href='#sources']").count() == 1
+    # every section says which data it uses, with months and age
+    assert page.locator("section.psection p[data-periods]").count() == len(SECTIONS)
+    assert "Data used: police.uk street-level crime, Apr 2016 – Dec 2017 (" in text
     assert tab.page_errors == []
     assert tab.console_errors == []
     assert tab.other_hosts() == []

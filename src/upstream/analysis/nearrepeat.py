@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from upstream.formatting import p_equals
+
 __all__ = ["KnoxResult", "knox", "knox_reading"]
 
 
@@ -105,13 +107,13 @@ def knox_reading(result: KnoxResult, what: str) -> str:
     ratio = f"(a Knox ratio of {result.ratio:.2f})"
     if result.p_value <= 0.05 and result.ratio > 1:
         verdict = (
-            f"Close pairs are more common than chance gives (p = {result.p_value:.3f} from "
+            f"Close pairs are more common than chance gives ({p_equals(result.p_value)} from "
             f"{result.permutations:,} shuffles of the dates): after one incident, the risk "
             "nearby is raised for a while, which supports a rapid local response."
         )
     else:
         verdict = (
-            f"This is within what chance gives (p = {result.p_value:.2f} from "
+            f"This is within what chance gives ({p_equals(result.p_value, digits=2)} from "
             f"{result.permutations:,} shuffles of the dates), so these data show no clear "
             "near-repeat pattern."
         )

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["byar_ci", "poisson_ci", "rate_table"]
+__all__ = ["AgeBand", "byar_ci", "poisson_ci", "rate_table", "residents_in_bands"]
 
 
 def _z(level: float) -> float:
@@ -114,3 +114,53 @@ def rate_table(
         },
         index=pop.index,
     )
+
+
+AgeBand = tuple[int, int | None]
+"""An age band ``(first, end)``: ages ``first`` to ``end - 1``; ``end`` None for "and over"."""
+
+
+def residents_in_bands(
+    census: Sequence[tuple[AgeBand, float]], bands: Sequence[AgeBand]
+) -> list[float]:
+    """Residents in each of ``bands``, from residents counted in other age bands.
+
+    A census band is split across single years of age evenly (the usual assumption when
+    single-year counts are not to hand: 16-24 gives 2/9 of its residents to ages 16 and 17).
+    An open band ("65 and over") cannot be split, so a wanted band may only take all of it
+    (the wanted band is itself open and starts at or below it) or none.
+
+    Parameters
+    ----------
+    census
+        ``((first, end), residents)`` per census band, bands not overlapping.
+    bands
+        The bands wanted.
+
+    Returns
+    -------
+    list of float
+        Residents per band of ``bands``, in order.
+
+    Raises
+    ------
+    ValueError
+        When a wanted band needs part of an open census band.
+    """
+    out = []
+    for first, end in bands:
+        total = 0.0
+        for (c_first, c_end), residents in census:
+            if c_end is None:
+                if end is None and first <= c_first:
+                    total += residents  # the whole open band lies inside the wanted one
+                elif end is None or end > c_first:
+                    wanted = f"{first}+" if end is None else f"{first}-{end - 1}"
+                    raise ValueError(f"age band {wanted} needs part of the open band {c_first}+")
+                continue
+            top = c_end if end is None else min(end, c_end)
+            overlap = top - max(first, c_first)
+            if overlap > 0:
+                total += residents * overlap / (c_end - c_first)
+        out.append(total)
+    return out

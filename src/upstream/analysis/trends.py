@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
+from upstream.formatting import p_equals, percent
+
 __all__ = [
     "PeriodComparison",
     "RatioCI",
@@ -147,7 +149,9 @@ def compare_periods(
 
 
 def _pct(x: float) -> str:
-    return f"{abs(x) * 100:.0f}%"
+    """The size of a change: ``7%``; ``less than 1%`` for a change that rounds to 0%."""
+    text = percent(abs(x))
+    return "less than 1%" if text == "0%" else text
 
 
 def ratio_reading(cmp: PeriodComparison, what: str) -> str:
@@ -169,12 +173,12 @@ def ratio_reading(cmp: PeriodComparison, what: str) -> str:
     if r.significant:
         verdict = (
             f"it excludes 1, so a change this large is unlikely to be chance alone "
-            f"(exact test p = {r.p_value:.3f})."
+            f"(exact test {p_equals(r.p_value)})."
         )
     else:
         verdict = (
             f"it includes 1 (no change), so the difference could be chance variation in "
-            f"counts this small (exact test p = {r.p_value:.2f})."
+            f"counts this small (exact test {p_equals(r.p_value, digits=2)})."
         )
     return f"{head}: {direction}{size}. {interval}; {verdict}"
 

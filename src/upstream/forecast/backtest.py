@@ -14,7 +14,7 @@ which is exactly what fitting it would produce, at no extra cost.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,6 +132,7 @@ def backtest(
     *,
     coverages: Sequence[float] = COVERAGES,
     target: str = "count",
+    progress: Callable[[str], None] | None = None,
 ) -> BacktestResult:
     """Score each method at each origin's next month.
 
@@ -150,6 +151,8 @@ def backtest(
     target
         What the methods forecast (``"count"`` or ``"harm"``). Hit rate, PAI and PEI are
         always measured on event counts and harm capture on harm, whatever the target.
+    progress
+        Called with each month as it has been forecast and scored by every method.
     """
     if isinstance(methods, Mapping):
         named = dict(methods)
@@ -188,6 +191,8 @@ def backtest(
             table["events"] = int(count.sum())
             table["seconds"] = seconds
             rows.append(table)
+        if progress is not None:
+            progress(month)
     frame = pd.concat(rows, ignore_index=True)
     rank = {label: i for i, label in enumerate(named)}
     frame = frame.sort_values(

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from upstream.formatting import percent
+from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,8 +24,8 @@ app = typer.Typer(
     help="Forecast where serious violence will happen next month, and backtest the methods.",
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
+console = make_console()
+err = make_console(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -65,6 +67,26 @@ def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
     return read.events
 
 
+def _missing_arguments(events: Path | None) -> str:
+    """What to add to a forecast command that lacks --until or --out, true to the store."""
+    from upstream.config import get_settings
+    from upstream.events import EventStore
+
+    need = "give --until YYYY-MM (the last month to learn from) and --out FILE"
+    if events is not None:
+        return f"{need}"
+    street = EventStore(get_settings().events_dir).coverage().get("police_uk_street")
+    if street is None:
+        return (
+            f"{need}, and --events FILE: the event store holds no street-level crime "
+            "(or load some with 'upstream ingest police-uk PATH')"
+        )
+    return (
+        f"{need}; the event store's street-level crime ({street['first']} to "
+        f"{street['last']}) is used, e.g. --until {street['last']} forecasts the month after"
+    )
+
+
 def _target(harm: bool) -> str:
     return "harm" if harm else "count"
 
@@ -78,24 +100,31 @@ def forecast(
             "--events",
             help="police.uk street-level CSV or Parquet file (any months, any force area). "
             "Default: the event store.",
+            metavar="FILE",
         ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Last month to learn from, YYYY-MM; forecasts the next.")
+        str | None,
+        typer.Option(help="Last month to learn from; forecasts the next.", metavar="YYYY-MM"),
     ] = None,
-    cell: Annotated[int, typer.Option(help="Grid cell size in metres.")] = 150,
+    cell: Annotated[int, typer.Option(help="Grid cell size.", metavar="METRES")] = 150,
     method: Annotated[
         str | None,
-        typer.Option(help="Method name (see 'upstream forecast methods'); default: the best."),
+        typer.Option(
+            help="Method name (see 'upstream forecast methods'); default: the best.",
+            metavar="NAME",
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="CSV to write: x_min,y_min,cell_size,score per cell.")
+        Path | None,
+        typer.Option(help="CSV to write: x_min,y_min,cell_size,score per cell.", metavar="FILE"),
     ] = None,
     harm: Annotated[
         bool, typer.Option("--harm", help="Score expected harm (events x harm weight).")
     ] = False,
     max_rejects: Annotated[
-        int, typer.Option(help="Rows of --events that may fail validation and be skipped.")
+        int,
+        typer.Option(help="Rows of --events that may fail validation and be skipped.", metavar="N"),
     ] = 0,
 ) -> None:
     """Forecast the month after --until for every study-area cell and write a CSV.
@@ -107,7 +136,7 @@ def forecast(
     if ctx.invoked_subcommand is not None:
         return
     if until is None or out is None:
-        raise _fail("give --until YYYY-MM and --out FILE (and usually --events FILE)", 2)
+        raise _fail(_missing_arguments(events), 2)
     from upstream.area import area_from_settings
     from upstream.config import get_settings
     from upstream.forecast.base import ForecastError
@@ -143,21 +172,45 @@ def forecast(
 def backtest_command(
     events: Annotated[
         Path | None,
-        typer.Option("--events", help="police.uk street-level CSV/Parquet; default the store."),
+        typer.Option(
+            "--events",
+            help="police.uk street-level CSV/Parquet; default the store.",
+            metavar="FILE",
+        ),
     ] = None,
-    last: Annotated[int, typer.Option(help="Months to backtest (the latest ones).")] = 12,
-    cell: Annotated[int, typer.Option(help="Grid cell size in metres.")] = 150,
-    units: Annotated[str, typer.Option(help="'grid' or 'lsoa'.")] = "grid",
+    last: Annotated[
+        int, typer.Option(help="Months to backtest (the latest ones).", metavar="N")
+    ] = 12,
+    cell: Annotated[int, typer.Option(help="Grid cell size.", metavar="METRES")] = 150,
+    units: Annotated[
+        str, typer.Option(help="Grid cells or neighbourhoods.", metavar="grid|lsoa")
+    ] = "grid",
     methods: Annotated[
-        str | None, typer.Option(help="Comma-separated method names; default all.")
+        str | None,
+        typer.Option(help="Comma-separated method names; default all.", metavar="NAME,..."),
     ] = None,
     harm: Annotated[bool, typer.Option("--harm", help="Forecast expected harm.")] = False,
     out: Annotated[
-        Path | None, typer.Option(help="CSV of every method x month x coverage score.")
+        Path | None,
+        typer.Option(help="CSV of every method x month x coverage score.", metavar="FILE"),
     ] = None,
-    max_rejects: Annotated[int, typer.Option(help="Rows of --events allowed to fail.")] = 0,
+    max_rejects: Annotated[
+        int, typer.Option(help="Rows of --events allowed to fail.", metavar="N")
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
-    """Rolling-origin backtest: train before each month, predict it, score every method."""
+    """Rolling-origin backtest: train before each month, predict it, score every method.
+
+    Hit rate, PEI and harm capture are percentages (as on the forecast page); PAI a ratio.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from upstream.area import area_from_settings
     from upstream.config import get_settings
     from upstream.forecast.base import ForecastError
@@ -167,16 +220,28 @@ def backtest_command(
     frame = _events(events, max_rejects)
     names = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
     try:
-        result = run_backtest(
-            frame,
-            area_from_settings(settings),
-            methods=names,
-            last=last,
-            units=units,
-            cell_size=cell,
-            target=_target(harm),
-            bundled_data=settings.bundled_data,
-        )
+        with Progress(
+            TextColumn("backtesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("months"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet or not err.is_terminal,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("backtest", total=None)
+            result = run_backtest(
+                frame,
+                area_from_settings(settings),
+                methods=names,
+                last=last,
+                units=units,
+                cell_size=cell,
+                target=_target(harm),
+                bundled_data=settings.bundled_data,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except ForecastError as exc:
         raise _fail(str(exc)) from exc
     months = sorted(result.scores["month"].unique())
@@ -196,11 +261,11 @@ def backtest_command(
     for rec in summary.to_dict("records"):
         cells = [
             rec["method"],
-            f"{rec['coverage']:.0%}",
-            f"{rec['hit_rate_mean']:.3f} ({rec['hit_rate_sd']:.3f})",
+            percent(rec["coverage"]),
+            f"{percent(rec['hit_rate_mean'], digits=1)} ({percent(rec['hit_rate_sd'], digits=1)})",
             f"{rec['pai_mean']:.2f} ({rec['pai_sd']:.2f})",
-            f"{rec['pei_mean']:.3f}",
-            f"{rec['harm_capture_mean']:.3f}",
+            percent(rec["pei_mean"], digits=1),
+            percent(rec["harm_capture_mean"], digits=1),
         ]
         if worse is not None:
             cells.append(str(worse[rec["method"]]) if rec["coverage"] == 0.05 else "")

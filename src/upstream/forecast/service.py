@@ -6,7 +6,7 @@ and HTTP stay at the edges.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -99,8 +99,13 @@ def run_backtest(
     cell_size: int = 150,
     target: str = "count",
     bundled_data: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BacktestResult:
-    """Rolling-origin backtest over the ``last`` months of the events' data."""
+    """Rolling-origin backtest over the ``last`` months of the events' data.
+
+    ``progress(done, total)``: months tested so far of the total, called before the first
+    and after each (for a progress bar).
+    """
     names = list(methods) if methods else list(METHODS)
     unknown = [m for m in names if m not in METHODS]
     if unknown:
@@ -110,4 +115,14 @@ def run_backtest(
     except ValueError as exc:
         raise ForecastError(str(exc)) from exc
     spatial = make_units(area, units, cell_size, bundled_data)
-    return backtest(events, spatial, names, origins, target=target)
+    if progress is None:
+        return backtest(events, spatial, names, origins, target=target)
+    report = progress
+    done: list[str] = []
+
+    def step(month: str) -> None:
+        done.append(month)
+        report(len(done), len(origins))
+
+    report(0, len(origins))
+    return backtest(events, spatial, names, origins, target=target, progress=step)

@@ -36,7 +36,7 @@ from upstream.ingest.incidents import (
 )
 from upstream.ingest.istv import A_AND_E_COLUMNS, A_AND_E_OPTIONAL, check_a_and_e
 from upstream.ingest.linking import FileReport, Incidents, frame_rejections
-from upstream.ingest.pipeline import disk_full
+from upstream.ingest.pipeline import Progress, disk_full
 from upstream.ingest.quarantine import settle_rejections
 from upstream.ingest.tabular import TextReader, csv_header, normalise_name, xlsx_header
 
@@ -221,8 +221,11 @@ def ingest_partnership(
     max_rejects: int = 0,
     period: str | None = None,
     skipped: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> PartnershipResult:
     """Ingest partnership files (``tables``: "incidents"/"involvements" or "a_and_e").
+
+    ``progress(name, rows)`` is called as each file has been read, with its rows.
 
     Raises
     ------
@@ -248,6 +251,8 @@ def ingest_partnership(
             if extra is not None:
                 involvements.append((report, extra.frame))
         reports.append(report)
+        if progress is not None:
+            progress(inp.name, report.rows_read)
 
     known = Incidents(area)
     for report, frame in incidents:

@@ -291,16 +291,27 @@ def weekday_hour_figure(table: pd.DataFrame) -> go.Figure:
     return _layout(fig, 340)
 
 
-def people_bars(table: pd.DataFrame, y_title: str) -> go.Figure:
-    """Grouped bars: rows are age bands, columns are series (e.g. 'Victims: male')."""
+def people_bars(table: pd.DataFrame, y_title: str, counts: pd.DataFrame | None = None) -> go.Figure:
+    """Grouped bars: rows are age bands, columns are series (e.g. 'Victims: male').
+
+    ``counts`` (same shape as ``table``): the people behind each bar, shown on hover when
+    the bars are rates."""
     colours = [ACCENT, "#f59e0b", SECOND, "#93c5fd", "#6b7280", "#d1d5db"]
     fig = go.Figure()
     for i, column in enumerate(table.columns):
+        extra: dict[str, object] = {}
+        if counts is not None:
+            extra = {
+                "customdata": counts[column].tolist(),
+                "hovertemplate": f"{column}, %{{x}}: %{{y:.2f}} (%{{customdata:,}} people)"
+                "<extra></extra>",
+            }
         fig.add_bar(
             x=list(table.index),
             y=table[column].tolist(),
             name=str(column),
             marker_color=colours[i % len(colours)],
+            **extra,
         )
     fig.update_xaxes(title_text="Age", type="category")
     fig.update_yaxes(title_text=y_title, gridcolor="#e5e7eb")

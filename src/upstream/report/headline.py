@@ -12,6 +12,7 @@ from upstream.analysis.trends import (
     ratio_reading,
     rolling_summary,
 )
+from upstream.formatting import p_value, signed_percent
 from upstream.report import figures as F
 from upstream.report.inputs import ProfileData
 from upstream.report.model import OPEN, PARTNERSHIP, Figure, Notice, Section, Table, Text
@@ -44,7 +45,7 @@ def comparison_row(
     """One row of a 12-month comparison table; ``hide_old`` / ``hide_new``: that count is not
     published, so neither is anything computed from it."""
     r = cmp.result
-    change = f"{cmp.change * 100:+.0f}%" if r.old else "n/a"
+    change = signed_percent(cmp.change) if r.old else "n/a"
     hidden = (hide_old, hide_new)
     return [
         label,
@@ -52,7 +53,7 @@ def comparison_row(
         f"{show(r.new, hide_new)} ({cmp.latest[0]} to {cmp.latest[1]})",
         show(change, *hidden, fmt="{}"),
         show(fmt_ratio(r.ratio, r.lower, r.upper), *hidden, fmt="{}"),
-        show(r.p_value, *hidden, fmt="{:.3f}"),
+        show(p_value(r.p_value), *hidden, fmt="{}"),
     ]
 
 

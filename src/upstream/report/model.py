@@ -107,6 +107,9 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     synthetic: bool = False
     """True when the section shows synthetic (generated) data."""
+    periods: list[str] = field(default_factory=list)
+    """The data the section draws on: source, months and age
+    (:func:`upstream.report.periods.source_period`)."""
 
     def add(self, *blocks: Block | None) -> Section:
         """Append blocks, skipping None."""

@@ -3,23 +3,81 @@ group, and stop and search (police.uk) by ethnic group."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from upstream.account.disclosure import show, suppress_one_way, suppress_two_way
 from upstream.analysis.disparity import PopulationShares, relative_rates, stop_search_group
+from upstream.analysis.rates import AgeBand, residents_in_bands
 from upstream.report import figures as F
 from upstream.report.headline import fmt_ratio
 from upstream.report.inputs import ProfileData
 from upstream.report.model import OPEN, PARTNERSHIP, Figure, Notice, Section, Table, Text
 from upstream.report.public import FOOTNOTE, count_table, nested, withheld
 
-__all__ = ["AGE_BANDS", "AGE_LABELS", "people_section"]
+__all__ = ["AGE_BANDS", "AGE_LABELS", "age_band_rates", "census_bands", "people_section"]
 
 AGE_BANDS = [0, 10, 15, 18, 25, 35, 50, 65, 121]
 AGE_LABELS = ["0-9", "10-14", "15-17", "18-24", "25-34", "35-49", "50-64", "65+"]
+OPEN_BAND_YEARS = 25
+"""Years the open band 65+ is taken to span (65 to 89) when there is no population to
+divide by and people are drawn per year of age."""
+
+_CENSUS_AGE = re.compile(r"age_(\d+)_(\d+|plus)")
+
+
+def census_bands(census_age: pd.DataFrame) -> list[tuple[AgeBand, float]]:
+    """Residents per Census 2021 age band (columns ``age_0_15`` ... ``age_65_plus``)."""
+    out: list[tuple[AgeBand, float]] = []
+    for column in census_age.columns:
+        match = _CENSUS_AGE.fullmatch(str(column))
+        if match:
+            end = None if match[2] == "plus" else int(match[2]) + 1
+            out.append(((int(match[1]), end), float(census_age[column].sum())))
+    return out
+
+
+def _bands() -> list[AgeBand]:
+    """:data:`AGE_BANDS` as (first, end) pairs, the last one open."""
+    pairs: list[AgeBand] = list(pairwise(AGE_BANDS))
+    return [*pairs[:-1], (AGE_BANDS[-2], None)]
+
+
+def age_band_rates(
+    counts: pd.DataFrame, census_age: pd.DataFrame | None, years: float
+) -> tuple[pd.DataFrame, str, str]:
+    """People per age band as rates, so bands of unequal width can be compared.
+
+    Returns the rates (same shape as ``counts``: rows :data:`AGE_LABELS`), the axis title
+    and a sentence saying what the bars are: per 1,000 residents of that age a year when
+    a Census age table is at hand, else per year of age.
+    """
+    if census_age is not None:
+        residents = residents_in_bands(census_bands(census_age), _bands())
+        per = pd.Series(residents, index=AGE_LABELS)
+        rates = counts.div(per, axis=0) * 1000 / years
+        return (
+            rates,
+            "Per 1,000 residents a year",
+            "Bars are rates, not counts, because the age bands differ in width (0-9 spans "
+            "ten years, 15-17 three): people per 1,000 residents of the band's ages (all "
+            f"sexes) a year, over {years * 12:.0f} months. Residents: Census 2021, its 0-15 "
+            "and 16-24 bands split evenly across single years of age.",
+        )
+    widths = pd.Series(
+        [(end or first + OPEN_BAND_YEARS) - first for first, end in _bands()], index=AGE_LABELS
+    )
+    return (
+        counts.div(widths, axis=0),
+        "People per year of age",
+        "Bars are people per year of age, not counts, because the age bands differ in width "
+        f"(0-9 spans ten years, 15-17 three); 65+ is taken as {OPEN_BAND_YEARS} years. No "
+        "Census age table is bundled, so these are not rates per resident.",
+    )
 
 
 def _rr_rows(table: pd.DataFrame, hide: Mapping[str, bool]) -> list[list[str]]:
@@ -210,6 +268,18 @@ def people_section(
     return section
 
 
+def _peak_band(rates: pd.DataFrame, axis: str) -> str:
+    """The age band with the most victims for its size (male and female together)."""
+    victims = rates[[c for c in rates.columns if c.startswith("Victims")]].sum(axis=1)
+    if victims.empty or not (victims > 0).any():
+        return ""
+    band = str(victims.idxmax())
+    return (
+        f"For its size, the band with the most victims is {band}: {victims.max():.1f} "
+        f"{axis[0].lower()}{axis[1:]}."
+    )
+
+
 def _victims_and_suspects(
     data: ProfileData,
     shares: Mapping[str, PopulationShares],
@@ -261,13 +331,15 @@ def _victims_and_suspects(
             f"{v_male * 100:.0f}% of victims of known sex are male. "
             f"{(v_age < 25).sum():,} victims were under 25 and {(v_age < 18).sum():,} under 18."
         )
+        years = max(len(data.partnership_months), 1) / 12
+        rates, axis, what = age_band_rates(table, data.census_age, years)
         section.add(
             Figure(
                 "age-sex",
                 title,
-                F.people_bars(table, "People"),
-                reading=reading,
-                caption="People with a known age and sex recorded as male or female.",
+                F.people_bars(rates, axis, counts=table),
+                reading=reading + " " + _peak_band(rates, axis),
+                caption="People with a known age and sex recorded as male or female. " + what,
                 source=PARTNERSHIP,
             )
         )

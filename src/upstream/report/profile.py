@@ -33,6 +33,7 @@ from upstream.config import Settings
 from upstream.definitions import load_definitions
 from upstream.events import EventStore
 from upstream.forecast.summary import cached_forecast_section
+from upstream.formatting import month_name, months_between
 from upstream.report.figures import figure_json
 from upstream.report.forecast import forecast_report_section
 from upstream.report.headline import headline_section
@@ -49,6 +50,7 @@ from upstream.report.model import (
     Withheld,
 )
 from upstream.report.people import people_section
+from upstream.report.periods import assign_periods, source_periods
 from upstream.report.place import deprivation_section, place_events, place_section, rates_section
 from upstream.report.public import FOOTNOTE, PUBLIC_VERSION
 from upstream.report.timing import time_section
@@ -101,6 +103,11 @@ def _quality_counts(data: ProfileData, public: bool) -> dict[str, list[str]]:
     }
 
 
+def _month_cell(month: str) -> str:
+    """``Sep 2021`` kept on one line (a table cell must not break a month in two)."""
+    return month_name(month).replace(" ", "\u00a0")
+
+
 def quality_section(data: ProfileData, public: bool = False) -> Section:
     """Section 8: months covered, gaps, rows outside the area, unplaced and quarantined."""
     section = Section("quality", 8, "Data quality and coverage")
@@ -132,8 +139,8 @@ def quality_section(data: ProfileData, public: bool = False) -> Section:
                 [
                     labels[r.source],
                     f"{r.months}",
-                    r.first,
-                    r.last,
+                    _month_cell(r.first),
+                    _month_cell(r.last),
                     ", ".join(r.gaps) or "none",
                     *counts[r.source],
                 ]
@@ -163,25 +170,25 @@ def quality_section(data: ProfileData, public: bool = False) -> Section:
 
 
 def _summary(
-    data: ProfileData, sections: list[Section], stop: str | None, public: bool
+    data: ProfileData, periods: dict[str, str], stop: str | None, public: bool
 ) -> list[str]:
     out = []
-    if data.street_months:
-        out.append(
-            f"police.uk street-level crime (real): {data.street_months[0]} to "
-            f"{data.street_months[-1]}."
-        )
-    if data.stop_search_months:
-        out.append(
-            f"police.uk stop and search (real): {data.stop_search_months[0]} to "
-            f"{data.stop_search_months[-1]}, with gaps."
-        )
+    for key in ("street", "stop_search"):
+        if key in periods:
+            out.append(f"{periods[key]}: real open data.")
     if data.partnership_months:
         kind = "SYNTHETIC: generated, not real" if data.partnership_synthetic else "real"
-        out.append(
-            f"Partnership incidents ({kind}): {data.partnership_months[0]} to "
-            f"{data.partnership_months[-1]}; headline period ends {stop}."
-        )
+        out.append(f"{periods['partnership']}: {kind}; headline period ends {stop}.")
+        if (
+            data.street_months
+            and months_between(data.street_months[-1], data.partnership_months[-1]) >= 12
+        ):
+            out.append(
+                f"The police.uk street-level crime here ends in "
+                f"{month_name(data.street_months[-1])}, the partnership incidents in "
+                f"{month_name(data.partnership_months[-1])}: each section names the data it "
+                "uses and their months, so do not read the two as the same years."
+            )
     else:
         out.append(
             "No partnership incident data: the headline knife-injury measures, the time "
@@ -224,6 +231,7 @@ def build_profile(
     data = load_inputs(settings, area, load_definitions(settings.definitions_file))
     events = place_events(data)
     headline, stop = headline_section(data, end, public)
+    today = datetime.now(UTC)
     sections = [
         headline,
         rates_section(data, events, public),
@@ -234,6 +242,8 @@ def build_profile(
         forecast_report_section(cached_forecast_section(EventStore(settings.events_dir), settings)),
         quality_section(data, public),
     ]
+    periods = source_periods(data, today.date())
+    assign_periods(sections, periods, None if events is None else events.partnership)
     sources = [
         "Street-level crime and stop and search: data.police.uk (police forces of England and "
         "Wales). " + OGL_V3,
@@ -260,12 +270,12 @@ def build_profile(
         )
     return Profile(
         area_name=area.name,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=today.strftime("%Y-%m-%d %H:%M UTC"),
         end_month=stop,
         sections=sections,
         sources=sources,
         synthetic=any(s.synthetic for s in sections),
-        summary=_summary(data, sections, stop, public),
+        summary=_summary(data, periods, stop, public),
         public=public,
     )
 

@@ -17,6 +17,7 @@ from upstream.analysis.timing import (
     school_days,
     weekday_hour,
 )
+from upstream.formatting import p_value
 from upstream.report import figures as F
 from upstream.report.headline import fmt_ratio
 from upstream.report.inputs import ProfileData
@@ -154,7 +155,7 @@ def time_section(data: ProfileData, public: bool = False) -> Section:
                 f"{show(cmp.rate_a, a, fmt='{:.3f}')} / {show(cmp.rate_b, b, fmt='{:.3f}')} "
                 f"per {cmp.unit}",
                 show(fmt_ratio(r.ratio, r.lower, r.upper), a, b, fmt="{}"),
-                show(r.p_value, a, b, fmt="{:.3f}"),
+                show(p_value(r.p_value), a, b, fmt="{}"),
             ]
         )
         if not (a or b):
@@ -207,7 +208,7 @@ def time_section(data: ProfileData, public: bool = False) -> Section:
                     show(res.observed, close),
                     show(res.expected, few, fmt="{:,.1f}"),
                     show(res.ratio, close, fmt="{:.2f}"),
-                    show(res.p_value, close, fmt="{:.3f}"),
+                    show(p_value(res.p_value), close, fmt="{}"),
                 ]
             ],
             [True, True, True, True, True],

@@ -23,6 +23,7 @@ from upstream.web.routes import cases as case_routes
 from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
 from upstream.web.routes import profile as profile_routes
+from upstream.web.serving import install_request_log
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STRICT_TRANSPORT_SECURITY", "create_app"]
 
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.env == "production":
             response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response
+
+    if settings.request_log:
+        install_request_log(app)  # outermost: it sees every response, 500s included
 
     app.include_router(system.router)
     if not development:

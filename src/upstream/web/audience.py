@@ -9,13 +9,14 @@ the response so no shared cache hands a signed-in user's page to anyone else.
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Response
 
+from upstream.cases.auth import SessionView
 from upstream.web.routes.auth import OptionalSession
 
-__all__ = ["PublicDep", "is_public", "mark_audience"]
+__all__ = ["PublicDep", "is_public", "mark_audience", "signed_in"]
 
 
 def is_public(view: OptionalSession) -> bool:
@@ -26,6 +27,12 @@ def is_public(view: OptionalSession) -> bool:
 PublicDep = Annotated[bool, Depends(is_public)]
 
 R = TypeVar("R", bound=Response)
+
+
+def signed_in(view: SessionView | None) -> dict[str, Any]:
+    """What the page layout needs about the visitor: who is signed in (``user``, for the
+    Log out button) and the session's CSRF token that button posts."""
+    return {"user": view.actor if view else None, "csrf_token": view.csrf_token if view else ""}
 
 
 def mark_audience(response: R, public: bool) -> R:

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from upstream.config import Settings
+from upstream.formatting import percent
 from upstream.web.cache import PageCache
 
 __all__ = ["CacheDep", "SettingsDep", "templates"]
@@ -23,7 +24,7 @@ def _thousands(value: float | int) -> str:
 
 
 def _percent(value: float, digits: int = 1) -> str:
-    return f"{value * 100:.{digits}f}%"
+    return percent(value, digits=digits)
 
 
 templates.env.filters["thousands"] = _thousands

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from upstream.area import Area, area_from_settings, cell_ids, study_grid
 from upstream.config import Settings
 from upstream.definitions import load_definitions
 from upstream.events import EventStore, month_range
+from upstream.formatting import data_age, month_period
 from upstream.status import coverage_report
+from upstream.web.findings import Finding, key_findings
 
 __all__ = [
     "CELL_SIZE",
@@ -76,6 +79,10 @@ class SourceCoverage:
     months: int
     first: str
     last: str
+    period: str
+    """``Apr 2016 – Dec 2017``."""
+    age: str
+    """How old the last month is on the day the page is built (``nine years old``)."""
     gaps: list[str]
     gap_spans: list[str]
     rows: int | None
@@ -90,8 +97,8 @@ def _count(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def source_coverage(report: dict[str, Any]) -> list[SourceCoverage]:
-    """The coverage report's sources, known sources first, as page rows."""
+def source_coverage(report: dict[str, Any], today: date) -> list[SourceCoverage]:
+    """The coverage report's sources, known sources first, as page rows (ages on ``today``)."""
     sources = report["sources"]
     order = [s for s in SOURCE_LABELS if s in sources] + sorted(
         s for s in sources if s not in SOURCE_LABELS
@@ -108,6 +115,8 @@ def source_coverage(report: dict[str, Any]) -> list[SourceCoverage]:
                 months=len(info["months"]),
                 first=info["first"],
                 last=info["last"],
+                period=month_period(info["first"], info["last"]),
+                age=data_age(info["last"], today),
                 gaps=list(info["gaps"]),
                 gap_spans=month_spans(info["gaps"]),
                 rows=_count(info["rows"]),
@@ -275,11 +284,17 @@ class HomePage:
     sources: list[SourceCoverage]
     serious_violence: tuple[str, ...]
     violence: ViolenceMap | None
+    findings: list[Finding] = field(default_factory=list)
+    """A few numbers with their reading (from the police.uk map: open data)."""
 
     @property
     def empty(self) -> bool:
         """True when the event store holds no data at all."""
         return not self.sources
+
+    def source(self, name: str) -> SourceCoverage | None:
+        """The coverage row of source ``name`` (None when it is not loaded)."""
+        return next((s for s in self.sources if s.source == name), None)
 
 
 def coverage(settings: Settings, *, public: bool) -> dict[str, Any]:
@@ -289,11 +304,13 @@ def coverage(settings: Settings, *, public: bool) -> dict[str, Any]:
     return published_coverage(report) if public else report
 
 
-def home_page(settings: Settings, *, public: bool) -> HomePage:
+def home_page(settings: Settings, *, public: bool, today: date | None = None) -> HomePage:
     """Build the home page's data from the event store, area and definitions in ``settings``.
 
     ``public``: the visitor has not signed in, so partnership counts are disclosure-controlled.
+    ``today``: the day the ages of the data are counted to (default: today).
     """
+    today = today or date.today()
     store = EventStore(settings.events_dir)
     report = coverage(settings, public=public)
     definitions = load_definitions(settings.definitions_file)
@@ -305,9 +322,10 @@ def home_page(settings: Settings, *, public: bool) -> HomePage:
         area_name=settings.area_name,
         public=public,
         coverage=report,
-        sources=source_coverage(report),
+        sources=source_coverage(report, today),
         serious_violence=definitions.serious_violence,
         violence=violence,
+        findings=[] if violence is None else key_findings(violence, settings.area_name, today),
     )
 
 
@@ -321,9 +339,11 @@ def _stamp(path: Path | None) -> tuple[str, int]:
 
 
 def store_version(settings: Settings) -> tuple[Any, ...]:
-    """A key that changes whenever what :func:`home_page` would show may have changed."""
+    """A key that changes whenever what :func:`home_page` would show may have changed
+    (including the month, which the ages of the data are counted to)."""
     manifest = EventStore(settings.events_dir).manifest_path
     return (
+        date.today().strftime("%Y-%m"),
         _stamp(manifest),
         _stamp(settings.boundary_file),
         settings.area_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,7 +13,11 @@ from upstream.events import EventStore
 from upstream.forecast.metrics import COVERAGES
 from upstream.forecast.registry import METHODS
 from upstream.forecast.summary import cached_forecast_section
+from upstream.formatting import months_between
+from upstream.report.periods import source_period
+from upstream.web.audience import signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
+from upstream.web.routes.auth import OptionalSession
 from upstream.web.views import store_version
 
 __all__ = ["router"]
@@ -20,10 +25,25 @@ __all__ = ["router"]
 router = APIRouter(tags=["forecast"])
 
 
+def _data_used(store: EventStore) -> tuple[str | None, bool]:
+    """The street data the forecast learns from, with their months and age, and whether they
+    end before last month (so the forecast month is not next month from today)."""
+    street = store.coverage().get("police_uk_street")
+    if street is None:
+        return None, False
+    today = date.today()
+    stale = months_between(street["last"], today.strftime("%Y-%m")) > 1
+    return source_period("police.uk street-level crime", street["months"], today), stale
+
+
 def _build(settings: Settings) -> dict[str, Any]:
-    section = cached_forecast_section(EventStore(settings.events_dir), settings)
+    store = EventStore(settings.events_dir)
+    section = cached_forecast_section(store, settings)
+    data_used, stale = _data_used(store)
     return {
         "f": section,
+        "data_used": data_used,
+        "stale": stale,
         "methods": METHODS,
         "coverages": COVERAGES,
         "area_name": settings.area_name,
@@ -36,6 +56,10 @@ def _context(settings: Settings, cache: CacheDep) -> dict[str, Any]:
 
 
 @router.get("/forecast", response_class=HTMLResponse)
-def forecast(request: Request, settings: SettingsDep, cache: CacheDep) -> HTMLResponse:
+def forecast(
+    request: Request, settings: SettingsDep, cache: CacheDep, view: OptionalSession
+) -> HTMLResponse:
     """Where serious violence is forecast next month, and how well that has worked."""
-    return templates.TemplateResponse(request, "forecast.html", _context(settings, cache))
+    return templates.TemplateResponse(
+        request, "forecast.html", {**_context(settings, cache), **signed_in(view)}
+    )

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from upstream.config import Settings
-from upstream.web.audience import PublicDep, mark_audience
+from upstream.web.audience import PublicDep, mark_audience, signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.figures import figure_json, monthly_figure, violence_map_figure
+from upstream.web.routes.auth import OptionalSession
 from upstream.web.views import coverage as coverage_of
 from upstream.web.views import home_page, store_version
 
@@ -34,13 +35,20 @@ def _build(settings: Settings, public: bool) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(
-    request: Request, settings: SettingsDep, cache: CacheDep, public: PublicDep
+    request: Request,
+    settings: SettingsDep,
+    cache: CacheDep,
+    public: PublicDep,
+    view: OptionalSession,
 ) -> HTMLResponse:
-    """Data coverage per source and the serious-violence concentration map."""
+    """What upstream is and where to go, key findings, the serious-violence map and the
+    data coverage per source."""
     context = cache.get(
         f"home:{_audience(public)}", store_version(settings), lambda: _build(settings, public)
     )
-    response: HTMLResponse = templates.TemplateResponse(request, "home.html", context)
+    response: HTMLResponse = templates.TemplateResponse(
+        request, "home.html", {**context, **signed_in(view)}
+    )
     return mark_audience(response, public)
 
 

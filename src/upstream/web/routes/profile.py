@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse
 
 from upstream.config import Settings
 from upstream.report.profile import build_profile, render_sections
-from upstream.web.audience import PublicDep, mark_audience
+from upstream.web.audience import PublicDep, mark_audience, signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
+from upstream.web.routes.auth import OptionalSession
 from upstream.web.views import store_version
 
 __all__ = ["cache_name", "router"]
@@ -47,6 +48,7 @@ def profile_page(
     settings: SettingsDep,
     cache: CacheDep,
     public: PublicDep,
+    view: OptionalSession,
     end: str | None = None,
 ) -> HTMLResponse:
     """The serious-violence strategic profile (``?end=YYYY-MM`` picks the headline's end)."""
@@ -55,5 +57,7 @@ def profile_page(
     context = cache.get(
         cache_name(end, public), store_version(settings), lambda: _build(settings, end, public)
     )
-    response: HTMLResponse = templates.TemplateResponse(request, "profile.html", context)
+    response: HTMLResponse = templates.TemplateResponse(
+        request, "profile.html", {**context, **signed_in(view)}
+    )
     return mark_audience(response, public)
