@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from upstream.cases.access import AccessDenied, Actor, system_actor
 from upstream.cases.admin import create_first_admin, export_audit
@@ -30,14 +29,15 @@ from upstream.cases.sar import subject_access_export
 from upstream.cases.service import Conflict, NotFound
 from upstream.cases.vocab import Agency, Purpose
 from upstream.config import get_settings
+from upstream.terminal import console as make_console
 
 __all__ = ["app"]
 
 app = typer.Typer(
     help="The case store: users, retention, audit, subject access.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+console = make_console()
+err = make_console(stderr=True)
 
 AsUser = Annotated[str, typer.Option("--as", help="Your username (an admin); audited.")]
 Reason = Annotated[
