@@ -16,6 +16,9 @@ from rich.table import Table
 if TYPE_CHECKING:
     import pandas as pd
 
+    from upstream.area import Area
+    from upstream.config import Settings
+
 __all__ = ["app"]
 
 app = typer.Typer(
@@ -31,17 +34,27 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _area(settings: Settings) -> Area:
+    """The area pack's area, or a one-line error naming what is wrong with the pack."""
+    from upstream.area import AreaError, area_from_settings
+
+    try:
+        return area_from_settings(settings)
+    except AreaError as exc:
+        raise _fail(str(exc)) from exc
+
+
 def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
     """Events from a police.uk file (validated as ingest does) or from the event store."""
-    from upstream.area import area_from_settings
+    from upstream.area import definitions_from_settings
     from upstream.config import get_settings
-    from upstream.definitions import load_definitions
     from upstream.events import EventStore
     from upstream.forecast.data import read_events_file, street_events
     from upstream.ingest import IngestError
 
     settings = get_settings()
-    definitions = load_definitions(settings.definitions_file)
+    area = _area(settings)
+    definitions = definitions_from_settings(settings)
     if path is None:
         frame = street_events(EventStore(settings.events_dir), definitions)
         if frame.empty:
@@ -51,9 +64,7 @@ def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
             )
         return frame
     try:
-        read = read_events_file(
-            path, area_from_settings(settings), definitions, max_rejects=max_rejects
-        )
+        read = read_events_file(path, area, definitions, max_rejects=max_rejects)
     except IngestError as exc:
         raise _fail(str(exc)) from exc
     err.print(
@@ -108,7 +119,6 @@ def forecast(
         return
     if until is None or out is None:
         raise _fail("give --until YYYY-MM and --out FILE (and usually --events FILE)", 2)
-    from upstream.area import area_from_settings
     from upstream.config import get_settings
     from upstream.forecast.base import ForecastError
     from upstream.forecast.registry import DEFAULT_METHOD
@@ -120,12 +130,11 @@ def forecast(
     try:
         cells = forecast_cells(
             frame,
-            area_from_settings(settings),
+            _area(settings),
             until,
             cell_size=cell,
             method=chosen,
             target=_target(harm),
-            bundled_data=settings.bundled_data,
         )
     except ForecastError as exc:
         raise _fail(str(exc)) from exc
@@ -158,7 +167,6 @@ def backtest_command(
     max_rejects: Annotated[int, typer.Option(help="Rows of --events allowed to fail.")] = 0,
 ) -> None:
     """Rolling-origin backtest: train before each month, predict it, score every method."""
-    from upstream.area import area_from_settings
     from upstream.config import get_settings
     from upstream.forecast.base import ForecastError
     from upstream.forecast.service import run_backtest
@@ -169,13 +177,12 @@ def backtest_command(
     try:
         result = run_backtest(
             frame,
-            area_from_settings(settings),
+            _area(settings),
             methods=names,
             last=last,
             units=units,
             cell_size=cell,
             target=_target(harm),
-            bundled_data=settings.bundled_data,
         )
     except ForecastError as exc:
         raise _fail(str(exc)) from exc

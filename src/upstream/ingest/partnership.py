@@ -25,7 +25,6 @@ from upstream.events import EventStore, Partition, Stage, month_range
 from upstream.ingest.errors import IngestError, Rejection
 from upstream.ingest.files import InputFile
 from upstream.ingest.incidents import (
-    IDENTIFYING_COLUMNS,
     INCIDENT_COLUMNS,
     INCIDENT_OPTIONAL,
     INVOLVEMENT_COLUMNS,
@@ -39,6 +38,7 @@ from upstream.ingest.linking import FileReport, Incidents, frame_rejections
 from upstream.ingest.pipeline import disk_full
 from upstream.ingest.quarantine import settle_rejections
 from upstream.ingest.tabular import TextReader, csv_header, normalise_name, xlsx_header
+from upstream.vocab import IDENTIFYING_COLUMNS
 
 __all__ = [
     "INCIDENTS_SCHEMA",

@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.events import EventStore
 from upstream.forecast.metrics import COVERAGES
 from upstream.forecast.registry import METHODS
 from upstream.forecast.summary import cached_forecast_section
+from upstream.version import store_version
 from upstream.web.deps import CacheDep, SettingsDep, templates
-from upstream.web.views import store_version
 
 __all__ = ["router"]
 
@@ -26,7 +27,7 @@ def _build(settings: Settings) -> dict[str, Any]:
         "f": section,
         "methods": METHODS,
         "coverages": COVERAGES,
-        "area_name": settings.area_name,
+        "area_name": area_from_settings(settings).name,
         "active": "forecast",
     }
 

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from upstream.config import Settings
+from upstream.version import store_version
 from upstream.web.audience import PublicDep, mark_audience
 from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.figures import figure_json, monthly_figure, violence_map_figure
 from upstream.web.views import coverage as coverage_of
-from upstream.web.views import home_page, store_version
+from upstream.web.views import home_page
 
 __all__ = ["router"]
 
