@@ -106,11 +106,6 @@ class SubArea:
     ward_field: str | None = None
     """The column of ``wards_file`` the names are in (default: found by trying the usual)."""
 
-    def label(self) -> str:
-        parts = [*self.wards, *self.msoas, *self.lsoas]
-        text = ", ".join(parts[:4])
-        return text + (f" and {len(parts) - 4} more" if len(parts) > 4 else "")
-
 
 @dataclass
 class Built:
@@ -204,24 +199,28 @@ def _ward_field(frame: gpd.GeoDataFrame, given: str | None, path: Path) -> str:
     raise AreaError(f"{path}: say which column holds the ward names with --ward-field")
 
 
-def _selection_shapes(m: Manifest, sel: SubArea) -> list[BaseGeometry]:
+def _label(parts: list[str]) -> str:
+    text = ", ".join(parts[:4])
+    return text + (f" and {len(parts) - 4} more" if len(parts) > 4 else "")
+
+
+def _selection_shapes(m: Manifest, sel: SubArea) -> tuple[list[BaseGeometry], str]:
+    """The chosen polygons (BNG) and a label naming them as their files do."""
     shapes: list[BaseGeometry] = []
-    if sel.lsoas:
-        frames = [_bng(m, v)[1] for v in ("lsoa11", "lsoa21") if v in m.layers]
-        if not frames:
-            raise AreaError(f"{m.folder}: the pack has no LSOA layer to choose LSOAs from")
-        both = pd.concat(frames).drop_duplicates("lsoa_code")
-        shapes += list(_pick(both, "lsoa_code", sel.lsoas, "LSOA", m.name).geometry)
-    if sel.msoas:
-        if "msoa21" not in m.layers:
-            raise AreaError(f"{m.folder}: the pack has no msoa21 layer to choose MSOAs from")
-        msoas = _bng(m, "msoa21")[1]
-        codes = [s for s in sel.msoas if s.upper().startswith("E02")]
-        names = [s for s in sel.msoas if not s.upper().startswith("E02")]
-        if codes:
-            shapes += list(_pick(msoas, "msoa_code", codes, "MSOA", m.name).geometry)
-        if names:
-            shapes += list(_pick(msoas, "msoa_name", names, "MSOA", m.name).geometry)
+    names: list[str] = []
+
+    def take(
+        frame: gpd.GeoDataFrame,
+        column: str,
+        wanted: Sequence[str],
+        what: str,
+        where: str,
+        label: str,
+    ) -> None:
+        rows = _pick(frame, column, wanted, what, where)
+        shapes.extend(rows.geometry)
+        names.extend(rows[label].astype(str))
+
     if sel.wards:
         if sel.wards_file is None:
             raise AreaError("--ward needs --wards FILE: no ward boundaries are bundled")
@@ -233,10 +232,26 @@ def _selection_shapes(m: Manifest, sel: SubArea) -> list[BaseGeometry]:
             raise AreaError(f"{sel.wards_file}: the ward file has no coordinate reference system")
         wards = wards.to_crs(BNG)
         column = _ward_field(wards, sel.ward_field, sel.wards_file)
-        shapes += list(_pick(wards, column, sel.wards, "ward", str(sel.wards_file)).geometry)
+        take(wards, column, sel.wards, "ward", str(sel.wards_file), column)
+    if sel.msoas:
+        if "msoa21" not in m.layers:
+            raise AreaError(f"{m.folder}: the pack has no msoa21 layer to choose MSOAs from")
+        msoas = _bng(m, "msoa21")[1]
+        codes = [s for s in sel.msoas if s.upper().startswith("E02")]
+        titles = [s for s in sel.msoas if not s.upper().startswith("E02")]
+        if codes:
+            take(msoas, "msoa_code", codes, "MSOA", m.name, "msoa_name")
+        if titles:
+            take(msoas, "msoa_name", titles, "MSOA", m.name, "msoa_name")
+    if sel.lsoas:
+        frames = [_bng(m, v)[1] for v in ("lsoa11", "lsoa21") if v in m.layers]
+        if not frames:
+            raise AreaError(f"{m.folder}: the pack has no LSOA layer to choose LSOAs from")
+        both = pd.concat(frames).drop_duplicates("lsoa_code")
+        take(both, "lsoa_code", sel.lsoas, "LSOA", m.name, "lsoa_name")
     if not shapes:
         raise AreaError("choose the sub-area with --lsoa, --msoa or --wards FILE --ward NAME")
-    return shapes
+    return shapes, _label(list(dict.fromkeys(names)))
 
 
 def _nested(polys: gpd.GeoDataFrame, boundary: BaseGeometry) -> tuple[np.ndarray, bool]:
@@ -270,13 +285,13 @@ def build_sub_area(source: Path, out: Path, selection: SubArea, name: str | None
     """
     m = read_manifest(Path(source))
     parent = load_area(m.folder)
-    shapes = _selection_shapes(m, selection)
+    shapes, label = _selection_shapes(m, selection)
     boundary = shapely.make_valid(shapely.union_all(shapes)).intersection(parent.boundary)
     boundary = shapely.make_valid(boundary)
     if boundary.is_empty or boundary.area <= 0:
         raise AreaError(f"the chosen sub-area does not overlap {m.name}")
     notes: list[str] = []
-    title = name or f"{m.name}: {selection.label()}"
+    title = name or f"{m.name}: {label}"
     tmp = _prepare(out)
     try:
         layers: dict[str, dict[str, Any]] = {"boundary": {"file": _OUT_NAMES["boundary"]}}
@@ -323,14 +338,14 @@ def build_sub_area(source: Path, out: Path, selection: SubArea, name: str | None
             "kind": "sub-area",
             "sub_area_of": m.name,
             "mps_borough": m.mps_borough,
-            "description": f"Part of {m.name}: {selection.label()}.",
+            "description": f"Part of {m.name}: {label}.",
             "sources": list(m.sources),
         }
         source_md = m.folder / "SOURCES.md"
         origin = source_md.read_text(encoding="utf-8") if source_md.exists() else ""
         sources_md = (
             f"# {title} (area pack made by 'upstream area build')\n\n"
-            f"A sub-area of the {m.name} pack: {selection.label()}. Its files are rows and "
+            f"A sub-area of the {m.name} pack: {label}. Its files are rows and "
             f"polygons of that pack's files, unchanged, chosen as the module docstring of "
             "upstream.area.build describes; the boundary is the union of the chosen polygons "
             f"clipped to {m.name}'s boundary."

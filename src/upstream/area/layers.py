@@ -112,8 +112,8 @@ CAPABILITIES: dict[str, Capability] = {
             ("school_terms",),
         ),
         Capability(
-            "residents_by_age",
-            "Victims per resident by age (people)",
+            "residents",
+            "Victims and stop and search against residents, by ethnic group (people)",
             ("lsoa21", "lsoa21_population"),
         ),
         Capability("lsoa_units", "Forecasts and backtests by LSOA", ("lsoa11",)),

@@ -276,7 +276,7 @@ def _victims_and_suspects(
     if total is None:
         section.add(
             Notice(
-                data.area.lacks("residents_by_age", "Comparing victims with residents")
+                data.area.lacks("residents", "Comparing victims with residents")
                 or "No Census 2021 population, so no relative rates."
             )
         )
@@ -398,7 +398,7 @@ def _stop_search(
     if total is None:
         section.add(
             Notice(
-                data.area.lacks("residents_by_age", "Comparing stop and search with residents")
+                data.area.lacks("residents", "Comparing stop and search with residents")
                 or "No Census 2021 population, so no stop-and-search rates."
             )
         )
