@@ -145,14 +145,21 @@ def read_manifest(folder: Path) -> Manifest:
 
 
 # ---- reading layers --------------------------------------------------------------------
-def _missing_columns(path: Path, layer: str, have: list[str]) -> None:
+def _required(frame: pd.DataFrame, path: Path, layer: str, unit: str, first: int) -> None:
+    """Every required column is there, and holds a value in every row (``unit`` ``first``
+    names the first row: line 2 of a CSV, feature 1 of a GeoJSON file)."""
     need = LAYERS[layer].columns
-    missing = [c for c in need if c not in have]
+    missing = [c for c in need if c not in frame.columns]
     if missing:
         raise _fail(
             path,
             f"missing column(s) {', '.join(missing)} (the {layer} layer needs {', '.join(need)})",
         )
+    for column in need:
+        empty = frame[column].isna() | frame[column].astype(str).str.strip().eq("")
+        if empty.any():
+            i = int(np.flatnonzero(empty.to_numpy())[0])
+            raise _fail(path, f"{unit} {i + first}: {column} is empty")
 
 
 def _polygons(m: Manifest, layer: str) -> gpd.GeoDataFrame:
@@ -165,7 +172,7 @@ def _polygons(m: Manifest, layer: str) -> gpd.GeoDataFrame:
         raise _fail(path, f"the {layer} file has no features")
     if frame.crs is None:
         raise _fail(path, f"the {layer} file has no coordinate reference system")
-    _missing_columns(path, layer, list(frame.columns))
+    _required(frame, path, layer, "feature", 1)
     kinds = set(frame.geometry.geom_type.dropna())
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
         raise _fail(path, f"the {layer} file must hold polygons, found {sorted(kinds)}")
@@ -180,7 +187,7 @@ def _csv(m: Manifest, layer: str) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise _fail(path, f"cannot read the {layer} file as CSV ({exc})") from None
-    _missing_columns(path, layer, list(frame.columns))
+    _required(frame, path, layer, "line", 2)
     return frame
 
 

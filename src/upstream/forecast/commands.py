@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def _area(settings: Settings) -> Area:
     try:
         return area_from_settings(settings)
     except AreaError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
 
 
 def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
@@ -66,7 +67,7 @@ def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
     try:
         read = read_events_file(path, area, definitions, max_rejects=max_rejects)
     except IngestError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
     err.print(
         f"read {read.rows_read:,} rows from {path}: {len(read.events):,} inside the area, "
         f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
@@ -137,7 +138,7 @@ def forecast(
             target=_target(harm),
         )
     except ForecastError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     cells.to_csv(out, index=False, float_format="%.9g")
     console.print(
@@ -185,7 +186,7 @@ def backtest_command(
             target=_target(harm),
         )
     except ForecastError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
     months = sorted(result.scores["month"].unique())
     summary = result.summary()
     worse = result.months_worse_than() if "naive" in set(summary["method"]) else None
