@@ -60,44 +60,55 @@ def test_a_copied_pack_loads_the_same(pack: Path, area) -> None:
     assert copy.lsoas["lsoa_code"].tolist() == area.lsoas["lsoa_code"].tolist()
 
 
+def rm(name: str):
+    return lambda p: os.remove(p / name)
+
+
+def sub(name: str, old: str, new: str):
+    return lambda p: edit(p / name, old, new)
+
+
+def sub_all(name: str, old: str, new: str):
+    return lambda p: (p / name).write_text((p / name).read_text().replace(old, new))
+
+
+TOML = "area.toml"
+LSOA = "waltham_forest_lsoa.geojson"
+IMD = "waltham_forest_imd2019_lsoa11.csv"
+IMD_ROW = "E01004327,Waltham Forest 028A,E09000031,Waltham Forest,7992,6354,9107,16857,18334,8686"
+IMD_RANKS = ",2075,6800,"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda p: os.remove(p / "waltham_forest_schools.csv"),
+        (rm("waltham_forest_schools.csv"),
          r"\[schools\] file waltham_forest_schools.csv not found in .*pack"),
-        (lambda p: os.remove(p / "area.toml"), r"pack: not an area pack: it has no area.toml"),
-        (lambda p: edit(p / "area.toml", "format = 1", "format = 7"), r"area.toml: format must be 1"),
-        (lambda p: edit(p / "area.toml", "[stations]", "[staions]"), r"unknown key\(s\) \['staions'\]"),
-        (lambda p: edit(p / "area.toml", 'name = "Waltham Forest"\n', ""), r"name .* is missing"),
-        (lambda p: edit(p / "area.toml", "[boundary]", "[boundary_old]"), r"unknown key"),
-        (lambda p: edit(p / "area.toml", "[lsoa11]\nfile", "[lsoa11]\nignored"),
-         r"\[lsoa11\] has no file"),
-        (lambda p: edit(p / "area.toml", 'file = "waltham_forest_lsoa.geojson"', 'file = "../x.geojson"'),
-         r"must be inside the pack folder"),
-        (lambda p: edit(p / "waltham_forest_schools.csv", ",easting,", ",eastings,"),
+        (rm(TOML), r"pack: not an area pack: it has no area.toml"),
+        (sub(TOML, "format = 1", "format = 7"), r"area.toml: format must be 1"),
+        (sub(TOML, "[stations]", "[staions]"), r"unknown key\(s\) \['staions'\]"),
+        (sub(TOML, 'name = "Waltham Forest"\n', ""), r"name .* is missing"),
+        (sub(TOML, "[boundary]", "[boundary_old]"), r"unknown key"),
+        (sub(TOML, "[lsoa11]\nfile", "[lsoa11]\nignored"), r"\[lsoa11\] has no file"),
+        (sub(TOML, f'file = "{LSOA}"', 'file = "../x.geojson"'), r"must be inside the pack"),
+        (sub(TOML, f'[lsoa11]\nfile = "{LSOA}"\n', ""),
+         r"\[lsoa11_population\] needs the \[lsoa11\] layer, which is missing"),
+        (sub("waltham_forest_schools.csv", ",easting,", ",eastings,"),
          r"waltham_forest_schools.csv: missing column\(s\) easting \(the schools layer needs "
          r"name, phase, easting, northing\)"),
-        (lambda p: edit(p / "town_centres.csv", "Leyton,538000,", "Leyton,5380O0,"),
+        (sub("town_centres.csv", "Leyton,538000,", "Leyton,5380O0,"),
          r"town_centres.csv: line 4, easting: '5380O0' is not a usable number"),
-        (lambda p: edit(p / "waltham_forest_lsoa_population.csv", "2020,E01004327,", "2020,E01004327,"),
-         None),  # unchanged: a control
-        (lambda p: edit(p / "waltham_forest_lsoa.geojson", '"lsoa_code"', '"code"'),
-         r"waltham_forest_lsoa.geojson: feature 1: lsoa_code is empty"),
-        (lambda p: (p / "waltham_forest_lsoa.geojson").write_text(
-            (p / "waltham_forest_lsoa.geojson").read_text().replace('"lsoa_code"', '"code"')),
-         r"waltham_forest_lsoa.geojson: missing column\(s\) lsoa_code"),
-        (lambda p: edit(p / "town_centres.csv", "Wood Street,", ","),
-         r"town_centres.csv: line 7: name is empty"),
+        (sub("town_centres.csv", "Wood Street,", ","), r"town_centres.csv: line 7: name is empty"),
+        (sub("town_centres.csv", "Leyton,", "Leyton,"), None),  # unchanged: a control
+        (sub(LSOA, '"lsoa_code"', '"code"'), rf"{LSOA}: feature 1: lsoa_code is empty"),
+        (sub_all(LSOA, '"lsoa_code"', '"code"'), rf"{LSOA}: missing column\(s\) lsoa_code"),
         (lambda p: (p / "waltham_forest_boundary.geojson").write_text("{not json"),
          r"waltham_forest_boundary.geojson: cannot read the boundary file"),
-        (lambda p: edit(p / "school_terms.csv", "2022-09-05", "2022-09-31"),
+        (sub("school_terms.csv", "2022-09-05", "2022-09-31"),
          r"school_terms.csv line 14, first_day: '2022-09-31' is not a date"),
-        (lambda p: edit(p / "school_terms.csv", "2022-10-31,", "2022-10-01,"),
+        (sub("school_terms.csv", "2022-10-31,", "2022-10-01,"),
          r"school_terms.csv line 15: term starts 2022-10-01, before the previous one ends"),
-        (lambda p: edit(p / "area.toml", '[lsoa11]\nfile = "waltham_forest_lsoa.geojson"\n', ""),
-         r"\[lsoa11_population\] needs the \[lsoa11\] layer, which is missing"),
-        (lambda p: edit(p / "waltham_forest_imd2019_lsoa11.csv", "E01004327,Waltham Forest 028A,E09000031,Waltham Forest,7992,6354,9107,16857,18334,8686,2075,6800,3,",
-                         "E01004327,Waltham Forest 028A,E09000031,Waltham Forest,7992,6354,9107,16857,18334,8686,2075,6800,13,"),
+        (sub(IMD, f"{IMD_ROW}{IMD_RANKS}3,", f"{IMD_ROW}{IMD_RANKS}13,"),
          r"imd2019_lsoa11.csv: line 2, index_of_multiple_deprivation_imd_decile: deciles run"),
     ],
 )  # fmt: skip
