@@ -3,8 +3,9 @@
 Only events placed inside the area are used, by the one placement rule
 (:mod:`upstream.area.placement`), which also gives each its 2011 LSOA; so the profile and
 the forecast agree on every point, and a pack for part of a borough never counts the rest.
-Partnership incidents without a location are counted for a whole partnership area (they
-were accepted as its own at ingest) but not for a sub-area, where they cannot be placed.
+Partnership incidents without a location are counted only for the whole area they were
+ingested for (the ingest accepted them as that area's; the manifest's ingest log names it):
+never for a sub-area, where they cannot be placed, nor for another area.
 
 Partnership data: real rows are used whenever there are any; synthetic rows only when no
 real partnership data are loaded (real and synthetic are never mixed), and the profile
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from upstream.area import Area, place_xy
@@ -60,13 +62,33 @@ class ProfileData:
     """Secondary and all-through schools of the area pack: name, x, y."""
 
 
-def _inside(area: Area, frame: pd.DataFrame, *, unplaced: bool = False) -> pd.DataFrame:
-    """The rows placed inside the area (and, with ``unplaced``, those without a place), with
-    their 2011 LSOA as ``lsoa_code``."""
+def _inside(area: Area, frame: pd.DataFrame, unplaced: Any = False) -> pd.DataFrame:
+    """The rows placed inside the area, and those without a place where ``unplaced`` (a
+    boolean, or a mask of the rows) allows, with their 2011 LSOA as ``lsoa_code``."""
     where = place_xy(area, frame["x"], frame["y"], lsoa=True)
-    keep = where.inside | (where.unplaced if unplaced else False)
+    keep = where.inside | (where.unplaced & np.asarray(unplaced, dtype=bool))
     out = frame.assign(lsoa_code=where.lsoa_code)
     return out[keep].reset_index(drop=True)
+
+
+def _ingested_here(store: EventStore, area: Area, frame: pd.DataFrame) -> np.ndarray:
+    """Which incident rows come from a partition ingested for this (whole) area.
+
+    ``frame`` needs ``source`` (the agency), ``synthetic`` and ``month``. Stores ingested
+    before the log named the area count as this area's."""
+    if not area.whole or frame.empty:
+        return np.zeros(len(frame), dtype=bool)
+    snapshot = store.snapshot()
+    inputs = snapshot.inputs()
+    here = {
+        (p.source, p.month)
+        for p in snapshot.partitions()
+        if p.source.startswith("incidents_")
+        and any(inputs.get(o, {}).get("area", "Waltham Forest") == area.name for o in p.origin)
+    }
+    suffix = np.where(frame["synthetic"].fillna(False).to_numpy(dtype=bool), "_synthetic", "")
+    keys = "incidents_" + frame["source"].astype(str).to_numpy(dtype=object) + suffix
+    return np.array([(k, m) in here for k, m in zip(keys, frame["month"], strict=True)], bool)
 
 
 def _partnership(
@@ -78,11 +100,13 @@ def _partnership(
     real = any(s.startswith("incidents_") and not s.endswith("_synthetic") for s in sources)
     flag = "false" if real else "true"
     incidents = store.query(
-        "SELECT incident_id, source, offence, occurred_from, occurred_to, x, y, location_type, "
-        "weapon, injury, domestic_abuse FROM incidents "
+        "SELECT incident_id, source, month, synthetic, offence, occurred_from, occurred_to, x, "
+        "y, location_type, weapon, injury, domestic_abuse FROM incidents "
         f"WHERE source = 'police' AND synthetic = {flag}"
     )
-    incidents = _inside(area, incidents, unplaced=area.whole)
+    incidents = _inside(area, incidents, _ingested_here(store, area, incidents))
+    if incidents.empty:  # partnership data, but none of this area's
+        return None, None, False
     involvements = store.query(
         "SELECT incident_id, role, person_ref, age, sex, ethnicity_self_defined, "
         "ethnicity_officer_defined FROM involvements "
@@ -126,6 +150,8 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
         )
         street = _inside(area, street)
         street_months = list(sources["police_uk_street"]["months"])
+        if street.empty:  # loaded, but for another area: as if none were loaded
+            street, street_months = None, []
     stop = None
     stop_months: list[str] = []
     if "police_uk_stop_search" in sources:
@@ -135,6 +161,8 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
         )
         stop = _inside(area, stop).drop(columns=["x", "y", "lsoa_code"])
         stop_months = list(sources["police_uk_stop_search"]["months"])
+        if stop.empty:
+            stop, stop_months = None, []
     incidents, involvements, synthetic = _partnership(store, area)
     months: list[str] = []
     if incidents is not None and involvements is not None:
@@ -149,8 +177,10 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
         )
     a_and_e = 0
     if any(s.startswith("incidents_a_and_e") for s in sources):
-        rows = store.query("SELECT x, y FROM incidents WHERE source = 'a_and_e'")
-        a_and_e = len(_inside(area, rows, unplaced=area.whole))
+        rows = store.query(
+            "SELECT source, month, synthetic, x, y FROM incidents WHERE source = 'a_and_e'"
+        )
+        a_and_e = len(_inside(area, rows, _ingested_here(store, area, rows)))
     london_path = settings.bundled_data / "london" / "mps_borough_monthly.parquet"
     london = pd.read_parquet(london_path) if london_path.exists() else None
     return ProfileData(

@@ -94,10 +94,15 @@ def rates_section(data: ProfileData, events: Events | None, public: bool = False
     """Section 2: rates per 1,000 residents by LSOA, and London comparators."""
     section = Section("rates", 2, "Rates per 1,000 residents and London comparators")
     lacks = data.area.lacks("rates")
-    if events is None:
-        section.add(Notice("No crime or incident data are loaded, so no rates can be given."))
-    elif lacks is not None:
+    if lacks is not None:
         section.add(Notice(lacks))
+    elif events is None:
+        section.add(
+            Notice(
+                f"No crime or incident data inside {data.area.name} are loaded, so no rates "
+                "can be given."
+            )
+        )
     elif _withheld_events(
         events,
         public,
@@ -225,7 +230,9 @@ def place_section(data: ProfileData, events: Events | None, public: bool = False
     """Section 3: hot spots (Gi* with FDR), concentration, distance to schools/centres."""
     section = Section("place", 3, "Place: hot spots, concentration, schools and town centres")
     if events is None:
-        section.add(Notice("No located crime or incident data are loaded."))
+        section.add(
+            Notice(f"No located crime or incident data inside {data.area.name} are loaded.")
+        )
         return section
     section.synthetic = events.synthetic
     if _withheld_events(
