@@ -2,8 +2,10 @@
 
 Caches key on what their inputs hold, not on modification times alone (a copied or restored
 file can keep its time). Hashing on every page view would be wasteful, so a digest is kept
-with the files' ``stat`` signature (size, modification time, inode) and recomputed only when
-that changes: asking again costs a few ``stat`` calls.
+with the files' ``stat`` signature (size, modification and change times, inode) and
+recomputed only when that changes: asking again costs a few ``stat`` calls. The change time
+(``ctime``) moves on every write and cannot be set back, so even a rewrite that keeps the
+size and restores the modification time is seen.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def _signature(paths: Sequence[Path]) -> tuple[Any, ...]:
     for p in paths:
         try:
             st = p.stat()
-            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            out.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
         except (FileNotFoundError, NotADirectoryError):
             out.append(None)
     return tuple(out)
