@@ -143,7 +143,7 @@ def _all_outside(name: str, frame: pd.DataFrame, area: Area) -> IngestError | No
     elif bng_swap:
         why = f"{bng_swap:,} would be with easting and northing exchanged: they look swapped"
     elif placed >= ALL_OUTSIDE_LIMIT:
-        why = "check the coordinate columns, and that the area (UPSTREAM_BOUNDARY_FILE) is right"
+        why = "check the coordinate columns, and that the area pack (UPSTREAM_AREA_DIR) is right"
     else:
         return None
     return IngestError(
