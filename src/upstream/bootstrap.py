@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from upstream.area import area_from_settings
+from upstream.area import area_from_settings, cached_area
 from upstream.config import BUNDLED_AREA, Settings
 from upstream.events import EventStore
 from upstream.ingest import POLICE_UK_FORMATS, discover, ingest_files
@@ -70,7 +70,7 @@ def _load_synthetic(settings: Settings, store: EventStore) -> Iterator[str]:
 def _demo_overlaps(settings: Settings) -> bool:
     """Whether the area pack's area overlaps Waltham Forest, where the demo data lie."""
     area = area_from_settings(settings)
-    bundled = area_from_settings(settings.model_copy(update={"area_dir": BUNDLED_AREA}))
+    bundled = cached_area(BUNDLED_AREA)
     return bool(area.boundary.intersection(bundled.boundary).area > 0)
 
 

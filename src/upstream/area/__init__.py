@@ -21,6 +21,7 @@ from upstream.area.model import Area, AreaError
 from upstream.area.pack import (
     MANIFEST,
     area_from_settings,
+    cached_area,
     definitions_from_settings,
     load_area,
     pack_digest,
@@ -52,6 +53,7 @@ __all__ = [
     "SchoolCalendar",
     "area_from_settings",
     "bank_holidays",
+    "cached_area",
     "cell_corners",
     "cell_id",
     "cell_ids",

@@ -49,6 +49,7 @@ __all__ = [
     "MANIFEST",
     "Manifest",
     "area_from_settings",
+    "cached_area",
     "definitions_from_settings",
     "load_area",
     "pack_digest",
@@ -357,11 +358,16 @@ def _cached_area(folder: Path, digest: str) -> Area:
     return load_area(folder)
 
 
+def cached_area(folder: Path) -> Area:
+    """The pack in ``folder``, loaded once per version of its content (:func:`pack_digest`)."""
+    folder = Path(folder).resolve()
+    return _cached_area(folder, pack_digest(folder))
+
+
 def area_from_settings(settings: Settings) -> Area:
     """The area of the pack ``settings.area_dir`` names (the bundled Waltham Forest pack by
     default), loaded once per version of the pack's content."""
-    folder = Path(settings.area_dir).resolve()
-    return _cached_area(folder, pack_digest(folder))
+    return cached_area(settings.area_dir)
 
 
 def definitions_from_settings(settings: Settings) -> Definitions:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from upstream.area import Area, SchoolCalendar, load_area
+from upstream.area import Area, SchoolCalendar, cached_area, pack_digest
 from upstream.config import BUNDLED_AREA
 
 __all__ = [
@@ -50,14 +50,9 @@ SNAP_METRES = 10
 COMPONENTS = ("town_centre", "school", "school_link", "station", "residential")
 
 
-@cache
-def _bundled_area(pack: Path = BUNDLED_AREA) -> Area:
-    return load_area(pack)
-
-
 def default_calendar() -> SchoolCalendar:
     """The bundled Waltham Forest pack's school calendar (typical London term dates)."""
-    calendar = _bundled_area().calendar
+    calendar = cached_area(BUNDLED_AREA).calendar
     if calendar is None:
         raise ValueError(f"{BUNDLED_AREA}: the bundled pack has no school_terms layer")
     return calendar
@@ -100,9 +95,9 @@ def _deprivation_weight(decile: pd.Series) -> np.ndarray:
     return 2.0 - 0.15 * (decile.fillna(5.5).to_numpy(dtype="float64") - 1.0)
 
 
-@cache
 def load_places(pack: Path = BUNDLED_AREA, link_metres: float = 1500.0) -> Places:
-    """The area pack's geography, schools, stations and town centres as a :class:`Places`.
+    """The area pack's geography, schools, stations and town centres as a :class:`Places`
+    (built once per version of the pack's content).
 
     Parameters
     ----------
@@ -112,7 +107,12 @@ def load_places(pack: Path = BUNDLED_AREA, link_metres: float = 1500.0) -> Place
     link_metres
         Secondary schools closer than this are joined by a "school link".
     """
-    area = _bundled_area(pack)
+    return _places(Path(pack).resolve(), pack_digest(pack), link_metres)
+
+
+@cache
+def _places(pack: Path, digest: str, link_metres: float) -> Places:
+    area = cached_area(pack)
     for cap in ("rates", "deprivation"):
         if (why := area.lacks(cap)) is not None:
             raise ValueError(f"{pack}: the synthetic borough {why[len('This section ') :]}")
