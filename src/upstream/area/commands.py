@@ -93,8 +93,11 @@ def build(
     """Make an area pack: a sub-area (--lsoa, --msoa, --wards FILE --ward NAME) of a pack, or
     London boroughs (--borough NAME, --london) from the bundled London-wide files.
 
-    Prints which sections and forecast covariates the new pack supports; those it cannot
-    support say so in place. Use the pack with UPSTREAM_AREA_DIR=OUT."""
+    No ward boundaries are bundled: wards need a boundary file of your own. London packs
+    have no LSOA boundaries or populations, so the sections that need them (rates, deprivation,
+    distance against residents, forecasts by LSOA) cannot be shown. The command prints which
+    sections and forecast covariates the new pack supports; those it cannot support say so in
+    place. Use the pack with UPSTREAM_AREA_DIR=OUT."""
     from upstream.area.build import SubArea, build_london, build_sub_area
     from upstream.area.model import AreaError
     from upstream.config import BUNDLED_AREA, get_settings
