@@ -439,7 +439,7 @@ def waltham_forest_lsoas(settings: Settings) -> dict[str, Any]:
     path = PROJECT_ROOT / LSOA_FILE
     raw = pd.read_parquet(path)
     area = area_from_settings(settings)
-    units = lsoa_units(area, vintage=2021, bundled_data=settings.bundled_data)
+    units = lsoa_units(area, vintage=2021)
     assert units.labels is not None
     codes = [str(c) for c in units.labels]
     in_file = set(raw.loc[raw["borough_code"] == WALTHAM_FOREST, "lsoa_code"].astype(str))
@@ -487,7 +487,7 @@ def waltham_forest_lsoas(settings: Settings) -> dict[str, Any]:
             "months": [months[0], months[-1]],
             "held_out_by_the_project_not_in_file": ["2025-09", "2026-02"],
             "lsoas": units.n,
-            "lsoa_vintage": "2021 (data/geography/waltham_forest_lsoa_2021.geojson)",
+            "lsoa_vintage": "2021 (the area pack's lsoa21 layer, data/areas/waltham_forest)",
             "serious_violence_categories": list(MPS_SERIOUS_VIOLENCE),
             "serious_violence_crimes": int(panel["target"].sum()),
             "serious_violence_per_month_in_test": {

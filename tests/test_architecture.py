@@ -16,9 +16,19 @@ SRC = PROJECT_ROOT / "src" / "upstream"
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 # Capabilities that never touch identifiable case data or the web framework.
-ANALYTIC = ["analysis", "report", "forecast", "synth", "ingest"]
-ANALYTIC_MODULES = ["events.py", "area.py", "definitions.py", "status.py", "config.py"]
+ANALYTIC = ["analysis", "report", "forecast", "synth", "ingest", "area"]
+ANALYTIC_MODULES = [
+    "events.py",
+    "definitions.py",
+    "status.py",
+    "config.py",
+    "vocab.py",
+    "version.py",
+    "digests.py",
+]
 FORBIDDEN = ("upstream.web", "upstream.cases", "fastapi", "starlette", "sqlalchemy", "alembic")
+# The product's views of the data never borrow the synthetic borough's geography or code.
+NO_SYNTH = ["analysis", "report", "forecast", "web", "ingest", "area", "account"]
 
 
 def imports_of(path: Path) -> set[str]:
@@ -43,6 +53,44 @@ def analytic_files() -> list[Path]:
 def test_analytic_code_never_imports_the_case_store_or_web(path: Path) -> None:
     bad = sorted(name for name in imports_of(path) if name.startswith(FORBIDDEN))
     assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
+
+
+def package_files(packages: list[str]) -> list[Path]:
+    return [f for package in packages for f in sorted((SRC / package).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", package_files(NO_SYNTH), ids=lambda p: str(p.relative_to(SRC)))
+def test_analysis_forecast_and_report_never_import_synth(path: Path) -> None:
+    bad = sorted(name for name in imports_of(path) if name.startswith("upstream.synth"))
+    assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
+
+
+def _code_strings(path: Path) -> list[str]:
+    """String constants of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docs.add(id(body[0].value))
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f for f in sorted(SRC.rglob("*.py")) if f.name != "config.py" and "area" not in f.parts],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_no_module_names_a_boroughs_files(path: Path) -> None:
+    """Geography is read only through the area pack (``upstream.area``, whose builder writes
+    packs); config.py names the bundled pack's folder, the one default."""
+    named = [s for s in _code_strings(path) if "waltham_forest" in s or ".geojson" in s]
+    assert named == [], f"{path.relative_to(SRC)} names geography files: {named}"
 
 
 def _commands(group: typer.Typer, prefix: str = "upstream") -> list[str]:

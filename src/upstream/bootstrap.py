@@ -7,14 +7,19 @@ running it again does nothing (and never duplicates a month).
 * Partnership incident data are confidential, so the demo uses the calibrated synthetic
   borough (``upstream.synth``, seed 1): generated into ``<data dir>/synthetic`` and ingested
   like a real extract. Every row is labelled synthetic, and every page that shows it says so.
+
+Both are Waltham Forest's. With another area pack (``UPSTREAM_AREA_DIR``) they are loaded
+only when its area overlaps Waltham Forest (a sub-area of it, say), and then rows outside
+the area are counted as outside, as any ingest does; otherwise nothing is loaded, and the
+lines say so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from upstream.area import area_from_settings
-from upstream.config import Settings
+from upstream.area import area_from_settings, cached_area
+from upstream.config import BUNDLED_AREA, Settings
 from upstream.events import EventStore
 from upstream.ingest import POLICE_UK_FORMATS, discover, ingest_files
 from upstream.ingest.partnership import ingest_partnership
@@ -62,6 +67,13 @@ def _load_synthetic(settings: Settings, store: EventStore) -> Iterator[str]:
         yield f"loaded {stored:,} SYNTHETIC {'/'.join(kinds)} records from {folder}"
 
 
+def _demo_overlaps(settings: Settings) -> bool:
+    """Whether the area pack's area overlaps Waltham Forest, where the demo data lie."""
+    area = area_from_settings(settings)
+    bundled = cached_area(BUNDLED_AREA)
+    return bool(area.boundary.intersection(bundled.boundary).area > 0)
+
+
 def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     """Load what is missing into the stores; yield one line per step.
 
@@ -69,14 +81,21 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     evidence) so the first visitor does not wait for them.
     """
     store = EventStore(settings.events_dir)
-    if store.has("police_uk_street") or store.has("police_uk_stop_search"):
-        yield f"event store at {store.root} already holds police.uk data"
+    if not _demo_overlaps(settings):
+        yield (
+            "the bundled demo data are Waltham Forest's, which "
+            f"{area_from_settings(settings).name} does not overlap: none loaded (load your own "
+            "with 'upstream ingest')"
+        )
     else:
-        yield from _load_police_uk(settings, store)
-    if any(p.source.startswith("incidents_") for p in store.partitions()):
-        yield "event store already holds partnership incident data"
-    else:
-        yield from _load_synthetic(settings, store)
+        if store.has("police_uk_street") or store.has("police_uk_stop_search"):
+            yield f"event store at {store.root} already holds police.uk data"
+        else:
+            yield from _load_police_uk(settings, store)
+        if any(p.source.startswith("incidents_") for p in store.partitions()):
+            yield "event store already holds partnership incident data"
+        else:
+            yield from _load_synthetic(settings, store)
     from upstream.cases.demo import prepare_case_store
 
     yield from prepare_case_store(settings)

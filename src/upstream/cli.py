@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
@@ -31,6 +32,7 @@ app = typer.Typer(
 ingest_app = typer.Typer(help="Load data into the event store.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(area_app, name="area")
 app.add_typer(cases_app, name="cases")
 
 console = make_console()  # long lines (file paths) are never broken
@@ -45,7 +47,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _fail_ingest(exc: Exception) -> typer.Exit:
-    """One line for an ingest that stopped: bad input, or the machine refusing to write."""
+    """One line for an ingest that stopped: bad input, a broken area pack, or the machine
+    refusing to write."""
     from upstream.ingest import describe_os_error
 
     settings = get_settings()
@@ -78,7 +81,7 @@ def _rows_bar(quiet: bool) -> Progress:
 
 
 def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
-    from upstream.area import area_from_settings
+    from upstream.area import AreaError, area_from_settings
     from upstream.events import EventStore
     from upstream.ingest import POLICE_UK_FORMATS, IngestError, discover, ingest_files
 
@@ -99,7 +102,7 @@ def _ingest_police_uk(paths: list[Path], max_rejects: int, quiet: bool) -> int:
                 skipped=skipped,
                 progress=lambda _name, rows: bar.advance(task, rows),
             )
-    except (IngestError, OSError) as exc:
+    except (IngestError, AreaError, OSError) as exc:
         raise _fail_ingest(exc) from exc
     table = Table(title="Ingested", show_lines=False)
     for col in (
@@ -163,7 +166,7 @@ def ingest_police_uk(
 def _ingest_partnership(
     paths: list[Path], tables: list[str], max_rejects: int, period: str | None, quiet: bool
 ) -> int:
-    from upstream.area import area_from_settings
+    from upstream.area import AreaError, area_from_settings
     from upstream.events import EventStore
     from upstream.ingest import IngestError, discover
     from upstream.ingest.partnership import ingest_partnership
@@ -184,7 +187,7 @@ def _ingest_partnership(
                 skipped=skipped,
                 progress=lambda _name, rows: bar.advance(task, rows),
             )
-    except (IngestError, OSError) as exc:
+    except (IngestError, AreaError, OSError) as exc:
         raise _fail_ingest(exc) from exc
     table = Table(title="Ingested")
     for col in (
@@ -366,10 +369,14 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
 @app.command()
 def bootstrap() -> None:
     """Load the bundled real data into the empty embedded stores (does nothing if loaded)."""
+    from upstream.area import AreaError
     from upstream.bootstrap import bootstrap as run_bootstrap
 
-    for line in run_bootstrap(get_settings(), warm=True):
-        console.print(line)
+    try:
+        for line in run_bootstrap(get_settings(), warm=True):
+            console.print(line, highlight=False)
+    except AreaError as exc:
+        raise _fail(escape(str(exc))) from exc
 
 
 @app.command()
@@ -401,17 +408,17 @@ def profile(
 
     Without --public: the full analyst report, with partnership counts below 10 (not to publish).
     """
-    import re
-
     from upstream.analysis.disparity import PopulationSharesError
+    from upstream.area import AreaError
     from upstream.report.profile import write_report
+    from upstream.vocab import is_month
 
-    if end is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", end):
+    if end is not None and not is_month(end):
         raise _fail(f"--end must be a month YYYY-MM, got {end!r}")
     try:
         report = write_report(get_settings(), out, end=end, populations=populations, public=public)
-    except PopulationSharesError as exc:
-        raise _fail(str(exc)) from exc
+    except (PopulationSharesError, AreaError) as exc:
+        raise _fail(escape(str(exc))) from exc
     version = (
         "public version: partnership counts under disclosure control"
         if public
@@ -444,14 +451,16 @@ def serve(
 
     if workers < 1:
         raise _fail("--workers must be at least 1")
+    from upstream.area import AreaError, area_from_settings
     from upstream.cases.db import case_store
     from upstream.cases.deployment import UnsafeDeployment, check_production
 
     settings = get_settings()
     try:  # before the server starts, so the refusal is one clear line
+        area_from_settings(get_settings())  # a broken area pack stops here, saying why
         check_production(case_store(settings))
-    except UnsafeDeployment as exc:
-        raise _fail(str(exc)) from exc
+    except (UnsafeDeployment, AreaError) as exc:
+        raise _fail(escape(str(exc))) from exc
     problem = port_problem(host, port)
     if problem is not None:
         raise _fail(escape(problem))
@@ -475,7 +484,14 @@ def serve(
 
 def main() -> None:
     """Entry point of the ``upstream`` console script."""
-    app(prog_name="upstream")
+    from pydantic import ValidationError
+
+    try:
+        app(prog_name="upstream")
+    except ValidationError as exc:  # a refused setting (UPSTREAM_* environment variables)
+        message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

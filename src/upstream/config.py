@@ -1,4 +1,4 @@
-"""Settings: where the stores live and which area and definitions apply.
+"""Settings: where the stores live and which area pack and definitions apply.
 
 Every value can be set by an environment variable prefixed ``UPSTREAM_`` (for example
 ``UPSTREAM_DATA_DIR``); ``DATABASE_URL`` is read without a prefix because that is the
@@ -7,18 +7,36 @@ convention every database tool follows.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEV_AUDIT_KEY", "DEV_SECRET_KEY", "PROJECT_ROOT", "Settings", "get_settings"]
+__all__ = [
+    "BUNDLED_AREA",
+    "DEV_AUDIT_KEY",
+    "DEV_SECRET_KEY",
+    "PROJECT_ROOT",
+    "Settings",
+    "get_settings",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The checkout (``src/upstream/config.py`` -> two levels up from the package)."""
 
 BUNDLED_DATA = PROJECT_ROOT / "data"
+
+BUNDLED_AREA = BUNDLED_DATA / "areas" / "waltham_forest"
+"""The bundled area pack: the London Borough of Waltham Forest."""
+
+_RETIRED = {
+    "UPSTREAM_BOUNDARY_FILE": "the boundary",
+    "UPSTREAM_AREA_NAME": "the area's name",
+}
+"""Settings replaced by the area pack: still set, they would be silently ignored."""
 
 DEV_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 """The secret key used when none is set; refused when ``UPSTREAM_ENV=production``."""
@@ -33,12 +51,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UPSTREAM_", extra="ignore")
 
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Event store and outputs.")
-    bundled_data: Path = Field(default=BUNDLED_DATA, description="The bundled open data.")
-    boundary_file: Path = Field(
-        default=BUNDLED_DATA / "geography" / "waltham_forest_boundary.geojson",
-        description="Polygon of the partnership area (any CRS GeoPandas reads).",
+    bundled_data: Path = Field(
+        default=BUNDLED_DATA, description="The bundled open data (demo events, London files)."
     )
-    area_name: str = Field(default="Waltham Forest")
+    area_dir: Path = Field(
+        default=BUNDLED_AREA,
+        description="The area pack: a folder with an area.toml manifest and its layers.",
+    )
     definitions_file: Path | None = Field(
         default=None, description="A TOML file overriding the bundled local definitions."
     )
@@ -85,6 +104,18 @@ class Settings(BaseSettings):
     case_deadlines: dict[str, int] = Field(
         default_factory=dict, description="Hours to first contact per service (overrides)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_retired_settings(cls, data: Any) -> Any:
+        for name, what in _RETIRED.items():
+            if os.environ.get(name):
+                raise ValueError(
+                    f"{name} is no longer read: {what} now comes from the area pack. Make a "
+                    "pack ('upstream area build', or a folder with an area.toml) and set "
+                    "UPSTREAM_AREA_DIR to it"
+                )
+        return data
 
     @model_validator(mode="after")
     def _refuse_unsafe_values(self) -> Settings:

@@ -1,8 +1,10 @@
 """Local definitions: which crime types count as serious violence, and how much harm each does.
 
-The bundled defaults live in ``definitions.toml`` beside this module. A partnership can
-override any key with its own TOML file (``UPSTREAM_DEFINITIONS_FILE``); tables are merged
-key by key, so a file that only changes one harm weight keeps everything else.
+The bundled defaults live in ``definitions.toml`` beside this module. An area pack may
+override any key with its own ``definitions`` layer, and a partnership with its own TOML file
+(``UPSTREAM_DEFINITIONS_FILE``), in that order; tables are merged key by key, so a file that
+only changes one harm weight keeps everything else. :func:`upstream.area.definitions_from_settings`
+applies both.
 """
 
 from __future__ import annotations
@@ -99,13 +101,14 @@ def _validate(raw: dict[str, Any], origin: str) -> Definitions:
     return Definitions(types, weights, default, source)
 
 
-def load_definitions(override: Path | None = None) -> Definitions:
-    """Load the bundled definitions, merged with ``override`` when given.
+def load_definitions(*overrides: Path | None) -> Definitions:
+    """Load the bundled definitions, merged with each of ``overrides`` in turn.
 
     Parameters
     ----------
-    override
-        A TOML file with any subset of the bundled keys.
+    overrides
+        TOML files with any subset of the bundled keys (None entries are skipped); a later
+        file wins over an earlier one.
 
     Raises
     ------
@@ -115,7 +118,8 @@ def load_definitions(override: Path | None = None) -> Definitions:
     text = resources.files("upstream").joinpath("definitions.toml").read_text("utf-8")
     raw = tomllib.loads(text)
     origin = "bundled definitions.toml"
-    if override is not None:
-        raw = _merge(raw, _read_toml(Path(override)))
-        origin = str(override)
+    for override in overrides:
+        if override is not None:
+            raw = _merge(raw, _read_toml(Path(override)))
+            origin = str(override)
     return _validate(raw, origin)

@@ -48,6 +48,7 @@ import duckdb
 import pandas as pd
 
 from upstream.staging import Stage, StagedPartition, clean_stale_stages
+from upstream.vocab import AGENCIES
 
 __all__ = [
     "GRACE_SECONDS",
@@ -68,7 +69,7 @@ SOURCES: dict[str, str] = {
     **{
         f"{table}_{agency}{kind}": table
         for table in ("incidents", "involvements")
-        for agency in ("police", "a_and_e", "ambulance", "council")
+        for agency in AGENCIES
         for kind in ("", "_synthetic")
     },
 }

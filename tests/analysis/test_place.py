@@ -48,3 +48,16 @@ def test_residential_background_keeps_population() -> None:
     bg = residential_background(lsoas)
     assert bg["weight"].sum() == pytest.approx(1500)
     assert len(bg) == 26  # 25 squares in the first, one point for the tiny second
+
+
+def test_residential_background_places_square_centres_by_the_placement_rule() -> None:
+    """A square centre on the edge two LSOAs share is the first (lowest code) LSOA's: once,
+    not dropped from both as a strict 'contains' test did."""
+    lsoas = gpd.GeoDataFrame(
+        {"lsoa_code": ["E01000001", "E01000002"], "population": [300, 300]},
+        geometry=[shapely.box(0, 0, 150, 100), shapely.box(150, 0, 300, 100)],
+        crs="EPSG:27700",
+    )
+    bg = residential_background(lsoas).sort_values("x").reset_index(drop=True)
+    assert bg["x"].tolist() == [50.0, 150.0, 250.0]
+    assert bg["weight"].tolist() == [150.0, 150.0, 300.0]

@@ -9,7 +9,6 @@ import pytest
 
 from upstream.analysis.timing import (
     after_school,
-    default_calendar,
     known_times,
     peak_hours,
     school_days,
@@ -37,8 +36,8 @@ def test_weekday_hour_table() -> None:
     assert peak_hours(table, 1) == [("Monday", 8, 2)]
 
 
-def test_school_days_and_after_school_rate_ratios() -> None:
-    cal = default_calendar()
+def test_school_days_and_after_school_rate_ratios(area) -> None:
+    cal = area.calendar  # the bundled pack's term dates
     first, last = date(2023, 9, 1), date(2023, 9, 30)
     days = cal.day_table(first, last)
     school = days.loc[days["is_school_day"], "date"]

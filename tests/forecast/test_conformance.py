@@ -42,6 +42,27 @@ def test_registry_is_the_single_list() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_the_registered_settings_are_the_class_defaults(name: str) -> None:
+    """One place for a method's settings: constructing the class gives the registered one."""
+    method = METHODS[name]
+    assert method.cls().get_params() == make(name).get_params()
+    assert {k: v for k, v in make(name).get_params().items() if k != "target"} == method.params
+
+
+def test_the_chosen_settings_are_the_defaults() -> None:
+    """The values the registry's docstring says were chosen on the validation window."""
+    from upstream.forecast.ensemble import Ensemble
+    from upstream.forecast.kde import KDE
+    from upstream.forecast.lgbm import LightGBMPoisson
+    from upstream.forecast.prospective import Prospective
+
+    assert (Prospective().bandwidth, Prospective().months) == (100.0, 6)
+    assert KDE().bandwidth == 150.0
+    assert (LightGBMPoisson().num_leaves, LightGBMPoisson().min_child_samples) == (31, 50)
+    assert Ensemble().members == ("lgbm", "naive", "sepp")
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_constructor_takes_keyword_only_hyper_parameters(name: str) -> None:
     cls = METHODS[name].cls
     params = inspect.signature(cls.__init__).parameters

@@ -410,6 +410,27 @@ def test_duplicate_attendance_id_in_an_a_and_e_file(tmp_path, settings):
     assert "line 4, field 'attendance_id'" in out and "first on line 2" in out
 
 
+def test_messages_about_local_times_say_what_is_really_wrong(tmp_path, settings):
+    """Local times are never ambiguous or missing to the ingest (the repeated autumn hour is
+    read as BST, the skipped spring hour moved on), so no message says they might be: an A&E
+    date that does not exist says so, and an incident's unreadable time says just that."""
+    rows = [ae_row("A1", assault_date="2023-02-30"), ae_row("A2", assault_date="2023-10-29",
+            assault_time="01:30", attended_at="2023-10-29T05:00:00+00:00")]  # fmt: skip
+    path = write(tmp_path / "a_and_e_2023.csv", A_AND_E_HEADER, rows)
+    out = " ".join(ingest("a-and-e", str(path), "--max-rejects", "1").output.split())
+    (quarantined,) = settings.quarantine_dir.glob("*a_and_e_2023.csv.rejected.csv")
+    assert "assault_date is not a real calendar date" in quarantined.read_text()
+    assert "exists in Europe/London" not in out
+    assert len(EventStore(settings.events_dir).query("SELECT * FROM incidents")) == 1
+    bad = write(
+        tmp_path / "incidents_2023-05.csv",
+        INCIDENT_HEADER,
+        [incident("I1", "2023-05-09 25:00")],
+    )
+    out = " ".join(ingest("incidents", str(bad)).output.split())
+    assert "not an ISO 8601 date-time" in out and "ambiguous" not in out
+
+
 def ae_row(aid: str, **kw) -> dict[str, str]:
     row = {
         "attendance_id": aid, "attended_at": "2023-06-03T23:10:00+01:00",

@@ -77,9 +77,9 @@ def test_official_csv_round_trips_to_the_same_rows(tmp_path, street_rows, store,
 def test_bng_projection_matches_published_school_coordinates(area):
     """GIAS publishes schools' easting/northing; our projection of lon/lat must agree."""
     from upstream.area import to_bng
-    from upstream.config import PROJECT_ROOT
+    from upstream.config import BUNDLED_AREA
 
-    schools = pd.read_csv(PROJECT_ROOT / "data" / "schools" / "waltham_forest_schools.csv")
+    schools = pd.read_csv(BUNDLED_AREA / "waltham_forest_schools.csv")
     x, y = to_bng(schools.longitude.to_numpy(), schools.latitude.to_numpy())
     assert abs(x - schools.easting).max() < 1.0  # lon/lat are given to 6 dp (~0.1 m)
     assert abs(y - schools.northing).max() < 1.0

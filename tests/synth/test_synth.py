@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from upstream.area import to_bng
+from upstream.area import CalendarError, bank_holidays, to_bng
 from upstream.synth import (
     SyntheticBorough,
     calibration_report,
@@ -19,7 +19,6 @@ from upstream.synth import (
     generate,
     write,
 )
-from upstream.synth.terms import CalendarError, bank_holidays
 
 SEEDS = (1, 2, 3)
 PSEUDONYM = re.compile(r"^P-[0-9A-F]{8}$")

@@ -3,27 +3,20 @@
 Events are counted per LSOA, LSOAs are grouped by their national IMD decile (1 = among the
 10% most deprived neighbourhoods in England, 10 = the 10% least deprived), and each
 decile's rate per 1,000 residents per year is given with an exact Poisson interval. The
-bundled deciles are IMD 2019 for the 2011 LSOAs police.uk used (and the ONS mid-2020
-populations of the same LSOAs).
+deciles are the area pack's IMD 2019 deciles of the 2011 LSOAs police.uk used (and the ONS
+mid-2020 populations of the same LSOAs; :attr:`upstream.area.Area.imd`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from upstream.analysis.rates import rate_table
 from upstream.analysis.trends import RatioCI, poisson_ratio_ci
 
-__all__ = ["DecileRates", "imd2019_deciles", "rates_by_decile"]
-
-
-def imd2019_deciles(path: Path) -> pd.Series:
-    """IMD 2019 decile per 2011 LSOA code from the bundled IMD file."""
-    raw = pd.read_csv(path, usecols=["lsoa11_code", "index_of_multiple_deprivation_imd_decile"])
-    return raw.set_index("lsoa11_code")["index_of_multiple_deprivation_imd_decile"].astype("int64")
+__all__ = ["DecileRates", "rates_by_decile"]
 
 
 @dataclass(frozen=True)

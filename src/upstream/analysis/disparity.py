@@ -42,6 +42,7 @@ import pandas as pd
 
 from upstream.analysis.rates import poisson_ci
 from upstream.analysis.trends import poisson_ratio_ci
+from upstream.vocab import ETHNIC_GROUPS
 
 __all__ = [
     "ASSUMED_SHARES",
@@ -53,8 +54,8 @@ __all__ = [
     "stop_search_group",
 ]
 
-GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
-"""The five ONS 2021 high-level ethnic groups, short names as stored."""
+GROUPS = ETHNIC_GROUPS
+"""The five ONS 2021 high-level ethnic groups, short names as stored (:mod:`upstream.vocab`)."""
 
 
 @dataclass(frozen=True)

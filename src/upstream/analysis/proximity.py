@@ -23,6 +23,8 @@ import shapely
 from scipy import stats
 from scipy.spatial import cKDTree
 
+from upstream.area import lsoa_positions
+
 __all__ = ["BANDS", "Proximity", "nearest_distance", "proximity", "residential_background"]
 
 BANDS = (0.0, 200.0, 400.0, 800.0, 1600.0, np.inf)
@@ -43,26 +45,34 @@ def nearest_distance(x: np.ndarray, y: np.ndarray, places: np.ndarray) -> np.nda
 def residential_background(lsoas: gpd.GeoDataFrame, cell: float = 100.0) -> pd.DataFrame:
     """Residents spread evenly over ``cell`` m squares: columns ``x``, ``y``, ``weight``.
 
-    Each LSOA's ``population`` is shared equally among the squares whose centre lies in
-    it (a small LSOA with no such centre gets one point at its representative point).
+    Each LSOA's ``population`` is shared equally among the squares whose centre it holds, by
+    the placement rule (:func:`upstream.area.lsoa_positions`: a centre on an edge shared by two
+    LSOAs is the lower code's, never both's or neither's; ``lsoas`` in code order). A small
+    LSOA holding no centre gets one point at its representative point.
     """
-    rows = []
-    for geom, pop in zip(lsoas.geometry, lsoas["population"].astype("float64"), strict=True):
-        if not np.isfinite(pop) or pop <= 0:
-            continue
-        minx, miny, maxx, maxy = geom.bounds
-        xs = np.arange(np.floor(minx / cell), np.ceil(maxx / cell)) * cell + cell / 2
-        ys = np.arange(np.floor(miny / cell), np.ceil(maxy / cell)) * cell + cell / 2
-        gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
-        inside = shapely.contains_xy(geom, gx, gy)
-        if not inside.any():
-            p = geom.representative_point()
-            gx, gy, inside = np.array([p.x]), np.array([p.y]), np.array([True])
-        k = int(inside.sum())
-        rows.append(pd.DataFrame({"x": gx[inside], "y": gy[inside], "weight": pop / k}))
-    if not rows:
+    pop = lsoas["population"].astype("float64").to_numpy()
+    geoms = lsoas.geometry.to_numpy()
+    ok = np.isfinite(pop) & (pop > 0)
+    if not ok.any():
         return pd.DataFrame({"x": [], "y": [], "weight": []})
-    return pd.concat(rows, ignore_index=True)
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms[ok])
+    xs = np.arange(np.floor(minx / cell), np.ceil(maxx / cell)) * cell + cell / 2
+    ys = np.arange(np.floor(miny / cell), np.ceil(maxy / cell)) * cell + cell / 2
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    pos = lsoa_positions(geoms, gx, gy, nearest=False)
+    keep = pos >= 0
+    keep[keep] = ok[pos[keep]]
+    gx, gy, pos = gx[keep], gy[keep], pos[keep]
+    squares = np.bincount(pos, minlength=len(pop))
+    alone = np.flatnonzero(ok & (squares == 0))
+    spot = shapely.point_on_surface(geoms[alone])
+    return pd.DataFrame(
+        {
+            "x": np.concatenate([gx, shapely.get_x(spot)]),
+            "y": np.concatenate([gy, shapely.get_y(spot)]),
+            "weight": np.concatenate([pop[pos] / squares[pos], pop[alone]]),
+        }
+    )
 
 
 @dataclass(frozen=True)

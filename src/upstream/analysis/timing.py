@@ -7,9 +7,9 @@ wall-clock time here, and only incidents whose recorded range is at most two hou
 known time (``known_times``); the rest are counted as "time not known", never spread over
 the day.
 
-School days come from a :class:`SchoolCalendar` (term dates, weekdays, England's bank
-holidays): by default :func:`upstream.synth.terms.default_calendar`, typical London term
-dates for 2020/21 to 2025/26, re-exported here so analysis code has one place to ask.
+School days come from a :class:`~upstream.area.SchoolCalendar` (term dates, weekdays,
+England's bank holidays): the area pack's term dates (``Area.calendar``; the bundled pack
+holds typical London term dates for 2020/21 to 2025/26).
 
 Rate ratios use the exact conditional Poisson interval of :mod:`upstream.analysis.trends`
 with the exposure of each side (days, or school-day hours).
@@ -23,16 +23,13 @@ from datetime import date
 import pandas as pd
 
 from upstream.analysis.trends import RatioCI, poisson_ratio_ci
-from upstream.synth.terms import CalendarError, SchoolCalendar, default_calendar
+from upstream.area import SchoolCalendar
+from upstream.vocab import TIME_ZONE
 
 __all__ = [
-    "LONDON",
     "WEEKDAYS",
-    "CalendarError",
     "DayTypeComparison",
-    "SchoolCalendar",
     "after_school",
-    "default_calendar",
     "has_times",
     "known_times",
     "peak_hours",
@@ -40,7 +37,6 @@ __all__ = [
     "weekday_hour",
 ]
 
-LONDON = "Europe/London"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -64,7 +60,7 @@ def known_times(
         end = pd.to_datetime(occurred_to, utc=True).fillna(start)
         width = end - start
     known = width <= pd.Timedelta(hours=max_hours)
-    return start.dt.tz_convert(LONDON).where(known)
+    return start.dt.tz_convert(TIME_ZONE).where(known)
 
 
 def weekday_hour(local: pd.Series) -> pd.DataFrame:

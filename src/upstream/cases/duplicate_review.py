@@ -24,8 +24,8 @@ from upstream.cases.schemas import (
     InvolvementPublic,
     PersonIdentity,
 )
-from upstream.cases.service import IDENTITY_FIELDS, Conflict, guard, not_found, use_case
-from upstream.cases.vocab import InvolvementRole
+from upstream.cases.service import Conflict, guard, not_found, use_case
+from upstream.cases.vocab import IDENTITY_FIELDS, InvolvementRole
 
 __all__ = ["compare_duplicate", "list_duplicates", "resolve_duplicate"]
 

@@ -15,10 +15,9 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from upstream.cases.models import DuplicateFlag, Involvement, Offer, Person, utcnow
+from upstream.cases.vocab import IDENTITY_FIELDS
 
 __all__ = ["flag_possible_duplicates", "merge_people", "open_flags_for"]
-
-_IDENTITY = ("given_name", "family_name", "date_of_birth", "address", "school")
 
 
 def _norm(value: str | None) -> str:
@@ -90,7 +89,7 @@ def merge_people(session: Session, keep: Person, other: Person) -> None:
     """Move ``other``'s involvements and offers to ``keep``, fill ``keep``'s missing details
     from ``other``, and leave ``other`` as an empty pointer to ``keep``.
     """
-    for name in _IDENTITY:
+    for name in IDENTITY_FIELDS:
         if getattr(keep, name) is None and getattr(other, name) is not None:
             setattr(keep, name, getattr(other, name))
     if other.health_notes:
@@ -106,7 +105,7 @@ def merge_people(session: Session, keep: Person, other: Person) -> None:
         else:
             involvement.person_id = keep.id
     session.execute(update(Offer).where(Offer.person_id == other.id).values(person_id=keep.id))
-    for name in (*_IDENTITY, "health_notes"):
+    for name in (*IDENTITY_FIELDS, "health_notes"):
         setattr(other, name, None)
     other.merged_into_id = keep.id
     other.closed_at = other.closed_at or utcnow()

@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from upstream.vocab import TIME_ZONE
+
 __all__ = [
     "LONDON",
     "age_on",
@@ -23,7 +25,7 @@ __all__ = [
     "waited",
 ]
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = ZoneInfo(TIME_ZONE)
 
 
 def london(moment: datetime) -> datetime:

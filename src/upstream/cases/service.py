@@ -58,7 +58,13 @@ from upstream.cases.schemas import (
 )
 from upstream.cases.scope import incident_resource, offer_resource, person_resource
 from upstream.cases.times import check_contact_time, check_not_future
-from upstream.cases.vocab import DEFAULT_DEADLINE_HOURS, InvolvementRole, Role, Service
+from upstream.cases.vocab import (
+    DEFAULT_DEADLINE_HOURS,
+    IDENTITY_FIELDS,
+    InvolvementRole,
+    Role,
+    Service,
+)
 
 __all__ = [
     "Conflict",
@@ -85,7 +91,6 @@ __all__ = [
 
 T = TypeVar("T")
 P = ParamSpec("P")
-IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "address", "school")
 
 
 class NotFound(LookupError):

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 __all__ = [
     "DEFAULT_DEADLINE_HOURS",
+    "IDENTITY_FIELDS",
     "SERVICE_AGENCY",
     "Agency",
     "ContactMethod",
@@ -19,6 +20,10 @@ __all__ = [
     "Service",
     "label",
 ]
+
+
+IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "address", "school")
+"""A young person's identifying details, held only on the person record."""
 
 
 class Role(StrEnum):

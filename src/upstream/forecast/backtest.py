@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from upstream.forecast.base import BaseForecaster, month_index
+from upstream.forecast.base import BaseForecaster
 from upstream.forecast.data import Units
 from upstream.forecast.ensemble import Ensemble, combine, normalised_weights
 from upstream.forecast.metrics import COVERAGES, evaluate
 from upstream.forecast.registry import make
+from upstream.vocab import month_index
 
 __all__ = ["BacktestResult", "actuals", "backtest", "rolling_origins"]
 

@@ -16,7 +16,6 @@ indexed by unit id in ascending order; ranking and scoring are done elsewhere
 from __future__ import annotations
 
 import inspect
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
@@ -25,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from upstream.forecast.data import Units, as_units
+from upstream.vocab import TIME_ZONE, month_index
+from upstream.vocab import month_label as _month_label
 
 __all__ = [
     "TARGETS",
@@ -34,11 +35,8 @@ __all__ = [
     "History",
     "build_history",
     "calibrate",
-    "month_index",
     "recent_total",
 ]
-
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 TARGETS = ("count", "harm")
 """What a forecaster predicts: events per unit, or harm (events x harm weight) per unit."""
@@ -59,23 +57,6 @@ class Forecaster(Protocol):
     def predict(self, months: int = 1) -> pd.Series:
         """Score per unit id for the ``months`` months after ``until`` (summed)."""
         ...
-
-
-def month_index(month: str | pd.Period) -> int:
-    """Months since year 0 of a ``YYYY-MM`` month (so consecutive months differ by one).
-
-    Raises ValueError for anything but a ``YYYY-MM`` month.
-    """
-    if isinstance(month, pd.Period):
-        return int(month.year) * 12 + int(month.month) - 1
-    text = str(month)
-    if not _MONTH.fullmatch(text):
-        raise ValueError(f"not a month in YYYY-MM form: {month!r}")
-    return int(text[:4]) * 12 + int(text[5:7]) - 1
-
-
-def _month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)
@@ -172,7 +153,7 @@ def build_history(events: pd.DataFrame, units: Units, until: str, target: str) -
     timestamped = "occurred" in events.columns and bool(events["occurred"][tgt].notna().all())
     if timestamped:
         occurred = pd.to_datetime(events["occurred"][tgt], utc=True)
-        origin = first_day.tz_localize("Europe/London").tz_convert("UTC")
+        origin = first_day.tz_localize(TIME_ZONE).tz_convert("UTC")
         kept["t"] = ((occurred - origin) / pd.Timedelta(days=1)).to_numpy(dtype="float64")
     else:
         starts = _month_start_days(row[tgt], start)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from upstream.formatting import percent
@@ -17,6 +18,9 @@ from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from upstream.area import Area
+    from upstream.config import Settings
 
 __all__ = ["app"]
 
@@ -33,17 +37,27 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _area(settings: Settings) -> Area:
+    """The area pack's area, or a one-line error naming what is wrong with the pack."""
+    from upstream.area import AreaError, area_from_settings
+
+    try:
+        return area_from_settings(settings)
+    except AreaError as exc:
+        raise _fail(escape(str(exc))) from exc
+
+
 def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
     """Events from a police.uk file (validated as ingest does) or from the event store."""
-    from upstream.area import area_from_settings
+    from upstream.area import definitions_from_settings
     from upstream.config import get_settings
-    from upstream.definitions import load_definitions
     from upstream.events import EventStore
     from upstream.forecast.data import read_events_file, street_events
     from upstream.ingest import IngestError
 
     settings = get_settings()
-    definitions = load_definitions(settings.definitions_file)
+    area = _area(settings)
+    definitions = definitions_from_settings(settings)
     if path is None:
         frame = street_events(EventStore(settings.events_dir), definitions)
         if frame.empty:
@@ -53,11 +67,9 @@ def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
             )
         return frame
     try:
-        read = read_events_file(
-            path, area_from_settings(settings), definitions, max_rejects=max_rejects
-        )
+        read = read_events_file(path, area, definitions, max_rejects=max_rejects)
     except IngestError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
     err.print(
         f"read {read.rows_read:,} rows from {path}: {len(read.events):,} inside the area, "
         f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
@@ -137,7 +149,6 @@ def forecast(
         return
     if until is None or out is None:
         raise _fail(_missing_arguments(events), 2)
-    from upstream.area import area_from_settings
     from upstream.config import get_settings
     from upstream.forecast.base import ForecastError
     from upstream.forecast.registry import DEFAULT_METHOD
@@ -149,15 +160,14 @@ def forecast(
     try:
         cells = forecast_cells(
             frame,
-            area_from_settings(settings),
+            _area(settings),
             until,
             cell_size=cell,
             method=chosen,
             target=_target(harm),
-            bundled_data=settings.bundled_data,
         )
     except ForecastError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     cells.to_csv(out, index=False, float_format="%.9g")
     console.print(
@@ -211,7 +221,6 @@ def backtest_command(
         TimeElapsedColumn,
     )
 
-    from upstream.area import area_from_settings
     from upstream.config import get_settings
     from upstream.forecast.base import ForecastError
     from upstream.forecast.service import run_backtest
@@ -233,17 +242,16 @@ def backtest_command(
             task = bar.add_task("backtest", total=None)
             result = run_backtest(
                 frame,
-                area_from_settings(settings),
+                _area(settings),
                 methods=names,
                 last=last,
                 units=units,
                 cell_size=cell,
                 target=_target(harm),
-                bundled_data=settings.bundled_data,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except ForecastError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(escape(str(exc))) from exc
     months = sorted(result.scores["month"].unique())
     summary = result.summary()
     worse = result.months_worse_than() if "naive" in set(summary["method"]) else None

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
-from upstream.area import Area, cell_ids, study_grid, to_bng
+from upstream.area import Area, cell_ids, inside_mask, lsoa_positions, place_lonlat, study_grid
 from upstream.definitions import Definitions
 from upstream.events import EventStore
+from upstream.vocab import local_month
 
 __all__ = [
     "EventsFile",
@@ -63,6 +64,13 @@ class Units:
         Position of each unit's LSOA (for the LSOA-level features of the grid), -1 if none.
     features
         Fixed covariates per unit (row order = unit order), or None.
+    missing_features
+        Sentences saying which covariates the area pack cannot give, and why.
+    polygons
+        The LSOA polygons (LSOA units).
+    boundary
+        The area's boundary: only events inside it (the placement edge rule) are located in
+        a unit, so nothing outside the area is ever used. None for hand-made grids.
     """
 
     kind: str
@@ -74,34 +82,35 @@ class Units:
     labels: np.ndarray | None = None
     group: np.ndarray | None = None
     features: pd.DataFrame | None = None
+    missing_features: tuple[str, ...] = ()
     polygons: np.ndarray | None = field(default=None, repr=False)
+    boundary: BaseGeometry | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
         return int(self.ids.size)
 
     def locate(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Position of the unit holding each point (-1 when in none)."""
+        """Position of the unit holding each point (-1 when in none, or outside the area).
+
+        A grid cell holds the points of its square; an LSOA those the placement edge rule
+        gives it (:func:`upstream.area.lsoa_positions`).
+        """
         x = np.asarray(x, dtype="float64")
         y = np.asarray(y, dtype="float64")
         out = np.full(x.shape, -1, dtype="int64")
         ok = np.isfinite(x) & np.isfinite(y)
+        if self.boundary is not None:
+            ok &= inside_mask(self.boundary, x, y)
+        idx = np.flatnonzero(ok)
         if self.kind == "grid":
-            ids = cell_ids(x[ok], y[ok], int(self.cell_size))
-            where = np.searchsorted(self.ids, ids)
-            where = np.clip(where, 0, self.n - 1)
+            ids = cell_ids(x[idx], y[idx], int(self.cell_size))
+            where = np.clip(np.searchsorted(self.ids, ids), 0, self.n - 1)
             hit = self.ids[where] == ids
-            out[np.flatnonzero(ok)[hit]] = where[hit]
+            out[idx[hit]] = where[hit]
             return out
         assert self.polygons is not None
-        tree = shapely.STRtree(self.polygons)
-        idx = np.flatnonzero(ok)
-        pts, polys = tree.query(shapely.points(x[idx], y[idx]), predicate="intersects")
-        # a point on a shared edge goes to the first LSOA in code order
-        order = np.lexsort((polys, pts))
-        pts, polys = pts[order], polys[order]
-        first = np.unique(pts, return_index=True)[1]
-        out[idx[pts[first]]] = polys[first]
+        out[idx] = lsoa_positions(self.polygons, x[idx], y[idx], nearest=True)
         return out
 
     def neighbours(self, radius: float, *, include_self: bool = False) -> csr_matrix:
@@ -129,58 +138,38 @@ class Units:
         return out
 
 
-def _lsoa_of(points_x: np.ndarray, points_y: np.ndarray, lsoas: gpd.GeoDataFrame) -> np.ndarray:
-    if lsoas.empty:
-        return np.full(points_x.shape, -1, dtype="int64")
-    geoms = lsoas.geometry.to_numpy()
-    tree = shapely.STRtree(geoms)
-    pts, polys = tree.query(shapely.points(points_x, points_y), predicate="intersects")
-    out = np.full(points_x.shape, -1, dtype="int64")
-    out[pts[::-1]] = polys[::-1]  # first match wins
-    missing = np.flatnonzero(out < 0)
-    if missing.size:  # centre just outside every LSOA polygon: nearest LSOA
-        near = tree.nearest(shapely.points(points_x[missing], points_y[missing]))
-        out[missing] = near
-    return out
-
-
-def grid_units(
-    area: Area,
-    cell_size: int = 150,
-    *,
-    covariates: bool = True,
-    bundled_data: Path | None = None,
-) -> Units:
+def grid_units(area: Area, cell_size: int = 150, *, covariates: bool = True) -> Units:
     """The study-area grid as :class:`Units` (cells whose centre is inside the area).
 
     With ``covariates`` the fixed covariates of :mod:`upstream.forecast.covariates` are
     attached (distance to schools and town centres, LSOA deprivation and population
-    density), read from ``bundled_data`` (the settings' bundled data folder).
+    density), from the area pack's layers.
     """
     grid = study_grid(area, cell_size)
-    return units_from_grid(grid, area, covariates=covariates, bundled_data=bundled_data)
+    return units_from_grid(grid, area, covariates=covariates)
 
 
 def units_from_grid(
-    grid: pd.DataFrame,
-    area: Area | None = None,
-    *,
-    covariates: bool = False,
-    bundled_data: Path | None = None,
+    grid: pd.DataFrame, area: Area | None = None, *, covariates: bool = False
 ) -> Units:
-    """:class:`Units` from a study grid frame (``cell_id``, ``x_min``, ``y_min``, ``cell_size``)."""
+    """:class:`Units` from a study grid frame (``cell_id``, ``x_min``, ``y_min``, ``cell_size``).
+
+    With ``area``, events outside its boundary are never located, and each cell's LSOA
+    (``group``) is the one holding its centre."""
     grid = grid.sort_values("cell_id", kind="mergesort")
     size = int(grid["cell_size"].iloc[0])
     x = grid["x_min"].to_numpy(dtype="float64") + size / 2
     y = grid["y_min"].to_numpy(dtype="float64") + size / 2
     group = None
     feats = None
+    missing: tuple[str, ...] = ()
     if area is not None and not area.lsoas.empty:
-        group = _lsoa_of(x, y, area.lsoas.sort_values("lsoa_code").reset_index(drop=True))
+        group = lsoa_positions(area.lsoas.geometry.to_numpy(), x, y, nearest=True)
     if covariates and area is not None:
-        from upstream.forecast.covariates import fixed_covariates
+        from upstream.forecast.covariates import fixed_covariates, missing_covariates
 
-        feats = fixed_covariates(x, y, area, bundled_data)
+        feats = fixed_covariates(x, y, area)
+        missing = missing_covariates(area)
     return Units(
         kind="grid",
         ids=grid["cell_id"].to_numpy(dtype="int64"),
@@ -190,16 +179,12 @@ def units_from_grid(
         cell_size=float(size),
         group=group,
         features=feats,
+        missing_features=missing,
+        boundary=area.boundary if area is not None else None,
     )
 
 
-def lsoa_units(
-    area: Area,
-    *,
-    vintage: int = 2011,
-    covariates: bool = True,
-    bundled_data: Path | None = None,
-) -> Units:
+def lsoa_units(area: Area, *, vintage: int = 2011, covariates: bool = True) -> Units:
     """The area's LSOAs as :class:`Units`, one per LSOA in code order.
 
     Parameters
@@ -213,14 +198,15 @@ def lsoa_units(
 
     Returns Units with ``labels`` the LSOA codes, ``x``, ``y`` a point inside each polygon
     (``point_on_surface``) and ``area`` in square metres. Raises ValueError when the area
-    has no LSOAs of that vintage loaded.
+    pack has no LSOAs of that vintage.
     """
     if vintage not in (2011, 2021):
         raise ValueError(f"LSOA vintage must be 2011 or 2021, got {vintage}")
     lsoas = area.lsoas if vintage == 2011 else area.lsoas_2021
     if lsoas is None or lsoas.empty:
         raise ValueError(
-            f"the area has no {vintage} LSOAs loaded, so forecasts by LSOA are not possible"
+            f"Forecasts by LSOA need {vintage} LSOA boundaries, which this area pack does not "
+            "have; use the grid"
         )
     lsoas = lsoas.sort_values("lsoa_code").reset_index(drop=True)
     geoms = lsoas.geometry.to_numpy()
@@ -229,10 +215,12 @@ def lsoa_units(
     y = np.asarray(shapely.get_y(centre), dtype="float64")
     areas = np.asarray(shapely.area(geoms), dtype="float64")
     feats = None
+    missing: tuple[str, ...] = ()
     if covariates:
-        from upstream.forecast.covariates import fixed_covariates
+        from upstream.forecast.covariates import fixed_covariates, missing_covariates
 
-        feats = fixed_covariates(x, y, area, bundled_data)
+        feats = fixed_covariates(x, y, area)
+        missing = missing_covariates(area)
     return Units(
         kind="lsoa",
         ids=np.arange(len(lsoas), dtype="int64"),
@@ -243,7 +231,9 @@ def lsoa_units(
         labels=lsoas["lsoa_code"].astype(str).to_numpy(),
         group=np.arange(len(lsoas), dtype="int64"),
         features=feats,
+        missing_features=missing,
         polygons=geoms,
+        boundary=area.boundary,
     )
 
 
@@ -333,7 +323,7 @@ def incident_events(
     )
     occurred = pd.to_datetime(frame["occurred"], utc=True)
     frame["occurred"] = occurred
-    frame["month"] = occurred.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
+    frame["month"] = local_month(occurred)
     _label(frame, definitions, crime_types)
     return frame[cols].reset_index(drop=True)
 
@@ -395,15 +385,11 @@ def read_events_file(
         t = cleaned.table
         lon = np.asarray(t.column("longitude").to_numpy(zero_copy_only=False), "float64")
         lat = np.asarray(t.column("latitude").to_numpy(zero_copy_only=False), "float64")
-        no_place = np.isnan(lon)
-        near = area.near(lon, lat)
-        x = np.full(lon.shape, np.nan)
-        y = np.full(lon.shape, np.nan)
-        x[near], y[near] = to_bng(lon[near], lat[near])
-        inside = area.contains(x, y)
-        unplaced += int(no_place.sum())
-        outside += int((~no_place & ~inside).sum())
-        keep = np.flatnonzero(inside)
+        placed = place_lonlat(area, lon, lat)
+        x, y = placed.x, placed.y
+        unplaced += int(placed.unplaced.sum())
+        outside += int(placed.outside.sum())
+        keep = np.flatnonzero(placed.inside)
         parts.append(
             pd.DataFrame(
                 {

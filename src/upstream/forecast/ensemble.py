@@ -1,10 +1,11 @@
 """Ensemble: a weighted mean of registered forecasters' expected counts.
 
 Every member predicts expected counts (or harm) on the same scale, so their weighted
-arithmetic mean is again an expected count: averaging the learned model with the plain
-counts and a kernel surface keeps the count's sharp, stable hot spots while borrowing the
-model's and the kernel's view of where the next events fall between them (forecast
-combination; Bates & Granger 1969, *Operational Research Quarterly* 20(4), 451-468).
+arithmetic mean is again an expected count. The default members are one of each kind: the
+learned model (LightGBM), the plain 12-month counts and the self-exciting point process;
+averaging them keeps the counts' sharp, stable hot spots while borrowing the model's and the
+point process's view of where the next events fall (forecast combination; Bates & Granger
+1969, *Operational Research Quarterly* 20(4), 451-468).
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ class Ensemble(BaseForecaster):
     Parameters
     ----------
     members
-        Names in :data:`upstream.forecast.registry.METHODS`.
+        Names in :data:`upstream.forecast.registry.METHODS` (default: ``lgbm``, ``naive``,
+        ``sepp``).
     weights
         One weight per member (normalised to sum to one); equal when None.
     member_params
-        Hyper-parameters per member name that replace its registered ones (e.g. settings
-        chosen on another data set's validation window); None: the registered settings.
+        Hyper-parameters per member name that replace its defaults (e.g. settings chosen on
+        another data set's validation window); None: each member's defaults.
     target
         ``"count"`` or ``"harm"``, passed to every member.
     """
@@ -61,7 +63,7 @@ class Ensemble(BaseForecaster):
     def __init__(
         self,
         *,
-        members: tuple[str, ...] = ("lgbm", "naive", "kde"),
+        members: tuple[str, ...] = ("lgbm", "naive", "sepp"),
         weights: tuple[float, ...] | None = None,
         member_params: Mapping[str, Mapping[str, Any]] | None = None,
         target: str = "count",

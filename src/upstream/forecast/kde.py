@@ -50,7 +50,8 @@ class KDE(BaseForecaster):
     Parameters
     ----------
     bandwidth
-        Kernel bandwidth (search radius) in metres.
+        Kernel bandwidth (search radius) in metres (default 150 m, chosen on the validation
+        window, :mod:`upstream.forecast.registry`).
     months
         How many of the latest months of events form the surface.
     target
@@ -60,7 +61,7 @@ class KDE(BaseForecaster):
     name = "kde"
     paper = "Chainey, Tompson & Uhlig (2008), Security Journal 21, 4-28 (quartic KDE)"
 
-    def __init__(self, *, bandwidth: float = 300.0, months: int = 12, target: str = "count"):
+    def __init__(self, *, bandwidth: float = 150.0, months: int = 12, target: str = "count"):
         self.bandwidth = bandwidth
         self.months = months
         self.target = target

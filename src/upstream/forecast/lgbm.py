@@ -31,7 +31,8 @@ class LightGBMPoisson(BaseForecaster):
     ----------
     n_estimators, learning_rate, num_leaves, min_child_samples, subsample, colsample
         LightGBM settings (trees, shrinkage, leaves per tree, rows per leaf, row and
-        feature sampling).
+        feature sampling); the defaults were chosen on the validation window
+        (:mod:`upstream.forecast.registry`).
     train_months
         How many of the latest months are training targets.
     context
@@ -56,8 +57,8 @@ class LightGBMPoisson(BaseForecaster):
         *,
         n_estimators: int = 300,
         learning_rate: float = 0.03,
-        num_leaves: int = 15,
-        min_child_samples: int = 100,
+        num_leaves: int = 31,
+        min_child_samples: int = 50,
         subsample: float = 0.8,
         colsample: float = 0.8,
         train_months: int = 12,

@@ -32,9 +32,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from upstream.forecast.base import month_index
+from upstream.area.grid import CELL_ID_FACTOR, cell_id
 from upstream.forecast.data import Units
 from upstream.forecast.features import RINGS
+from upstream.vocab import month_index
 
 __all__ = [
     "MPS_SERIOUS_VIOLENCE",
@@ -250,13 +251,13 @@ def isolated_units(group: np.ndarray, *, cell_size: float = 100.0) -> Units:
     if size <= 0 or size != round(size):
         raise ValueError("cell_size must be a positive whole number of metres")
     spacing = int(_ISOLATION * size)
-    per_column = 10**7 // spacing - 1  # corners' northings stay below the id factor
+    per_column = CELL_ID_FACTOR // spacing - 1  # corners' northings stay below the factor
     i = np.arange(group.size, dtype="int64")
     x_min = (i // per_column) * spacing
     y_min = (i % per_column) * spacing
     return Units(
         kind="grid",
-        ids=x_min * 10**7 + y_min,
+        ids=cell_id(x_min, y_min),
         x=x_min + size / 2,
         y=y_min + size / 2,
         area=np.full(group.size, size * size),

@@ -44,9 +44,11 @@ class Prospective(BaseForecaster):
     Parameters
     ----------
     bandwidth
-        Spatial bandwidth in metres: events further away add nothing (paper: 400 m).
+        Spatial bandwidth in metres: events further away add nothing. Default 100 m, chosen
+        on the validation window (:mod:`upstream.forecast.registry`); the paper used 400 m.
     months
-        Time window in months: events older than this add nothing (paper: two months).
+        Time window in months: events older than this add nothing. Default 6, chosen on the
+        validation window; the paper used two months.
     target
         ``"count"`` or ``"harm"``.
     """
@@ -54,7 +56,7 @@ class Prospective(BaseForecaster):
     name = "prospective"
     paper = "Bowers, Johnson & Pease (2004), Br. J. Criminol. 44(5) 641-658"
 
-    def __init__(self, *, bandwidth: float = 400.0, months: int = 2, target: str = "count"):
+    def __init__(self, *, bandwidth: float = 100.0, months: int = 6, target: str = "count"):
         self.bandwidth = bandwidth
         self.months = months
         self.target = target

@@ -1,9 +1,10 @@
 """The single list of forecasting methods, read by the CLI, the backtest, the web app and tests.
 
-Each entry names a class and the hyper-parameters it runs with here. They were chosen by
-principle or on a *validation window* of the bundled police.uk data (origins 2016-06 to
-2016-11, predicting 2016-07 to 2016-12; serious violence; 150 m grid; PAI at 5%), never
-on the last 12 months that ``benchmarks/forecast.py`` reports:
+Each entry names a class; it runs with the class's default hyper-parameters, which are the
+settings chosen here (one place: the constructor). They were chosen by principle or on a
+*validation window* of the bundled police.uk data (origins 2016-06 to 2016-11, predicting
+2016-07 to 2016-12; serious violence; 150 m grid; PAI at 5%), never on the last 12 months
+that ``benchmarks/forecast.py`` reports:
 
 * ``naive``: 12 months, by definition (the issue's "plain 12-month counts").
 * ``prospective``: bandwidth and window from {400 m/2 months (the paper), 200 m/3,
@@ -30,8 +31,7 @@ so these are reasonable settings, not finely tuned ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from upstream.forecast.base import BaseForecaster
@@ -49,11 +49,10 @@ __all__ = ["BASELINES", "DEFAULT_METHOD", "METHODS", "Method", "make"]
 
 @dataclass(frozen=True)
 class Method:
-    """A registered method: its class, its settings here, and what it is."""
+    """A registered method: its class and what it is (its settings are the class defaults)."""
 
     name: str
     cls: type[BaseForecaster]
-    params: Mapping[str, Any] = field(default_factory=dict)
     summary: str = ""
     baseline: bool = True
     label: str = ""
@@ -63,6 +62,13 @@ class Method:
     def paper(self) -> str:
         return self.cls.paper
 
+    @property
+    def params(self) -> dict[str, Any]:
+        """The hyper-parameters it runs with: the class defaults (``target`` aside)."""
+        defaults = self.cls().get_params()
+        defaults.pop("target", None)
+        return defaults
+
 
 METHODS: dict[str, Method] = {
     m.name: m
@@ -70,42 +76,36 @@ METHODS: dict[str, Method] = {
         Method(
             "naive",
             Naive,
-            {"months": 12},
             "Counts over the last 12 months.",
             label="12-month counts",
         ),
         Method(
             "retrospective",
             Retrospective,
-            {},
             "Counts over all months of history.",
             label="all-history counts",
         ),
         Method(
             "prospective",
             Prospective,
-            {"bandwidth": 100.0, "months": 6},
             "Prospective hot-spotting: recent events, weighted by closeness in space and time.",
             label="prospective hot-spotting",
         ),
         Method(
             "kde",
             KDE,
-            {"bandwidth": 150.0, "months": 12},
             "Quartic kernel density (150 m bandwidth) of the last 12 months of events.",
             label="kernel density",
         ),
         Method(
             "sepp",
             SEPP,
-            {},
             "Self-exciting point process: background density plus near-repeat triggering.",
             label="self-exciting point process",
         ),
         Method(
             "sepp-grid",
             GridSEPP,
-            {},
             "PredPol's self-exciting point process: each cell's own steady rate, raised for a "
             "while after each event there.",
             label="grid self-exciting point process",
@@ -113,7 +113,6 @@ METHODS: dict[str, Method] = {
         Method(
             "lgbm",
             LightGBMPoisson,
-            {"num_leaves": 31, "min_child_samples": 50},
             "LightGBM Poisson model on lagged counts at several scales and fixed covariates.",
             label="upstream's LightGBM model",
             baseline=False,
@@ -121,7 +120,6 @@ METHODS: dict[str, Method] = {
         Method(
             "ensemble",
             Ensemble,
-            {"members": ("lgbm", "naive", "sepp")},
             "Mean of the LightGBM model, the 12-month counts and the point process.",
             label="upstream's ensemble",
             baseline=False,
@@ -144,4 +142,4 @@ def make(name: str, **overrides: Any) -> BaseForecaster:
         method = METHODS[name]
     except KeyError:
         raise ValueError(f"unknown method {name!r}; choose from {', '.join(METHODS)}") from None
-    return method.cls(**{**method.params, **overrides})
+    return method.cls(**overrides)

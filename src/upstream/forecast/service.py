@@ -7,15 +7,15 @@ and HTTP stay at the edges.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from upstream.area import Area
 from upstream.forecast.backtest import BacktestResult, backtest, rolling_origins
-from upstream.forecast.base import ForecastError, month_index
+from upstream.forecast.base import ForecastError
 from upstream.forecast.data import Units, grid_units, lsoa_units
 from upstream.forecast.registry import DEFAULT_METHOD, METHODS, make
+from upstream.vocab import month_index
 
 __all__ = ["OUTPUT_COLUMNS", "forecast_cells", "make_units", "run_backtest", "target_months"]
 
@@ -30,14 +30,15 @@ def target_months(events: pd.DataFrame) -> list[str]:
     return sorted(events["month"].astype(str).unique().tolist())
 
 
-def make_units(
-    area: Area, units: str = "grid", cell_size: int = 150, bundled_data: Path | None = None
-) -> Units:
+def make_units(area: Area, units: str = "grid", cell_size: int = 150) -> Units:
     """The grid (``cell_size`` metres) or the LSOAs of ``area``, with fixed covariates."""
     if units == "grid":
-        return grid_units(area, cell_size, bundled_data=bundled_data)
+        return grid_units(area, cell_size)
     if units == "lsoa":
-        return lsoa_units(area, bundled_data=bundled_data)
+        try:
+            return lsoa_units(area)
+        except ValueError as exc:
+            raise ForecastError(str(exc)) from exc
     raise ForecastError(f"units must be 'grid' or 'lsoa', got {units!r}")
 
 
@@ -49,7 +50,6 @@ def forecast_cells(
     cell_size: int = 150,
     method: str = DEFAULT_METHOD,
     target: str = "count",
-    bundled_data: Path | None = None,
 ) -> pd.DataFrame:
     """One row per study-area cell (by cell id): ``x_min, y_min, cell_size, score``.
 
@@ -75,7 +75,7 @@ def forecast_cells(
         raise ForecastError(
             f"--until {until} is outside the data, which cover {months[0]} to {months[-1]}"
         )
-    units = grid_units(area, cell_size, bundled_data=bundled_data)
+    units = grid_units(area, cell_size)
     scores = make(method, target=target).fit(events, units, until).predict(1)
     frame = units.frame()
     out = pd.DataFrame(
@@ -98,7 +98,6 @@ def run_backtest(
     units: str = "grid",
     cell_size: int = 150,
     target: str = "count",
-    bundled_data: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BacktestResult:
     """Rolling-origin backtest over the ``last`` months of the events' data.
@@ -114,7 +113,7 @@ def run_backtest(
         origins = rolling_origins(target_months(events), last)
     except ValueError as exc:
         raise ForecastError(str(exc)) from exc
-    spatial = make_units(area, units, cell_size, bundled_data)
+    spatial = make_units(area, units, cell_size)
     if progress is None:
         return backtest(events, spatial, names, origins, target=target)
     report = progress

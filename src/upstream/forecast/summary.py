@@ -8,16 +8,15 @@ store, and returns plain data, the map as Plotly JSON and a plain-English readin
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from upstream.area import area_from_settings
+from upstream.area import area_from_settings, cell_id, definitions_from_settings, place_xy
 from upstream.config import Settings
-from upstream.definitions import load_definitions
 from upstream.events import EventStore
+from upstream.forecast.covariates import missing_covariates
 from upstream.forecast.data import street_events
 from upstream.forecast.figures import figure_json, forecast_map_figure
 from upstream.forecast.metrics import flagged
@@ -136,21 +135,27 @@ def forecast_section(
     share), ``top_cells`` (ten highest: centre easting/northing and score), ``reading``,
     ``figure`` (Plotly JSON of the map), ``evidence`` (per method and coverage: mean, sd,
     min, max of hit rate and PAI, mean PEI and harm capture; months below naive) or None
-    when there are fewer than four months, and ``synthetic`` (always False: police.uk data).
+    when there are fewer than four months, ``synthetic`` (always False: police.uk data) and
+    ``missing_covariates`` (sentences naming the covariates the area pack cannot give).
+    Only events inside the area are used (the placement edge rule).
     """
-    definitions = load_definitions(settings.definitions_file)
+    definitions = definitions_from_settings(settings)
+    area = area_from_settings(settings)
     events = street_events(store, definitions)
+    if events.empty:
+        return {"available": False, "reason": "No street-level crime is loaded."}
+    events = events[place_xy(area, events["x"], events["y"]).inside].reset_index(drop=True)
     months = target_months(events) if not events.empty else []
     if not months:
-        return {"available": False, "reason": "No street-level crime is loaded."}
-    area = area_from_settings(settings)
+        return {
+            "available": False,
+            "reason": f"No serious violence inside {area.name} is loaded.",
+        }
     until = months[-1]
-    cells = forecast_cells(
-        events, area, until, cell_size=CELL_SIZE, bundled_data=settings.bundled_data
-    )
+    cells = forecast_cells(events, area, until, cell_size=CELL_SIZE)
     scores = pd.Series(
         cells["score"].to_numpy(),
-        index=pd.Index(cells["x_min"] * 10**7 + cells["y_min"], name="cell_id"),
+        index=pd.Index(cell_id(cells["x_min"], cells["y_min"]), name="cell_id"),
     )
     top_ids = flagged(scores, COVERAGE)
     top = cells.set_index(scores.index).loc[top_ids].reset_index(drop=True)
@@ -165,7 +170,6 @@ def forecast_section(
             methods=methods,
             last=last,
             cell_size=CELL_SIZE,
-            bundled_data=settings.bundled_data,
         )
         evidence = _evidence(result)
     method = METHODS[DEFAULT_METHOD]
@@ -206,36 +210,26 @@ def forecast_section(
         ),
         "figure": figure_json(forecast_map_figure(cells, area.boundary, flagged=top)),
         "evidence": evidence,
+        "missing_covariates": list(missing_covariates(area)),
     }
-
-
-def _cache_key(store: EventStore, settings: Settings) -> str:
-    import hashlib
-
-    from upstream import __version__
-
-    digest = hashlib.sha256(__version__.encode())
-    if store.manifest_path.exists():
-        digest.update(store.manifest_path.read_bytes())
-    if settings.definitions_file is not None and Path(settings.definitions_file).exists():
-        digest.update(Path(settings.definitions_file).read_bytes())
-    digest.update(str(settings.boundary_file).encode())
-    return digest.hexdigest()[:20]
 
 
 def cached_forecast_section(store: EventStore, settings: Settings) -> dict[str, Any]:
     """:func:`forecast_section`, kept on disk per version of the store.
 
-    The backtest behind the evidence takes seconds; the result only changes when the store,
-    the definitions or the area change, so it is computed once (by ``upstream bootstrap`` or
-    the first page view) and shared by every worker process and restart.
+    The backtest behind the evidence takes seconds; the result only changes with the store
+    version (:func:`upstream.version.store_version`: the event store, the area pack, the
+    definitions or the code), so it is computed once per version (by ``upstream bootstrap``
+    or the first page view) and shared by every worker process and restart.
     """
     import json
     import os
     import uuid
 
+    from upstream.version import store_version
+
     folder = settings.data_dir / "cache"
-    path = folder / f"forecast-{_cache_key(store, settings)}.json"
+    path = folder / f"forecast-{store_version(settings)}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             cached: dict[str, Any] = json.load(fh)

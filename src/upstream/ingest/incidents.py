@@ -9,8 +9,6 @@ columns that carry identifying details (name, date of birth, address, ...) are n
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -26,13 +24,21 @@ from upstream.ingest.checks import (
 )
 from upstream.ingest.errors import Rejection
 from upstream.ingest.tabular import Batch
+from upstream.vocab import (
+    AGENCIES,
+    ETHNICITIES,
+    INJURIES,
+    LOCATION_TYPES,
+    RELATIONSHIPS,
+    ROLES,
+    SEXES,
+    WEAPONS,
+    localise,
+)
 
 __all__ = [
-    "ETHNICITIES",
     "FREE_TEXT",
-    "IDENTIFYING_COLUMNS",
     "INCIDENT_COLUMNS",
-    "INCIDENT_SOURCES",
     "INVOLVEMENT_COLUMNS",
     "Checked",
     "check_incidents",
@@ -40,14 +46,6 @@ __all__ = [
     "parse_timestamps",
 ]
 
-INCIDENT_SOURCES = ("police", "a_and_e", "ambulance", "council")
-LOCATION_TYPES = ("street", "school", "transport", "park", "shop", "residential", "other")
-WEAPONS = ("knife_or_sharp", "firearm", "blunt", "other", "none", "unknown")
-INJURIES = ("none", "minor", "serious", "fatal", "unknown")
-ROLES = ("victim", "suspect", "witness")
-SEXES = ("male", "female", "other", "unknown")
-ETHNICITIES = ("Asian", "Black", "Mixed", "White", "Other", "not stated")
-RELATIONSHIPS = ("stranger", "acquaintance", "partner_or_ex", "family", "other", "unknown")
 _TRUE = ("true", "yes", "y", "1")
 _FALSE = ("false", "no", "n", "0")
 
@@ -76,12 +74,6 @@ INVOLVEMENT_OPTIONAL = frozenset(
 )
 FREE_TEXT = frozenset({"offence_detail"})
 """Free-text columns: stored, but never quoted in messages nor kept in quarantine."""
-IDENTIFYING_COLUMNS = re.compile(
-    r"(^|_)(name|forename|first_?name|surname|last_?name|dob|date_of_birth|birth|address|"
-    r"postcode|phone|telephone|mobile|email|nhs|pnc|upn)(_|$)",
-    re.IGNORECASE,
-)
-"""Column names that would carry identifying details. Such columns are never read."""
 _NAME_LIKE = r"(?:\s|^\D*$)"
 """A pseudonym has no spaces and at least one digit (``P-7F3A9C21``, not ``Jane``,
 ``SMITH-J`` or ``JOHN_SMITH_JR``: without a digit, any separators still spell a name)."""
@@ -139,11 +131,9 @@ class Checked:
 def parse_timestamps(text: pd.Series) -> pd.Series:
     """ISO 8601 text -> UTC timestamps; text without an offset is Europe/London local time.
 
-    A local time that occurs twice (the autumn hour repeated when clocks go back) is read
-    as the first, British Summer Time, instant; one that does not exist (the spring hour
-    skipped when clocks go forward) is moved forward one hour (01:30 is read as 02:30 BST),
-    as a clock that was not changed would show it.
-    Unreadable text becomes NaT.
+    Local times are made instants by :func:`upstream.vocab.localise` (the repeated autumn
+    hour is read as its first, BST, instant; a time in the skipped spring hour is moved
+    forward one hour). Unreadable text becomes NaT.
     """
     text = text.astype("string").str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")
@@ -153,11 +143,7 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
     if aware.any():
         out[aware] = pd.to_datetime(text[aware], utc=True, format="ISO8601", errors="coerce")
     if naive.any():
-        local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-        is_dst = np.ones(len(local), dtype=bool)  # ambiguous: take the BST instant
-        local = local.dt.tz_localize(
-            "Europe/London", ambiguous=is_dst, nonexistent=pd.Timedelta(hours=1)
-        )
+        local = localise(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
         out[naive] = local.dt.tz_convert("UTC")
     return out
 
@@ -223,7 +209,7 @@ def check_incidents(batch: Batch, file: str, unit: str) -> Checked:
     batch = normalise_choices(
         batch,
         {
-            "source": INCIDENT_SOURCES,
+            "source": AGENCIES,
             "offence": POLICE_UK_CRIME_TYPES,
             "location_type": LOCATION_TYPES,
             "weapon": WEAPONS,
@@ -244,8 +230,8 @@ def check_incidents(batch: Batch, file: str, unit: str) -> Checked:
     )
     rows.check(
         "source",
-        not_in(t.column("source"), INCIDENT_SOURCES, False),
-        f"source must be one of {', '.join(INCIDENT_SOURCES)}",
+        not_in(t.column("source"), AGENCIES, False),
+        f"source must be one of {', '.join(AGENCIES)}",
     )
     rows.check(
         "offence",
@@ -256,7 +242,7 @@ def check_incidents(batch: Batch, file: str, unit: str) -> Checked:
     rows.check(
         "occurred_from",
         start.isna().to_numpy(),
-        "not an ISO 8601 date-time (or a local time that does not exist or is ambiguous)",
+        "not an ISO 8601 date-time",
     )
     end_text = df["occurred_to"].str.strip()
     end = parse_timestamps(end_text.where(end_text != "", df["occurred_from"]))

@@ -14,10 +14,7 @@ import pandas as pd
 
 from upstream.ingest.checks import EASTING_NORTHING, coordinates, not_in, not_matching
 from upstream.ingest.incidents import (
-    ETHNICITIES,
     ETHNICITY_ALIASES,
-    RELATIONSHIPS,
-    SEXES,
     Checked,
     _booleans,
     _Rows,
@@ -25,6 +22,7 @@ from upstream.ingest.incidents import (
     parse_timestamps,
 )
 from upstream.ingest.tabular import Batch
+from upstream.vocab import ETHNICITIES, RELATIONSHIPS, SEXES
 
 __all__ = ["A_AND_E_COLUMNS", "FREE_TEXT", "MEANS", "check_a_and_e", "location_types"]
 
@@ -122,7 +120,7 @@ def check_a_and_e(batch: Batch, file: str, unit: str) -> tuple[Checked, Checked]
     rows.check(
         "assault_date",
         (start.isna() | end.isna()).to_numpy(),
-        "not a date and time that exists in Europe/London",
+        "assault_date is not a real calendar date",
     )
     rows.check(
         "attended_at",

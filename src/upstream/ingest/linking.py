@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from upstream.area import Area, to_bng
+from upstream.area import Area, place_xy, to_bng, to_lonlat
 from upstream.ingest.errors import IngestError, Rejection
 from upstream.ingest.incidents import FREE_TEXT
 from upstream.ingest.pipeline import swapped_inside
+from upstream.vocab import TIME_ZONE, local_month
 
 __all__ = [
     "AGREEMENT_METRES",
@@ -105,22 +106,17 @@ def place(
     y = np.where(has_bng, north, py)
     placed = np.isfinite(x)
     if (placed & ~np.isfinite(lon)).any():  # BNG given alone: fill lon/lat for the record
-        from pyproj import Transformer
-
-        back = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
         fill = placed & ~np.isfinite(lon)
-        glon, glat = back.transform(x[fill], y[fill])
         lon, lat = lon.copy(), lat.copy()
-        lon[fill], lat[fill] = np.round(glon, 6), np.round(glat, 6)
+        lon[fill], lat[fill] = to_lonlat(x[fill], y[fill])
     out = frame.assign(x=x, y=y, longitude=lon, latitude=lat)[~disagree]
-    inside = area.contains(out["x"].to_numpy(), out["y"].to_numpy())
-    unplaced = ~np.isfinite(out["x"].to_numpy())
-    return out, rejected, inside, unplaced
+    where = place_xy(area, out["x"].to_numpy(), out["y"].to_numpy())
+    return out, rejected, where.inside, where.unplaced
 
 
 def _months_of(stamps: pd.Series) -> pd.Series:
     """The Europe/London calendar month of each instant."""
-    return stamps.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
+    return local_month(stamps)
 
 
 ALL_OUTSIDE_LIMIT = 10
@@ -138,7 +134,7 @@ def _all_outside(name: str, frame: pd.DataFrame, area: Area) -> IngestError | No
     placed = int(np.isfinite(x).sum())
     given_bng = np.isfinite(frame["easting"].to_numpy("float64"))
     lonlat_swap = swapped_inside(area, lon[~given_bng], lat[~given_bng])
-    bng_swap = int(area.contains(y[given_bng], x[given_bng]).sum())
+    bng_swap = int(place_xy(area, y[given_bng], x[given_bng]).inside.sum())
     if lonlat_swap:
         why = (
             f"{lonlat_swap:,} would be with longitude and latitude exchanged: "
@@ -147,7 +143,7 @@ def _all_outside(name: str, frame: pd.DataFrame, area: Area) -> IngestError | No
     elif bng_swap:
         why = f"{bng_swap:,} would be with easting and northing exchanged: they look swapped"
     elif placed >= ALL_OUTSIDE_LIMIT:
-        why = "check the coordinate columns, and that the area (UPSTREAM_BOUNDARY_FILE) is right"
+        why = "check the coordinate columns, and that the area pack (UPSTREAM_AREA_DIR) is right"
     else:
         return None
     return IngestError(
@@ -197,7 +193,7 @@ class Incidents:
         wrong = ((frame["month"] < lo) | (frame["month"] > hi)).to_numpy()
         if wrong.any():
             i = int(np.flatnonzero(wrong)[0])
-            when = frame[dated].iloc[i].tz_convert("Europe/London").isoformat()
+            when = frame[dated].iloc[i].tz_convert(TIME_ZONE).isoformat()
             raise IngestError(
                 report.name,
                 f"{shown} {when} is outside the file's period {lo} to {hi}",

@@ -25,7 +25,6 @@ from upstream.events import EventStore, Partition, Stage, month_range
 from upstream.ingest.errors import IngestError, Rejection
 from upstream.ingest.files import InputFile
 from upstream.ingest.incidents import (
-    IDENTIFYING_COLUMNS,
     INCIDENT_COLUMNS,
     INCIDENT_OPTIONAL,
     INVOLVEMENT_COLUMNS,
@@ -39,6 +38,7 @@ from upstream.ingest.linking import FileReport, Incidents, frame_rejections
 from upstream.ingest.pipeline import Progress, disk_full
 from upstream.ingest.quarantine import settle_rejections
 from upstream.ingest.tabular import TextReader, csv_header, normalise_name, xlsx_header
+from upstream.vocab import IDENTIFYING_COLUMNS
 
 __all__ = [
     "INCIDENTS_SCHEMA",
@@ -274,7 +274,7 @@ def ingest_partnership(
         try:
             for report in reports:
                 _stage_file(stage, report, known, linked.get(report.name), replace)
-            commit = store.commit(stage, inputs=_log(reports), replace=replace)
+            commit = store.commit(stage, inputs=_log(reports, area.name), replace=replace)
         except OSError as exc:
             total = sum(inp.size for inp in inputs)
             full = disk_full(exc, stage, total, total)
@@ -325,11 +325,13 @@ def _stage_file(
     stage.finish(report.name)
 
 
-def _log(reports: Sequence[FileReport]) -> dict[str, dict[str, object]]:
-    """The ingest log kept in the manifest: per file, what happened to its rows and which
-    event-store sources it supplied (so ``upstream status`` counts its quarantined rows)."""
+def _log(reports: Sequence[FileReport], area: str) -> dict[str, dict[str, object]]:
+    """The ingest log kept in the manifest: per file, what happened to its rows, which
+    event-store sources it supplied (so ``upstream status`` counts its quarantined rows) and
+    the area it was ingested for (its rows without a location were accepted as that area's)."""
     return {
         r.name: {
+            "area": area,
             "kind": r.table,
             "sources": sorted(r.sources),
             "rows_read": r.rows_read,

@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from upstream.area import Area, to_bng
+from upstream.area import Area, place_lonlat
 from upstream.events import EventStore, Partition, Stage
 from upstream.ingest.errors import DiskFull, IngestError, Rejection, machine_error
 from upstream.ingest.files import InputFile
@@ -141,11 +141,7 @@ class _Claims:
 
 def swapped_inside(area: Area, lon: np.ndarray, lat: np.ndarray) -> int:
     """How many points would fall inside the area with longitude and latitude exchanged."""
-    near = area.near(lat, lon)
-    if not near.any():
-        return 0
-    x, y = to_bng(lat[near], lon[near])
-    return int(area.contains(x, y).sum())
+    return int(place_lonlat(area, lat, lon).inside.sum())
 
 
 def _resolve_kind(inp: InputFile, formats: Mapping[str, EventFormat]) -> EventFormat:
@@ -211,13 +207,14 @@ def _ingest_one(
         table = cleaned.table
         lon = np.asarray(table.column("longitude").to_numpy(zero_copy_only=False), "float64")
         lat = np.asarray(table.column("latitude").to_numpy(zero_copy_only=False), "float64")
-        unplaced = np.isnan(lon)
-        near = area.near(lon, lat)  # project only what could be inside the area
-        x = np.full(lon.shape, np.nan)
-        y = np.full(lon.shape, np.nan)
-        x[near], y[near] = to_bng(lon[near], lat[near])
-        inside = area.contains(x, y)
-        outside = ~unplaced & ~inside
+        placed = place_lonlat(area, lon, lat)
+        x, y, inside, unplaced, outside = (
+            placed.x,
+            placed.y,
+            placed.inside,
+            placed.unplaced,
+            placed.outside,
+        )
         if summary.stored == 0 and not inside.any():
             swapped += swapped_inside(area, lon[outside], lat[outside])
         table = table.append_column("x", pa.array(x)).append_column("y", pa.array(y))

@@ -21,6 +21,7 @@ from upstream.ingest.errors import Rejection
 from upstream.ingest.files import InputFile
 from upstream.ingest.formats import Cleaned
 from upstream.ingest.tabular import Batch
+from upstream.vocab import MONTH_PATTERN as YYYY_MM
 
 __all__ = ["STREET", "STREET_COLUMNS", "StreetFormat"]
 
@@ -40,7 +41,8 @@ STREET_COLUMNS: dict[str, str] = {
 }
 """Canonical (stored) column name -> the header data.police.uk uses."""
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = f"^{YYYY_MM}$"
+"""A ``YYYY-MM`` month, anchored for Arrow's regular expressions."""
 LSOA_PATTERN = r"^[EW]01\d{6}$"
 
 STORED_SCHEMA = pa.schema(

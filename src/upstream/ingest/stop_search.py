@@ -20,6 +20,7 @@ from upstream.ingest.files import InputFile
 from upstream.ingest.formats import Cleaned
 from upstream.ingest.police_uk import MONTH_PATTERN
 from upstream.ingest.tabular import Batch
+from upstream.vocab import local_month as month_of
 
 __all__ = ["STOP_SEARCH", "STOP_SEARCH_COLUMNS", "StopSearchFormat"]
 
@@ -127,8 +128,7 @@ class StopSearchFormat:
             errors="coerce",
         )
         check("date", dates.isna().to_numpy(), "not an ISO 8601 date and time")
-        local = dates.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
-        local_month: np.ndarray = local.fillna("").to_numpy(dtype=object)
+        local_month: np.ndarray = month_of(dates).fillna("").to_numpy(dtype=object)
         if inp.month is not None:
             month = np.full(n, inp.month, dtype=object)
         else:

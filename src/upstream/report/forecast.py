@@ -78,6 +78,8 @@ def forecast_report_section(section: dict[str, Any], number: int = 7) -> Section
             source=OPEN,
         )
     )
+    for missing in section.get("missing_covariates", []):
+        out.add(Notice(f"{missing} The forecast is made without it."))
     evidence = section.get("evidence")
     if evidence is None:
         out.add(Notice("Too few months of data to test the forecast on past months."))

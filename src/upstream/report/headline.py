@@ -234,12 +234,13 @@ def london_series(london: pd.DataFrame, series: str, borough: str | None) -> pd.
 
 def _mps_headline(data: ProfileData, end: str | None, section: Section) -> None:
     london = data.london
-    name = data.area.name
-    if london is None or name not in set(london["borough"]):
+    name = data.area.mps_borough
+    if london is None or name is None or name not in set(london["borough"]):
         section.add(
             Notice(
-                f"No MPS knife-crime series is bundled for {name}, so there is no real "
-                "published series to compare with."
+                f"No MPS knife-crime series is bundled for {data.area.name} (its area pack names "
+                "no London borough with MPS series), so there is no real published series to "
+                "compare with."
             )
         )
         return

@@ -1,4 +1,11 @@
-"""Read what the profile needs from the event store and the bundled open data.
+"""Read what the profile needs from the event store and the area pack.
+
+Only events placed inside the area are used, by the one placement rule
+(:mod:`upstream.area.placement`), which also gives each its 2011 LSOA; so the profile and
+the forecast agree on every point, and a pack for part of a borough never counts the rest.
+Partnership incidents without a location are counted only for the whole area they were
+ingested for (the ingest accepted them as that area's; the manifest's ingest log names it):
+never for a sub-area, where they cannot be placed, nor for another area.
 
 Partnership data: real rows are used whenever there are any; synthetic rows only when no
 real partnership data are loaded (real and synthetic are never mixed), and the profile
@@ -10,23 +17,19 @@ of a different thing, see docs/data-formats.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from upstream.analysis.deprivation import imd2019_deciles
-from upstream.area import BNG, Area
+from upstream.area import Area, place_xy
 from upstream.config import Settings
 from upstream.definitions import Definitions
 from upstream.events import EventStore
 from upstream.status import coverage_report
+from upstream.vocab import TIME_ZONE, is_knife_injury, local_month
 
-__all__ = ["ProfileData", "load_inputs", "lsoa_of_points"]
-
-KNIFE_INJURY = ("minor", "serious", "fatal")
+__all__ = ["ProfileData", "load_inputs"]
 
 
 @dataclass
@@ -37,7 +40,8 @@ class ProfileData:
     definitions: Definitions
     coverage: dict[str, Any]
     street: pd.DataFrame | None
-    """Serious-violence street crimes: month, crime_type, lsoa_code, x, y."""
+    """Serious-violence street crimes inside the area: month, crime_type, lsoa_code (the
+    2011 LSOA placement gives, None without LSOAs), x, y."""
     street_months: list[str]
     stop_search: pd.DataFrame | None
     """month, date (UTC), officer_defined_ethnicity, gender, age_range."""
@@ -55,54 +59,72 @@ class ProfileData:
     census_age: pd.DataFrame | None
     imd: pd.Series | None
     schools: pd.DataFrame
-    """Secondary and all-through schools in the area: name, x, y."""
+    """Secondary and all-through schools of the area pack: name, x, y."""
 
 
-def lsoa_of_points(
-    lsoas: gpd.GeoDataFrame, x: np.ndarray | pd.Series, y: np.ndarray | pd.Series
-) -> np.ndarray:
-    """Code of the LSOA containing each BNG point (None when outside all or unplaced)."""
-    x = np.asarray(x, dtype="float64")
-    y = np.asarray(y, dtype="float64")
-    out: np.ndarray = np.full(len(x), None, dtype=object)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if not ok.any() or lsoas.empty:
-        return out
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x[ok], y[ok]), crs=BNG)
-    joined = gpd.sjoin(points, lsoas[["lsoa_code", "geometry"]], how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    out[np.flatnonzero(ok)] = joined["lsoa_code"].to_numpy(dtype=object)
-    return out
+def _inside(area: Area, frame: pd.DataFrame, unplaced: Any = False) -> pd.DataFrame:
+    """The rows placed inside the area, and those without a place where ``unplaced`` (a
+    boolean, or a mask of the rows) allows, with their 2011 LSOA as ``lsoa_code``."""
+    where = place_xy(area, frame["x"], frame["y"], lsoa=True)
+    keep = where.inside | (where.unplaced & np.asarray(unplaced, dtype=bool))
+    out = frame.assign(lsoa_code=where.lsoa_code)
+    return out[keep].reset_index(drop=True)
 
 
-def _partnership(store: EventStore) -> tuple[pd.DataFrame | None, pd.DataFrame | None, bool]:
+def _ingested_here(store: EventStore, area: Area, frame: pd.DataFrame) -> np.ndarray:
+    """Which incident rows come from a partition ingested for this (whole) area.
+
+    ``frame`` needs ``source`` (the agency), ``synthetic`` and ``month``. Stores ingested
+    before the log named the area count as this area's."""
+    if not area.whole or frame.empty:
+        return np.zeros(len(frame), dtype=bool)
+    snapshot = store.snapshot()
+    inputs = snapshot.inputs()
+    here = {
+        (p.source, p.month)
+        for p in snapshot.partitions()
+        if p.source.startswith("incidents_")
+        and any(inputs.get(o, {}).get("area", "Waltham Forest") == area.name for o in p.origin)
+    }
+    suffix = np.where(frame["synthetic"].fillna(False).to_numpy(dtype=bool), "_synthetic", "")
+    keys = "incidents_" + frame["source"].astype(str).to_numpy(dtype=object) + suffix
+    return np.array([(k, m) in here for k, m in zip(keys, frame["month"], strict=True)], bool)
+
+
+def _partnership(
+    store: EventStore, area: Area
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, bool]:
     sources = {p.source for p in store.partitions()}
     if not any(s.startswith("incidents_") for s in sources):
         return None, None, False
     real = any(s.startswith("incidents_") and not s.endswith("_synthetic") for s in sources)
     flag = "false" if real else "true"
     incidents = store.query(
-        "SELECT incident_id, source, offence, occurred_from, occurred_to, x, y, location_type, "
-        "weapon, injury, domestic_abuse FROM incidents "
+        "SELECT incident_id, source, month, synthetic, offence, occurred_from, occurred_to, x, "
+        "y, location_type, weapon, injury, domestic_abuse FROM incidents "
         f"WHERE source = 'police' AND synthetic = {flag}"
     )
+    incidents = _inside(area, incidents, _ingested_here(store, area, incidents))
+    if incidents.empty:  # partnership data, but none of this area's
+        return None, None, False
     involvements = store.query(
         "SELECT incident_id, role, person_ref, age, sex, ethnicity_self_defined, "
         "ethnicity_officer_defined FROM involvements "
         f"WHERE source = 'police' AND synthetic = {flag}"
     )
-    return incidents, involvements, not real
+    involvements = involvements[involvements["incident_id"].isin(incidents["incident_id"])]
+    return incidents, involvements.reset_index(drop=True), not real
 
 
 def _flag_incidents(incidents: pd.DataFrame, involvements: pd.DataFrame) -> pd.DataFrame:
-    from upstream.analysis.timing import LONDON, known_times
+    from upstream.analysis.timing import known_times
 
     inc = incidents.copy()
     start = pd.to_datetime(inc["occurred_from"], utc=True)
-    inc["local_month"] = start.dt.tz_convert(LONDON).dt.strftime("%Y-%m")
-    inc["local_date"] = start.dt.tz_convert(LONDON).dt.date
+    inc["local_month"] = local_month(start)
+    inc["local_date"] = start.dt.tz_convert(TIME_ZONE).dt.date
     inc["known_time"] = known_times(inc["occurred_from"], inc["occurred_to"])
-    inc["knife_injury"] = inc["weapon"].eq("knife_or_sharp") & inc["injury"].isin(KNIFE_INJURY)
+    inc["knife_injury"] = is_knife_injury(inc["weapon"], inc["injury"])
     victims = involvements[involvements["role"].eq("victim")]
     age = pd.to_numeric(victims["age"], errors="coerce")
     u25 = set(victims.loc[age.lt(25).fillna(False), "incident_id"])
@@ -111,15 +133,6 @@ def _flag_incidents(incidents: pd.DataFrame, involvements: pd.DataFrame) -> pd.D
     inc["victim_u18"] = inc["incident_id"].isin(u18)
     inc["domestic_abuse"] = inc["domestic_abuse"].astype(bool)
     return inc
-
-
-def _schools(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        return pd.DataFrame({"name": [], "x": [], "y": []})
-    raw = pd.read_csv(path)
-    keep = raw["phase"].isin(["Secondary", "All-through"]) & raw["in_wf_boundary"].astype(bool)
-    out = raw.loc[keep, ["name", "easting", "northing"]]
-    return out.rename(columns={"easting": "x", "northing": "y"}).reset_index(drop=True)
 
 
 def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> ProfileData:
@@ -131,19 +144,26 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
     street_months: list[str] = []
     if "police_uk_street" in sources:
         street = store.query(
-            "SELECT month, crime_type, lsoa_code, x, y FROM street WHERE crime_type IN "
+            "SELECT month, crime_type, x, y FROM street WHERE crime_type IN "
             "(SELECT unnest($1::VARCHAR[]))",
             [list(definitions.serious_violence)],
         )
+        street = _inside(area, street)
         street_months = list(sources["police_uk_street"]["months"])
+        if street.empty:  # loaded, but for another area: as if none were loaded
+            street, street_months = None, []
     stop = None
     stop_months: list[str] = []
     if "police_uk_stop_search" in sources:
         stop = store.query(
-            "SELECT month, date, officer_defined_ethnicity, gender, age_range FROM stop_search"
+            "SELECT month, date, officer_defined_ethnicity, gender, age_range, x, y "
+            "FROM stop_search"
         )
+        stop = _inside(area, stop).drop(columns=["x", "y", "lsoa_code"])
         stop_months = list(sources["police_uk_stop_search"]["months"])
-    incidents, involvements, synthetic = _partnership(store)
+        if stop.empty:
+            stop, stop_months = None, []
+    incidents, involvements, synthetic = _partnership(store, area)
     months: list[str] = []
     if incidents is not None and involvements is not None:
         incidents = _flag_incidents(incidents, involvements)
@@ -155,14 +175,14 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
                 for m in info["months"]
             }
         )
-    a_and_e = sum(
-        int(info["rows"]) for s, info in sources.items() if s.startswith("incidents_a_and_e")
-    )
+    a_and_e = 0
+    if any(s.startswith("incidents_a_and_e") for s in sources):
+        rows = store.query(
+            "SELECT source, month, synthetic, x, y FROM incidents WHERE source = 'a_and_e'"
+        )
+        a_and_e = len(_inside(area, rows, _ingested_here(store, area, rows)))
     london_path = settings.bundled_data / "london" / "mps_borough_monthly.parquet"
     london = pd.read_parquet(london_path) if london_path.exists() else None
-    geo = settings.bundled_data / "geography"
-    age_path = geo / "waltham_forest_lsoa21_census2021_age.csv"
-    imd_path = geo / "waltham_forest_imd2019_lsoa11.csv"
     return ProfileData(
         area=area,
         definitions=definitions,
@@ -177,7 +197,9 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
         partnership_months=months,
         a_and_e_rows=a_and_e,
         london=london,
-        census_age=pd.read_csv(age_path) if age_path.exists() else None,
-        imd=imd2019_deciles(imd_path) if imd_path.exists() else None,
-        schools=_schools(settings.bundled_data / "schools" / "waltham_forest_schools.csv"),
+        census_age=area.census_age,
+        imd=area.imd,
+        schools=area.schools.loc[area.schools["secondary"], ["name", "x", "y"]].reset_index(
+            drop=True
+        ),
     )

@@ -219,6 +219,8 @@ def _populations(data: ProfileData) -> tuple[float | None, float | None]:
     if age is None:
         return None, None
     total = float(age["total_usual_residents"].sum())
+    if not {"age_0_15", "age_16_24"} <= set(age.columns):  # a pack's table without age bands
+        return total, None
     # Census bands are 0-15 and 16-24: under-18s = 0-15 plus 2/9 of 16-24 (assumed even ages)
     under_18 = float(age["age_0_15"].sum() + age["age_16_24"].sum() * 2 / 9)
     return total, under_18
@@ -344,7 +346,12 @@ def _victims_and_suspects(
             )
         )
     if total is None:
-        section.add(Notice("No Census 2021 population is bundled, so no relative rates."))
+        section.add(
+            Notice(
+                data.area.lacks("residents", "Comparing victims with residents")
+                or "No Census 2021 population, so no relative rates."
+            )
+        )
         return
     years = max(len(data.partnership_months), 1) / 12
     self_def = victims["ethnicity_self_defined"]
@@ -457,8 +464,16 @@ def _stop_search(
     section: Section,
 ) -> None:
     stop = data.stop_search
-    if stop is None or not data.stop_search_months or total is None:
-        section.add(Notice("No stop-and-search data (or no population), so no analysis."))
+    if stop is None or not data.stop_search_months:
+        section.add(Notice("No stop-and-search data, so no analysis."))
+        return
+    if total is None:
+        section.add(
+            Notice(
+                data.area.lacks("residents", "Comparing stop and search with residents")
+                or "No Census 2021 population, so no stop-and-search rates."
+            )
+        )
         return
     last = pd.Period(data.stop_search_months[-1], freq="M")
     window = {str(last - i) for i in range(12)}

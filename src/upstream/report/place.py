@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from upstream.account.disclosure import show
@@ -17,10 +16,9 @@ from upstream.analysis.trends import compare_periods
 from upstream.area import cell_ids, study_grid
 from upstream.report import figures as F
 from upstream.report.headline import COMPARISON_COLUMNS, comparison_row, london_series
-from upstream.report.inputs import ProfileData, lsoa_of_points
+from upstream.report.inputs import ProfileData
 from upstream.report.model import OPEN, PARTNERSHIP, Figure, Notice, Section, Table, Text
 from upstream.report.public import FOOTNOTE, split, withheld
-from upstream.synth.places import TOWN_CENTRES
 
 __all__ = ["Events", "deprivation_section", "place_events", "place_section", "rates_section"]
 
@@ -35,7 +33,7 @@ class Events:
     what: str
     source: str
     frame: pd.DataFrame
-    """x, y, lsoa_code (2011)."""
+    """x, y, lsoa_code (the 2011 LSOA placement gives; None without LSOAs)."""
     months: int
     synthetic: bool
     partnership: bool = False
@@ -64,8 +62,7 @@ def place_events(data: ProfileData) -> Events | None:
     inc = data.incidents
     if inc is not None and len(inc):
         sv = inc[inc["offence"].isin(data.definitions.serious_violence)]
-        frame = sv[["x", "y"]].copy()
-        frame["lsoa_code"] = lsoa_of_points(data.area.lsoas, frame["x"], frame["y"])
+        frame = sv[["x", "y", "lsoa_code"]].reset_index(drop=True)
         return Events(
             "serious-violence incidents",
             "partnership police incidents" + (" (SYNTHETIC)" if data.partnership_synthetic else ""),
@@ -96,8 +93,16 @@ def _lsoa_rates(data: ProfileData, events: Events) -> pd.DataFrame:
 def rates_section(data: ProfileData, events: Events | None, public: bool = False) -> Section:
     """Section 2: rates per 1,000 residents by LSOA, and London comparators."""
     section = Section("rates", 2, "Rates per 1,000 residents and London comparators")
-    if events is None:
-        section.add(Notice("No crime or incident data are loaded, so no rates can be given."))
+    lacks = data.area.lacks("rates")
+    if lacks is not None:
+        section.add(Notice(lacks))
+    elif events is None:
+        section.add(
+            Notice(
+                f"No crime or incident data inside {data.area.name} are loaded, so no rates "
+                "can be given."
+            )
+        )
     elif _withheld_events(
         events,
         public,
@@ -169,12 +174,13 @@ LONDON_SERIES = (
 
 def _london(data: ProfileData, section: Section) -> None:
     london = data.london
-    name = data.area.name
-    if london is None or name not in set(london["borough"]):
+    name = data.area.mps_borough
+    if london is None or name is None or name not in set(london["borough"]):
         section.add(
             Notice(
-                f"No London comparator data are bundled for {name}; comparison with London "
-                "is not possible."
+                f"No London comparator data are bundled for {data.area.name} (its area pack "
+                "names no London borough with MPS series); comparison with London is not "
+                "possible."
             )
         )
         return
@@ -224,7 +230,9 @@ def place_section(data: ProfileData, events: Events | None, public: bool = False
     """Section 3: hot spots (Gi* with FDR), concentration, distance to schools/centres."""
     section = Section("place", 3, "Place: hot spots, concentration, schools and town centres")
     if events is None:
-        section.add(Notice("No located crime or incident data are loaded."))
+        section.add(
+            Notice(f"No located crime or incident data inside {data.area.name} are loaded.")
+        )
         return section
     section.synthetic = events.synthetic
     if _withheld_events(
@@ -271,7 +279,10 @@ def place_section(data: ProfileData, events: Events | None, public: bool = False
             source=events.source_kind,
         ),
     )
-    _lsoa_hotspots(data, events, section)
+    if (lacks := data.area.lacks("rates")) is not None:
+        section.add(Notice(f"LSOA hot spots: {lacks}"))
+    else:
+        _lsoa_hotspots(data, events, section)
     _concentration(grid["count"], events, section)
     _proximity(data, events, section, public)
     return section
@@ -345,9 +356,13 @@ def _concentration(counts: pd.Series, events: Events, section: Section) -> None:
 
 
 def _proximity(data: ProfileData, events: Events, section: Section, public: bool) -> None:
-    lsoas21 = data.area.lsoas_2021
+    area = data.area
+    for cap in ("school_distance", "centre_distance"):
+        if (lacks := area.lacks(cap)) is not None:
+            what = "secondary schools" if cap == "school_distance" else "town centres"
+            section.add(Notice(f"Distance to {what}: {lacks}"))
+    lsoas21 = area.lsoas_2021
     if lsoas21 is None or lsoas21["population"].isna().all():
-        section.add(Notice("No Census 2021 population is bundled, so no background exists."))
         return
     background = residential_background(lsoas21)
     sets = [(events.what, events.frame, events.partnership)]
@@ -358,7 +373,7 @@ def _proximity(data: ProfileData, events: Events, section: Section, public: bool
         sets.append((f"incidents with a victim under 18{label}", young, True))
     places = {
         "secondary school": data.schools[["x", "y"]].to_numpy(dtype="float64"),
-        "town centre": np.array([[c.x, c.y] for c in TOWN_CENTRES], dtype="float64"),
+        "town centre": area.town_centres[["x", "y"]].to_numpy(dtype="float64"),
     }
     rows = []
     readings = []
@@ -443,6 +458,9 @@ def _proximity(data: ProfileData, events: Events, section: Section, public: bool
 def deprivation_section(data: ProfileData, events: Events | None, public: bool = False) -> Section:
     """Section 4: rates by IMD 2019 decile with exact intervals."""
     section = Section("deprivation", 4, "Deprivation")
+    if (lacks := data.area.lacks("deprivation")) is not None:
+        section.add(Notice(lacks))
+        return section
     if events is None or data.imd is None:
         section.add(Notice("No crime data or no deprivation table, so no rates by decile."))
         return section

@@ -28,9 +28,8 @@ from upstream.account.disclosure import show
 from upstream.account.published import is_partnership_source, published_coverage
 from upstream.analysis.disparity import load_population_shares
 from upstream.analysis.quality import quality_reading, source_quality
-from upstream.area import area_from_settings
+from upstream.area import area_from_settings, definitions_from_settings
 from upstream.config import Settings
-from upstream.definitions import load_definitions
 from upstream.events import EventStore
 from upstream.forecast.summary import cached_forecast_section
 from upstream.formatting import month_name, months_between
@@ -228,7 +227,7 @@ def build_profile(
         populations = Path(os.environ["UPSTREAM_POPULATIONS_FILE"])
     shares = load_population_shares(populations)
     area = area_from_settings(settings)
-    data = load_inputs(settings, area, load_definitions(settings.definitions_file))
+    data = load_inputs(settings, area, definitions_from_settings(settings))
     events = place_events(data)
     headline, stop = headline_section(data, end, public)
     today = datetime.now(UTC)
@@ -249,14 +248,7 @@ def build_profile(
         "Wales). " + OGL_V3,
         "London comparators: Metropolitan Police Service, MPS Monthly Crime Dashboard and MPS "
         "Recorded Crime: Geographic Breakdown, via the London Datastore. " + OGL_V2,
-        "Boundaries and population: Office for National Statistics (Open Geography Portal; "
-        "mid-2020 estimates; Census 2021). Contains National Statistics data © Crown copyright "
-        "and database right 2022. Contains OS data © Crown copyright and database right 2022. "
-        + OGL_V3,
-        "Deprivation: English Indices of Deprivation 2019 (MHCLG). " + OGL_V3,
-        "Schools: Get Information about Schools (Department for Education). " + OGL_V3,
-        "Town centres: approximate centres chosen by the upstream maintainers from public maps "
-        "(not an official boundary).",
+        *area.sources,  # the area pack's own attributions (boundaries, population, ...)
     ]
     if data.partnership_months:
         sources.append(

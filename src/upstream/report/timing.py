@@ -12,7 +12,6 @@ from upstream.analysis.nearrepeat import knox, knox_reading
 from upstream.analysis.timing import (
     DayTypeComparison,
     after_school,
-    default_calendar,
     peak_hours,
     school_days,
     weekday_hour,
@@ -23,6 +22,7 @@ from upstream.report.headline import fmt_ratio
 from upstream.report.inputs import ProfileData
 from upstream.report.model import PARTNERSHIP, Figure, Notice, Section, Table, Text
 from upstream.report.public import FOOTNOTE, count_table, split, withheld
+from upstream.vocab import TIME_ZONE
 
 __all__ = ["TIME_BANDS", "time_section"]
 
@@ -129,11 +129,63 @@ def time_section(data: ProfileData, public: bool = False) -> Section:
         ),
         *_weekday_hour(table, len(known), len(sv), label, public),
     )
-    cal = default_calendar()
+    _school_days(data, section, label, public)
+    knife = inc[inc["knife_injury"] & ~inc["domestic_abuse"]]
+    stamps = pd.to_datetime(knife["occurred_from"], utc=True)
+    t_days = (stamps - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(days=1)
+    res = knox(knife["x"].to_numpy(), knife["y"].to_numpy(), t_days.to_numpy(dtype="float64"))
+    few = public and bool(PARTNERSHIP_RULE.small(res.events))
+    close = few or (public and bool(PARTNERSHIP_RULE.small(res.observed)))
+    section.add(
+        Table(
+            "Near repeats: knife-injury offences (not domestic abuse) within 400 m and 14 days"
+            + label,
+            ["Events", "Close pairs observed", "Expected by chance", "Knox ratio", "p"],
+            [
+                [
+                    show(res.events, few),
+                    show(res.observed, close),
+                    show(res.expected, few, fmt="{:,.1f}"),
+                    show(res.ratio, close, fmt="{:.2f}"),
+                    show(p_value(res.p_value), close, fmt="{}"),
+                ]
+            ],
+            [True, True, True, True, True],
+            source=PARTNERSHIP,
+            counts=[True, True, False, False, False],
+            footnote=FOOTNOTE if close else "",
+        ),
+        Text(
+            "The counts of this test are not published (below 10)."
+            if close
+            else knox_reading(res, "knife-injury offences")
+        ),
+    )
+    return section
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _terms_text(data: ProfileData) -> str:
+    """The area pack's words for its term dates, first letter lower-cased."""
+    text = data.area.terms_description.strip().rstrip(".") or "the area pack's term dates"
+    return text[0].lower() + text[1:]
+
+
+def _school_days(data: ProfileData, section: Section, label: str, public: bool) -> None:
+    """Under-18 victims on school days and after school, by the area pack's term dates."""
+    cal = data.area.calendar
+    if cal is None:
+        section.add(Notice(data.area.lacks("school_days") or "No school term dates."))
+        return
+    inc = data.incidents
+    assert inc is not None
     young = inc[inc["victim_u18"]]
-    dates = pd.to_datetime(inc["occurred_from"], utc=True).dt.tz_convert("Europe/London")
+    dates = pd.to_datetime(inc["occurred_from"], utc=True).dt.tz_convert(TIME_ZONE)
     first, last = dates.min().date(), dates.max().date()
-    local_days = pd.to_datetime(young["occurred_from"], utc=True).dt.tz_convert("Europe/London")
+    local_days = pd.to_datetime(young["occurred_from"], utc=True).dt.tz_convert(TIME_ZONE)
     days_cmp = school_days(local_days, cal, first, last)
     after_cmp = after_school(young["known_time"], cal, first, last)
     rows = []
@@ -177,10 +229,10 @@ def time_section(data: ProfileData, public: bool = False) -> Section:
                 "would reveal such a count)."
             ),
             Text(
-                "School days: typical London term dates (approximate, a week either way of "
-                "each borough's dates; INSET days not modelled) on weekdays that are not bank "
-                "holidays in England. School ends at 15:15; the after-school window is "
-                "15:15-17:15.",
+                f"School days: {_terms_text(data)} on weekdays that are not bank holidays in "
+                f"England. School ends at {_clock(cal.after_school_window[0])}; the "
+                f"after-school window is {_clock(cal.after_school_window[0])}-"
+                f"{_clock(cal.after_school_window[1])}.",
                 kind="method",
             ),
         )
@@ -191,38 +243,6 @@ def time_section(data: ProfileData, public: bool = False) -> Section:
                 "overlap the incident data; supply term dates for those school years."
             )
         )
-    knife = inc[inc["knife_injury"] & ~inc["domestic_abuse"]]
-    stamps = pd.to_datetime(knife["occurred_from"], utc=True)
-    t_days = (stamps - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(days=1)
-    res = knox(knife["x"].to_numpy(), knife["y"].to_numpy(), t_days.to_numpy(dtype="float64"))
-    few = public and bool(PARTNERSHIP_RULE.small(res.events))
-    close = few or (public and bool(PARTNERSHIP_RULE.small(res.observed)))
-    section.add(
-        Table(
-            "Near repeats: knife-injury offences (not domestic abuse) within 400 m and 14 days"
-            + label,
-            ["Events", "Close pairs observed", "Expected by chance", "Knox ratio", "p"],
-            [
-                [
-                    show(res.events, few),
-                    show(res.observed, close),
-                    show(res.expected, few, fmt="{:,.1f}"),
-                    show(res.ratio, close, fmt="{:.2f}"),
-                    show(p_value(res.p_value), close, fmt="{}"),
-                ]
-            ],
-            [True, True, True, True, True],
-            source=PARTNERSHIP,
-            counts=[True, True, False, False, False],
-            footnote=FOOTNOTE if close else "",
-        ),
-        Text(
-            "The counts of this test are not published (below 10)."
-            if close
-            else knox_reading(res, "knife-injury offences")
-        ),
-    )
-    return section
 
 
 def _pair_hidden(a: int, b: int, public: bool) -> tuple[bool, bool]:

@@ -1,10 +1,11 @@
 """Calibrated synthetic partnership data for Waltham Forest, always labelled synthetic.
 
-The synthetic borough places invented incidents on the real geography (ONS boundary and
-LSOAs, DfE schools, TfL stations) following the canonical partnership schema in
-``docs/data-formats.md``. Its headline series (knife-injury offences against victims under
-25) is planted to match the partnership's published counts; the other targets are listed
-in :mod:`upstream.synth.targets` and measured by :func:`calibration_report`.
+The synthetic borough places invented incidents on the real geography of the bundled
+Waltham Forest area pack (ONS boundary and LSOAs, DfE schools, TfL stations, town centres)
+following the canonical partnership schema in ``docs/data-formats.md``. Its headline series
+(knife-injury offences against victims under 25) is planted to match the partnership's
+published counts; the other targets are listed in :mod:`upstream.synth.targets` and
+measured by :func:`calibration_report`.
 
 Examples
 --------
@@ -16,19 +17,15 @@ Examples
 
 from upstream.synth.calibration import calibration_report
 from upstream.synth.generator import SyntheticBorough, generate
-from upstream.synth.places import TOWN_CENTRES, Places, load_places
+from upstream.synth.places import Places, default_calendar, load_places
 from upstream.synth.targets import PUBLISHED_HEADLINE, Targets
-from upstream.synth.terms import SchoolCalendar, bank_holidays, default_calendar
 from upstream.synth.writer import write
 
 __all__ = [
     "PUBLISHED_HEADLINE",
-    "TOWN_CENTRES",
     "Places",
-    "SchoolCalendar",
     "SyntheticBorough",
     "Targets",
-    "bank_holidays",
     "calibration_report",
     "default_calendar",
     "generate",

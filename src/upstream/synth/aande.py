@@ -20,8 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from upstream.area import to_lonlat
 from upstream.synth.people import PROFILES, record_ethnicity, sample_people
-from upstream.synth.places import Places, sample_mixture, to_lonlat
+from upstream.synth.places import Places, sample_mixture
 from upstream.synth.processes import Context, draw, location_types
 from upstream.synth.timing import localise, sample_starts
 

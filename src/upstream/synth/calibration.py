@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from upstream.synth.people import ETHNIC_GROUPS, RESIDENT_UNDER_18_SHARES
+from upstream.area.terms import SchoolCalendar
+from upstream.synth.people import RESIDENT_UNDER_18_SHARES
 from upstream.synth.places import Places
-from upstream.synth.terms import SchoolCalendar
+from upstream.vocab import ETHNIC_GROUPS, is_knife_injury
 
 __all__ = [
     "after_school_ratio",
@@ -38,15 +39,12 @@ __all__ = [
     "victims_of",
 ]
 
-INJURED = ("minor", "serious", "fatal")
-
 
 def knife_injury_mask(incidents: pd.DataFrame) -> pd.Series:
-    """Police incidents with a knife or sharp instrument and an injury."""
-    return (
-        incidents["source"].eq("police")
-        & incidents["weapon"].eq("knife_or_sharp")
-        & incidents["injury"].isin(INJURED)
+    """Police incidents with a knife or sharp instrument and an injury
+    (:func:`upstream.vocab.is_knife_injury`)."""
+    return incidents["source"].eq("police") & is_knife_injury(
+        incidents["weapon"], incidents["injury"]
     )
 
 

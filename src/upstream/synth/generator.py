@@ -16,14 +16,15 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from upstream.area import to_lonlat
+from upstream.area.terms import SchoolCalendar
 from upstream.synth.aande import hospital_attendances
 from upstream.synth.headline import allocate_demographics, headline_windows, plant_window
 from upstream.synth.people import Group, PseudonymMint, make_groups, record_ethnicity
-from upstream.synth.places import Places, load_places, sample_disc, to_lonlat
+from upstream.synth.places import Places, default_calendar, load_places, sample_disc
 from upstream.synth.processes import Context, draw, simulate
 from upstream.synth.specs import SPECS
 from upstream.synth.targets import Targets
-from upstream.synth.terms import SchoolCalendar, default_calendar
 from upstream.synth.timing import localise
 
 __all__ = [
@@ -283,7 +284,8 @@ def generate(
     targets
         Calibration targets and volumes (defaults: :class:`Targets`).
     calendar
-        School calendar covering the range (default: :func:`default_calendar`).
+        School calendar covering the range (default: the bundled Waltham Forest pack's term
+        dates, :func:`upstream.synth.places.default_calendar`).
     places
         Geography (default: the bundled Waltham Forest data, :func:`load_places`).
 

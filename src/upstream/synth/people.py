@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "ETHNIC_GROUPS",
     "NOT_STATED",
     "PROFILES",
     "RESIDENT_UNDER_18_SHARES",
@@ -36,7 +35,6 @@ __all__ = [
     "sample_people",
 ]
 
-ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
 NOT_STATED = "not stated"
 
 RESIDENT_UNDER_18_SHARES: Mapping[str, float] = {

@@ -1,24 +1,24 @@
 """Where synthetic incidents happen: the real borough, its town centres, schools and stations.
 
-Points are sampled on the real Waltham Forest geography (bundled ONS boundary and 2011
-LSOAs), snapped to a 10 m grid in British National Grid, and redrawn until they fall inside
-the borough boundary. The sampling components are:
+The synthetic borough is Waltham Forest: it is calibrated to that borough's published
+figures, so it always reads the bundled Waltham Forest area pack (through
+:mod:`upstream.area`, like everything else), whatever ``UPSTREAM_AREA_DIR`` says. Points are
+sampled on its real geography (ONS boundary and 2011 LSOAs), snapped to a 10 m grid in
+British National Grid, and redrawn until they fall inside the borough boundary (the
+placement edge rule). The sampling components are:
 
 ``town_centre``
-    Around one of :data:`TOWN_CENTRES` (Gaussian, 250 m standard deviation, cut at 600 m).
+    Around one of the pack's town centres (Gaussian, 250 m standard deviation, cut at 600 m).
 ``school``
-    Within 400 m of a secondary school from the bundled schools list.
+    Within 400 m of a secondary school of the pack inside the borough.
 ``school_link``
     Along the straight line between two secondary schools less than 1.5 km apart (the
     journeys between schools), within about 100 m of the line.
 ``station``
-    Within 250 m of an Underground station inside the borough (bundled TfL list, when present).
+    Within 250 m of a station of the pack inside the borough (the town centres if none).
 ``residential``
     Uniform inside an LSOA chosen with weight population x deprivation (IMD 2019 decile 1,
     the most deprived, weighs 2.0; decile 10 weighs 0.55).
-
-The town-centre points below are approximate centres chosen by the upstream maintainers
-from public maps; they are not an official town-centre boundary.
 """
 
 from __future__ import annotations
@@ -31,48 +31,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from upstream.area import BNG, WGS84, Area, load_area
-from upstream.config import PROJECT_ROOT
+from upstream.area import Area, SchoolCalendar, cached_area, pack_digest
+from upstream.config import BUNDLED_AREA
 
 __all__ = [
     "COMPONENTS",
     "SNAP_METRES",
-    "TOWN_CENTRES",
     "Places",
-    "TownCentre",
+    "default_calendar",
     "load_places",
     "sample_component",
     "sample_disc",
     "sample_mixture",
-    "to_lonlat",
 ]
 
 SNAP_METRES = 10
 COMPONENTS = ("town_centre", "school", "school_link", "station", "residential")
-_DATA = PROJECT_ROOT / "data"
 
 
-@dataclass(frozen=True)
-class TownCentre:
-    """A named town centre with an approximate centre point in BNG metres."""
-
-    name: str
-    x: float
-    y: float
-
-
-TOWN_CENTRES: tuple[TownCentre, ...] = (
-    TownCentre("Walthamstow (Hoe Street / High Street)", 537300, 189200),
-    TownCentre("Leytonstone High Road", 539200, 187400),
-    TownCentre("Leyton", 538000, 186600),
-    TownCentre("Chingford Mount", 537700, 193200),
-    TownCentre("Highams Park", 538800, 192000),
-    TownCentre("Wood Street", 538800, 189800),
-    TownCentre("Bakers Arms", 537300, 187600),
-)
-"""Waltham Forest town centres (approximate centres; maintainers' estimate from public maps)."""
+def default_calendar() -> SchoolCalendar:
+    """The bundled Waltham Forest pack's school calendar (typical London term dates)."""
+    calendar = cached_area(BUNDLED_AREA).calendar
+    if calendar is None:
+        raise ValueError(f"{BUNDLED_AREA}: the bundled pack has no school_terms layer")
+    return calendar
 
 
 @dataclass(frozen=True)
@@ -98,23 +81,6 @@ class Places:
         return self.area.contains(x, y)
 
 
-def _secondary_schools(path: Path) -> pd.DataFrame:
-    raw = pd.read_csv(path)
-    keep = raw["phase"].isin(["Secondary", "All-through"]) & raw["in_wf_boundary"].astype(bool)
-    out = raw.loc[keep, ["name", "easting", "northing", "number_of_pupils"]]
-    out = out.rename(columns={"easting": "x", "northing": "y", "number_of_pupils": "pupils"})
-    return out.sort_values("name").reset_index(drop=True)
-
-
-def _stations(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        return pd.DataFrame({"name": [], "x": [], "y": []})
-    raw = pd.read_csv(path)
-    raw = raw[raw["in_wf_boundary"].astype(bool)]
-    out = raw[["name", "easting", "northing"]].rename(columns={"easting": "x", "northing": "y"})
-    return out.sort_values("name").reset_index(drop=True)
-
-
 def _school_links(schools: pd.DataFrame, max_metres: float) -> np.ndarray:
     xy = schools[["x", "y"]].to_numpy(dtype="float64")
     rows = []
@@ -129,25 +95,28 @@ def _deprivation_weight(decile: pd.Series) -> np.ndarray:
     return 2.0 - 0.15 * (decile.fillna(5.5).to_numpy(dtype="float64") - 1.0)
 
 
-@cache
-def load_places(data_dir: Path = _DATA, link_metres: float = 1500.0) -> Places:
-    """Load the bundled geography, schools and stations into a :class:`Places`.
+def load_places(pack: Path = BUNDLED_AREA, link_metres: float = 1500.0) -> Places:
+    """The area pack's geography, schools, stations and town centres as a :class:`Places`
+    (built once per version of the pack's content).
 
     Parameters
     ----------
-    data_dir
-        The bundled data folder (``geography/``, ``schools/``, optional ``transport/``).
+    pack
+        The area pack (the bundled Waltham Forest pack: the synthetic borough is calibrated
+        to it). It needs LSOAs with population, IMD 2019, schools and town centres.
     link_metres
         Secondary schools closer than this are joined by a "school link".
     """
-    geo = data_dir / "geography"
-    area = load_area(geo / "waltham_forest_boundary.geojson", "Waltham Forest", geo)
-    imd = pd.read_csv(geo / "waltham_forest_imd2019_lsoa11.csv")
-    imd = imd[["lsoa11_code", "index_of_multiple_deprivation_imd_decile"]].rename(
-        columns={"lsoa11_code": "lsoa_code", "index_of_multiple_deprivation_imd_decile": "imd"}
-    )
-    lsoas = area.lsoas.merge(imd, on="lsoa_code", how="left").sort_values("lsoa_code")
-    lsoas = lsoas.reset_index(drop=True)
+    return _places(Path(pack).resolve(), pack_digest(pack), link_metres)
+
+
+@cache
+def _places(pack: Path, digest: str, link_metres: float) -> Places:
+    area = cached_area(pack)
+    for cap in ("rates", "deprivation"):
+        if (why := area.lacks(cap)) is not None:
+            raise ValueError(f"{pack}: the synthetic borough {why[len('This section ') :]}")
+    lsoas = area.lsoas.assign(imd=area.lsoas["lsoa_code"].map(area.imd))
     weight = lsoas["population"].astype("float64").to_numpy() * _deprivation_weight(lsoas["imd"])
     table = pd.DataFrame(
         {
@@ -158,13 +127,14 @@ def load_places(data_dir: Path = _DATA, link_metres: float = 1500.0) -> Places:
             "weight": weight / weight.sum(),
         }
     )
-    schools = _secondary_schools(data_dir / "schools" / "waltham_forest_schools.csv")
-    centres = pd.DataFrame([(c.name, c.x, c.y) for c in TOWN_CENTRES], columns=["name", "x", "y"])
+    inside = area.schools[area.schools["secondary"] & area.schools["inside"]]
+    schools = inside[["name", "x", "y", "pupils"]].reset_index(drop=True)
+    stations = area.stations.loc[area.stations["inside"], ["name", "x", "y"]]
     return Places(
         area=area,
-        town_centres=centres,
+        town_centres=area.town_centres[["name", "x", "y"]].reset_index(drop=True),
         schools=schools,
-        stations=_stations(data_dir / "transport" / "waltham_forest_underground_stations.csv"),
+        stations=stations.reset_index(drop=True),
         school_links=_school_links(schools, link_metres),
         lsoas=table,
         lsoa_geoms=np.asarray(lsoas.geometry.values, dtype=object),
@@ -312,14 +282,3 @@ def sample_disc(
         x[todo[ok]], y[todo[ok]] = px[ok], py[ok]
         todo = todo[~ok]
     raise RuntimeError("could not place near-repeat points inside the boundary")
-
-
-@cache
-def _to_wgs84() -> Transformer:
-    return Transformer.from_crs(BNG, WGS84, always_xy=True)
-
-
-def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """BNG easting/northing to WGS84 longitude/latitude rounded to 6 decimal places."""
-    lon, lat = _to_wgs84().transform(np.asarray(x, "float64"), np.asarray(y, "float64"))
-    return np.round(np.asarray(lon), 6), np.round(np.asarray(lat), 6)

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from upstream.area.terms import SchoolCalendar
 from upstream.synth.people import PROFILES, PersonProfile, PseudonymMint, sample_people
 from upstream.synth.places import Places, sample_mixture
-from upstream.synth.terms import SchoolCalendar
 from upstream.synth.timing import durations, report_delays, sample_starts
 
 __all__ = [

@@ -8,10 +8,10 @@ times the average hourly rate in the rest of the day; school days carry more wei
 weekends and holidays. The other profiles (night-time economy, domestic, street) peak in
 the evening and at weekends. All profiles are maintainers' assumptions, not published data.
 
-Wall-clock times are then made timezone-aware in Europe/London. Two rules settle the
-clock changes: a time that occurs twice (last Sunday of October, 01:00-02:00) is read as
-the first, British Summer Time instant; a time that does not exist (last Sunday of March,
-01:00-02:00) is moved forward one hour.
+Wall-clock times are then made timezone-aware in Europe/London by the same rule the ingest
+reads local times with (:func:`upstream.vocab.localise`): a time that occurs twice (last
+Sunday of October, 01:00-02:00) is read as the first, British Summer Time instant; a time
+that does not exist (last Sunday of March, 01:00-02:00) is moved forward one hour.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upstream.synth.terms import SchoolCalendar
+from upstream.area.terms import SchoolCalendar
+from upstream.vocab import localise as _localise
 
 __all__ = [
     "FAMILIES",
-    "TZ",
     "day_weights",
     "durations",
     "iso_strings",
@@ -33,7 +33,6 @@ __all__ = [
     "sample_starts",
 ]
 
-TZ = "Europe/London"
 FAMILIES = ("youth", "night", "domestic", "street")
 
 _HOURLY = {
@@ -129,10 +128,8 @@ def sample_starts(
 
 def localise(wall_clock: np.ndarray) -> pd.DatetimeIndex:
     """Make naive Europe/London wall-clock times timezone-aware (see module docstring)."""
-    index = pd.DatetimeIndex(np.asarray(wall_clock, dtype="datetime64[ns]"))
-    return index.tz_localize(
-        TZ, ambiguous=np.ones(len(index), dtype=bool), nonexistent=pd.Timedelta(hours=1)
-    )
+    naive = pd.Series(np.asarray(wall_clock, dtype="datetime64[ns]"))
+    return pd.DatetimeIndex(_localise(naive))
 
 
 def durations(rng: np.random.Generator, n: int, p_exact: float, max_hours: float) -> np.ndarray:

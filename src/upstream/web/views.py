@@ -1,9 +1,9 @@
 """Page data for the web app: plain values built from the stores, ready for a template.
 
 Nothing here knows about HTTP. :func:`home_page` reads the event store named by the
-settings and returns everything the home page shows; :func:`store_version` is the key the
-app caches it under, so the page is rebuilt only when an ingest commits a new manifest
-(or the area or definitions change).
+settings and returns everything the home page shows; the app caches it under the store
+version (:func:`upstream.version.store_version`), so the page is rebuilt only when an
+ingest commits, or the area pack, the definitions or the code change.
 """
 
 from __future__ import annotations
@@ -11,23 +11,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from upstream.account.published import is_partnership_source, published_coverage
 from upstream.analysis.concentration import BusiestCell, Concentration, concentration, reading
 from upstream.analysis.quality import month_spans
-from upstream.area import Area, area_from_settings, cell_ids, study_grid
+from upstream.area import (
+    Area,
+    area_from_settings,
+    cell_ids,
+    definitions_from_settings,
+    place_xy,
+    study_grid,
+)
 from upstream.config import Settings
-from upstream.definitions import load_definitions
 from upstream.events import EventStore, month_range
 from upstream.formatting import data_age, month_period
 from upstream.status import coverage_report
+from upstream.version import store_version
 from upstream.web.findings import Finding, key_findings
 
 __all__ = [
@@ -42,7 +47,6 @@ __all__ = [
     "month_spans",
     "serious_violence_map",
     "source_coverage",
-    "store_version",
 ]
 
 CELL_SIZE = 250
@@ -163,17 +167,12 @@ class ViolenceMap:
 
 
 def _lsoa_names(area: Area, x: np.ndarray, y: np.ndarray) -> list[str | None]:
-    """Name of the LSOA containing (or, failing that, nearest to) each point."""
-    lsoas = area.lsoas
-    if lsoas.empty or len(x) == 0:
-        return [None] * len(x)
-    geoms = lsoas.geometry.to_numpy()
-    names = lsoas["lsoa_name"].astype("string").to_numpy()
-    out: list[str | None] = []
-    for px, py in zip(x, y, strict=True):
-        dist = shapely.distance(geoms, shapely.Point(px, py))
-        out.append(str(names[int(np.argmin(dist))]))
-    return out
+    """Name of the LSOA each point (a cell centre inside the area) is in, by the placement
+    edge rule; None where there is none (a pack without LSOAs)."""
+    codes = place_xy(area, x, y, lsoa=True).lsoa_code
+    names = area.lsoas.set_index("lsoa_code")["lsoa_name"].astype(str)
+    assert codes is not None
+    return [None if c is None else str(names[c]) for c in codes]
 
 
 def serious_violence_map(
@@ -185,33 +184,24 @@ def serious_violence_map(
     top_fraction: float = 0.05,
     busiest_listed: int = 10,
 ) -> ViolenceMap | None:
-    """Count serious violence per study-area cell (None when no street crime is loaded)."""
+    """Count serious violence per study-area cell (None when no street crime is loaded).
+
+    Only crimes placed inside the area count (the placement edge rule), so a pack for part
+    of the area the store was loaded for shows that part alone."""
     coverage = store.coverage().get("police_uk_street")
     if coverage is None:
         return None
     types = list(crime_types)
-    con = store.connect()
-    try:
-        per_place = con.execute(
-            """
-            SELECT floor(x / $size)::BIGINT AS ix, floor(y / $size)::BIGINT AS iy,
-                   coalesce(location, '') AS location, count(*) AS n
-            FROM street
-            WHERE list_contains($types, crime_type) AND x IS NOT NULL AND y IS NOT NULL
-            GROUP BY ALL
-            """,
-            {"size": cell_size, "types": types},
-        ).df()
-        per_month = con.execute(
-            "SELECT month, count(*) AS n FROM street WHERE list_contains($types, crime_type) "
-            "GROUP BY 1",
-            {"types": types},
-        ).df()
-    finally:
-        con.close()
-    per_place["cell_id"] = cell_ids(
-        per_place["ix"].to_numpy() * cell_size, per_place["iy"].to_numpy() * cell_size, cell_size
+    # police.uk points are snapped to a limited set, so this is far fewer rows than crimes
+    points = store.query(
+        "SELECT x, y, month, coalesce(location, '') AS location, count(*) AS n FROM street "
+        "WHERE list_contains($1, crime_type) AND x IS NOT NULL AND y IS NOT NULL GROUP BY ALL",
+        [types],
     )
+    points = points[place_xy(area, points["x"], points["y"]).inside]
+    points["cell_id"] = cell_ids(points["x"].to_numpy(), points["y"].to_numpy(), cell_size)
+    per_place = points.groupby(["cell_id", "location"], as_index=False)["n"].sum()
+    per_month = points.groupby("month", as_index=False)["n"].sum()
     per_cell = per_place.groupby("cell_id")["n"].sum()
     # the location most often recorded in each cell; ties by the location text
     places = per_place[per_place["location"] != ""].sort_values(
@@ -313,39 +303,23 @@ def home_page(settings: Settings, *, public: bool, today: date | None = None) ->
     today = today or date.today()
     store = EventStore(settings.events_dir)
     report = coverage(settings, public=public)
-    definitions = load_definitions(settings.definitions_file)
+    definitions = definitions_from_settings(settings)
+    area = area_from_settings(settings)
     violence = None
     if "police_uk_street" in report["sources"]:
-        area = area_from_settings(settings)
         violence = serious_violence_map(store, area, definitions.serious_violence)
     return HomePage(
-        area_name=settings.area_name,
+        area_name=area.name,
         public=public,
         coverage=report,
         sources=source_coverage(report, today),
         serious_violence=definitions.serious_violence,
         violence=violence,
-        findings=[] if violence is None else key_findings(violence, settings.area_name, today),
+        findings=[] if violence is None else key_findings(violence, area.name, today),
     )
 
 
-def _stamp(path: Path | None) -> tuple[str, int]:
-    if path is None:
-        return ("", 0)
-    try:
-        return (str(path), path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        return (str(path), -1)
-
-
-def store_version(settings: Settings) -> tuple[Any, ...]:
-    """A key that changes whenever what :func:`home_page` would show may have changed
-    (including the month, which the ages of the data are counted to)."""
-    manifest = EventStore(settings.events_dir).manifest_path
-    return (
-        date.today().strftime("%Y-%m"),
-        _stamp(manifest),
-        _stamp(settings.boundary_file),
-        settings.area_name,
-        _stamp(settings.definitions_file),
-    )
+def page_version(settings: Settings) -> tuple[str, str]:
+    """The key of a cached page: the store version (:func:`upstream.version.store_version`)
+    and the current month, to which the ages of the data shown are counted."""
+    return (store_version(settings), date.today().strftime("%Y-%m"))

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
+from upstream.area import area_from_settings
 from upstream.cases.auth import (
     LoginFailed,
     LoginThrottled,
@@ -199,7 +200,7 @@ def page_context(request: Request, view: SessionView | None, **extra: Any) -> di
     ``when`` (an instant in Europe/London time, with GMT/BST)."""
     settings: Settings = request.app.state.settings
     return {
-        "area_name": settings.area_name,
+        "area_name": area_from_settings(settings).name,
         "user": view.actor if view else None,
         "csrf_token": view.csrf_token if view else "",
         "label": label,

@@ -54,6 +54,7 @@ from upstream.cases.schemas import (
     UserStatus,
 )
 from upstream.cases.vocab import (
+    IDENTITY_FIELDS,
     ContactMethod,
     InvolvementRole,
     Outcome,
@@ -90,8 +91,6 @@ def check_deployment(settings: Settings) -> None:
 
 
 router = APIRouter(prefix="/cases", dependencies=[Depends(csrf_protect)], include_in_schema=False)
-
-_IDENTITY = ("given_name", "family_name", "date_of_birth", "address", "school")
 
 
 def _form(request: Request, *names: str) -> dict[str, Any]:
@@ -224,7 +223,7 @@ def incident_page(
 @router.post("/incidents/{incident_id}/people")
 def add_person(request: Request, incident_id: int, view: ActorSession, store: StoreDep) -> Response:
     """Add a young person to the incident, then show their page."""
-    fields = _form(request, "role", *_IDENTITY, "health_notes")
+    fields = _form(request, "role", *IDENTITY_FIELDS, "health_notes")
     person = service.add_person(view.actor, store, incident_id, PersonCreate(**fields))
     return _see_other(f"/cases/people/{person.pseudonym}")
 
@@ -294,7 +293,7 @@ def update_person(
     request: Request, pseudonym: str, view: ActorSession, store: StoreDep
 ) -> Response:
     """Save identifying (and, where allowed, health) details."""
-    fields = _form(request, *_IDENTITY, "health_notes", "version")
+    fields = _form(request, *IDENTITY_FIELDS, "health_notes", "version")
     service.update_person(view.actor, store, pseudonym, PersonUpdate(**fields))
     return _see_other(f"/cases/people/{pseudonym}")
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.events import EventStore
 from upstream.forecast.metrics import COVERAGES
@@ -18,7 +19,7 @@ from upstream.report.periods import source_period
 from upstream.web.audience import signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.routes.auth import OptionalSession
-from upstream.web.views import store_version
+from upstream.web.views import page_version
 
 __all__ = ["router"]
 
@@ -46,13 +47,13 @@ def _build(settings: Settings) -> dict[str, Any]:
         "stale": stale,
         "methods": METHODS,
         "coverages": COVERAGES,
-        "area_name": settings.area_name,
+        "area_name": area_from_settings(settings).name,
         "active": "forecast",
     }
 
 
 def _context(settings: Settings, cache: CacheDep) -> dict[str, Any]:
-    return cache.get("forecast", store_version(settings), lambda: _build(settings))
+    return cache.get("forecast", page_version(settings), lambda: _build(settings))
 
 
 @router.get("/forecast", response_class=HTMLResponse)

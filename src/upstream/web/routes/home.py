@@ -13,7 +13,7 @@ from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.figures import figure_json, monthly_figure, violence_map_figure
 from upstream.web.routes.auth import OptionalSession
 from upstream.web.views import coverage as coverage_of
-from upstream.web.views import home_page, store_version
+from upstream.web.views import home_page, page_version
 
 __all__ = ["router"]
 
@@ -44,7 +44,7 @@ def home(
     """What upstream is and where to go, key findings, the serious-violence map and the
     data coverage per source."""
     context = cache.get(
-        f"home:{_audience(public)}", store_version(settings), lambda: _build(settings, public)
+        f"home:{_audience(public)}", page_version(settings), lambda: _build(settings, public)
     )
     response: HTMLResponse = templates.TemplateResponse(
         request, "home.html", {**context, **signed_in(view)}
@@ -59,7 +59,7 @@ def coverage(settings: SettingsDep, cache: CacheDep, public: PublicDep) -> JSONR
     counts that would reveal them are null."""
     report: dict[str, Any] = cache.get(
         f"coverage:{_audience(public)}",
-        store_version(settings),
+        page_version(settings),
         lambda: coverage_of(settings, public=public),
     )
     return mark_audience(JSONResponse(report), public)

@@ -7,7 +7,6 @@ gets the full version. The two are cached apart, so one is never served for the 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -15,16 +14,15 @@ from fastapi.responses import HTMLResponse
 
 from upstream.config import Settings
 from upstream.report.profile import build_profile, render_sections
+from upstream.vocab import is_month
 from upstream.web.audience import PublicDep, mark_audience, signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
 from upstream.web.routes.auth import OptionalSession
-from upstream.web.views import store_version
+from upstream.web.views import page_version
 
 __all__ = ["cache_name", "router"]
 
 router = APIRouter(tags=["profile"])
-
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def cache_name(end: str | None, public: bool) -> str:
@@ -52,10 +50,10 @@ def profile_page(
     end: str | None = None,
 ) -> HTMLResponse:
     """The serious-violence strategic profile (``?end=YYYY-MM`` picks the headline's end)."""
-    if end is not None and not _MONTH.fullmatch(end):
+    if end is not None and not is_month(end):
         raise HTTPException(status_code=422, detail="end must be a month, YYYY-MM")
     context = cache.get(
-        cache_name(end, public), store_version(settings), lambda: _build(settings, end, public)
+        cache_name(end, public), page_version(settings), lambda: _build(settings, end, public)
     )
     response: HTMLResponse = templates.TemplateResponse(
         request, "profile.html", {**context, **signed_in(view)}

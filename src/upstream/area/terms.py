@@ -1,94 +1,41 @@
-"""School terms, bank holidays and the school day, for timing synthetic incidents.
+"""School terms, bank holidays and the school day: which dates are school days.
 
 Young people's exposure to violence follows the school calendar: it is higher on school days
-and in the hours after the school day ends. This module says which dates are school days.
+and in the hours after the school day ends. A date is a school day when it falls inside a
+term, is a weekday, and is not a bank holiday in England (bank holidays come from the
+``holidays`` package, so one-off days such as the coronation bank holiday on 2023-05-08 are
+included). Half-terms are the gaps between terms.
 
-A date is a school day when it falls inside a term, is a weekday, and is not a bank holiday
-in England (bank holidays come from the ``holidays`` package, so one-off days such as the
-coronation bank holiday on 2023-05-08 are included). Half-terms are the gaps between terms.
-
-The default calendar holds typical London term dates for the school years 2020/21 to
-2025/26. They are approximate (a week either way of each borough's published dates), do not
-model INSET days, and ignore the 2021 lockdown school closures. A partnership with its own
-local authority's dates should build a :class:`SchoolCalendar` from them.
+The term dates are area-pack data (the ``school_terms`` layer, read by
+:func:`read_school_terms`): the bundled Waltham Forest pack holds typical London term dates
+for the school years 2020/21 to 2025/26. A partnership with its own local authority's dates
+puts them in its pack.
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import holidays
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "LONDON_TERMS",
     "CalendarError",
     "SchoolCalendar",
     "bank_holidays",
-    "default_calendar",
+    "read_school_terms",
 ]
 
 
 class CalendarError(ValueError):
     """The calendar cannot answer for the dates asked (outside its school years)."""
-
-
-def _d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def _terms(*pairs: tuple[str, str]) -> tuple[tuple[date, date], ...]:
-    return tuple((_d(a), _d(b)) for a, b in pairs)
-
-
-LONDON_TERMS: tuple[tuple[date, date], ...] = _terms(
-    # 2020/21
-    ("2020-09-03", "2020-10-23"),
-    ("2020-11-02", "2020-12-18"),
-    ("2021-01-05", "2021-02-12"),
-    ("2021-02-22", "2021-03-31"),
-    ("2021-04-19", "2021-05-28"),
-    ("2021-06-07", "2021-07-21"),
-    # 2021/22
-    ("2021-09-02", "2021-10-22"),
-    ("2021-11-01", "2021-12-17"),
-    ("2022-01-04", "2022-02-11"),
-    ("2022-02-21", "2022-04-01"),
-    ("2022-04-19", "2022-05-27"),
-    ("2022-06-06", "2022-07-22"),
-    # 2022/23
-    ("2022-09-05", "2022-10-21"),
-    ("2022-10-31", "2022-12-20"),
-    ("2023-01-04", "2023-02-10"),
-    ("2023-02-20", "2023-03-31"),
-    ("2023-04-17", "2023-05-26"),
-    ("2023-06-05", "2023-07-21"),
-    # 2023/24
-    ("2023-09-04", "2023-10-20"),
-    ("2023-10-30", "2023-12-20"),
-    ("2024-01-04", "2024-02-09"),
-    ("2024-02-19", "2024-03-27"),
-    ("2024-04-15", "2024-05-24"),
-    ("2024-06-03", "2024-07-23"),
-    # 2024/25
-    ("2024-09-04", "2024-10-25"),
-    ("2024-11-04", "2024-12-20"),
-    ("2025-01-06", "2025-02-14"),
-    ("2025-02-24", "2025-04-04"),
-    ("2025-04-22", "2025-05-23"),
-    ("2025-06-02", "2025-07-22"),
-    # 2025/26
-    ("2025-09-03", "2025-10-24"),
-    ("2025-11-03", "2025-12-19"),
-    ("2026-01-05", "2026-02-13"),
-    ("2026-02-23", "2026-03-27"),
-    ("2026-04-13", "2026-05-22"),
-    ("2026-06-01", "2026-07-22"),
-)
-"""Approximate London term dates (first and last day of each half-term block, inclusive)."""
 
 
 @cache
@@ -201,10 +148,62 @@ class SchoolCalendar:
         return table.loc[days, "is_school_day"].to_numpy(dtype=bool)
 
 
-def default_calendar() -> SchoolCalendar:
-    """Typical London term dates for school years 2020/21 to 2025/26; school ends 15:15."""
+def _date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+def _time(value: Any, where: str) -> time:
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a time HH:MM") from None
+
+
+def read_school_terms(path: Path, options: Mapping[str, Any]) -> SchoolCalendar:
+    """A :class:`SchoolCalendar` from a pack's term-dates CSV and its manifest table.
+
+    The CSV has one row per term block: ``first_day``, ``last_day`` (inclusive,
+    ``YYYY-MM-DD``), in order and not overlapping. ``options`` may set ``school_day_end``
+    (``"15:15"``), ``after_school_minutes`` (120), and ``first_day`` / ``last_day``: the first
+    and last dates the calendar answers for (default: the first term's first day and the
+    last term's last day).
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line of a bad date, or the manifest key of a bad setting.
+    """
+    terms: list[tuple[date, date]] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"first_day", "last_day"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        for line, row in enumerate(reader, start=2):
+            where = f"{path} line {line}"
+            first = _date(row["first_day"], f"{where}, first_day")
+            last = _date(row["last_day"], f"{where}, last_day")
+            if last < first:
+                raise ValueError(f"{where}: last_day {last} is before first_day {first}")
+            if terms and first <= terms[-1][1]:
+                raise ValueError(f"{where}: term starts {first}, before the previous one ends")
+            terms.append((first, last))
+    if not terms:
+        raise ValueError(f"{path}: no term dates")
+    minutes = options.get("after_school_minutes", 120)
+    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise ValueError("[school_terms] after_school_minutes must be a whole number of minutes")
     return SchoolCalendar(
-        terms=LONDON_TERMS,
-        school_year_start=date(2020, 9, 1),
-        school_year_end=date(2026, 8, 31),
+        terms=tuple(terms),
+        school_day_end=_time(options.get("school_day_end", "15:15"), "school_day_end"),
+        after_school_minutes=minutes,
+        school_year_start=_date(options["first_day"], "first_day")
+        if "first_day" in options
+        else None,
+        school_year_end=_date(options["last_day"], "last_day") if "last_day" in options else None,
     )
