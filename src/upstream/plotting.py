@@ -1,7 +1,9 @@
 """Plotly helpers shared by the web pages, the forecast page and the offline report.
 
 Neutral ground: no web framework and no case store, so analysis, forecast and report code
-may use it.
+may use it. :func:`reference_traces` gives every map the same offline reference layers from
+the area pack: LSOA outlines (named on hover), town centres, stations and secondary schools,
+labelled, each a legend entry that can be switched off.
 """
 
 from __future__ import annotations
@@ -15,7 +17,20 @@ import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["FONT", "bng_map_layout", "boundary_lines", "figure_json", "grid_map_traces"]
+from upstream.area import Area
+
+__all__ = [
+    "FONT",
+    "MAP_LEGEND",
+    "bng_map_layout",
+    "boundary_lines",
+    "figure_json",
+    "grid_map_traces",
+    "reference_traces",
+]
+
+MAP_LEGEND = {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "font": {"size": 11}}
+"""Where a map's legend goes: one line above it, out of the way of the cells."""
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
 """The type the pages and the report use in figures."""
@@ -125,3 +140,105 @@ def grid_map_traces(
             showlegend=False,
         ),
     ]
+
+
+_MARK = {"color": "#111827", "line": {"color": "#ffffff", "width": 1}}
+
+
+def _points(
+    frame: pd.DataFrame, name: str, symbol: str, size: int, labels: bool, position: str
+) -> Any:
+    inside = frame[frame["inside"].astype(bool)] if "inside" in frame else frame
+    return go.Scatter(
+        x=inside["x"].round(0).tolist(),
+        y=inside["y"].round(0).tolist(),
+        mode="markers+text" if labels else "markers",
+        text=inside["name"].astype(str).tolist(),
+        textposition=position,
+        textfont={"size": 10, "color": "#111827"},
+        marker={**_MARK, "symbol": symbol, "size": size},
+        name=name,
+        legendgroup=name,
+        hovertemplate="%{text}<extra>" + name + "</extra>",
+    )
+
+
+def _names_only(frame: pd.DataFrame, name: str) -> Any:
+    """The names of a layer as text alone, off until switched on in the legend."""
+    inside = frame[frame["inside"].astype(bool)] if "inside" in frame else frame
+    return go.Scatter(
+        x=inside["x"].round(0).tolist(),
+        y=inside["y"].round(0).tolist(),
+        mode="text",
+        text=inside["name"].astype(str).tolist(),
+        textposition="bottom center",
+        textfont={"size": 9, "color": "#374151"},
+        name=name,
+        visible="legendonly",
+        hoverinfo="skip",
+    )
+
+
+def _short(name: str) -> str:
+    for tail in (" Underground Station", " Rail Station", " Overground Station", " Station"):
+        if name.endswith(tail):
+            return name[: -len(tail)]
+    return name
+
+
+def reference_traces(area: Area, *, school_labels: bool = True) -> list[Any]:
+    """Offline reference layers for a BNG map of ``area``.
+
+    LSOA outlines (thin grey lines; a point at each LSOA's centre names it on hover), town
+    centres and stations (labelled), secondary schools (named on hover; their labels are a
+    legend entry of their own, off at first, because schools cluster and their names would
+    cover the map), each its own legend entry. Layers the area pack lacks are left out.
+    """
+    traces: list[Any] = []
+    lsoas = area.lsoas
+    if len(lsoas):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for geom in lsoas.geometry:
+            gx, gy = boundary_lines(geom, decimals=0)
+            xs += gx
+            ys += gy
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": "#9ca3af", "width": 0.6},
+                hoverinfo="skip",
+                name="LSOAs (names on hover)",
+                legendgroup="lsoa",
+            )
+        )
+        centres = lsoas.geometry.representative_point()
+        traces.append(
+            go.Scatter(
+                x=centres.x.round(0).tolist(),
+                y=centres.y.round(0).tolist(),
+                mode="markers",
+                marker={"size": 14, "opacity": 0},
+                text=(lsoas["lsoa_name"].astype(str) + " (" + lsoas["lsoa_code"] + ")").tolist(),
+                hovertemplate="%{text}<extra>LSOA</extra>",
+                showlegend=False,
+                legendgroup="lsoa",
+            )
+        )
+    if len(area.town_centres):
+        traces.append(_points(area.town_centres, "Town centres", "diamond", 11, True, "top center"))
+    if len(area.stations):
+        stations = area.stations.assign(name=area.stations["name"].astype(str).map(_short))
+        traces.append(_points(stations, "Stations", "square", 9, True, "bottom center"))
+    schools = area.schools
+    if len(schools) and "secondary" in schools:
+        secondary = schools[schools["secondary"].astype(bool)]
+        if len(secondary):
+            traces.append(
+                _points(secondary, "Secondary schools", "triangle-up", 9, False, "top center")
+            )
+            if school_labels:  # many and close together: named on hover, or on request
+                traces.append(_names_only(secondary, "School names"))
+    return traces

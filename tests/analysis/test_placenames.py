@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from upstream.analysis.placenames import (
     describe_place,
     landmark,
+    name_cells,
     nearest_names,
     place_names,
     street,
 )
-from upstream.config import Settings
+from upstream.area.build import build_london
+from upstream.config import BUNDLED_AREA, BUNDLED_DATA, Settings
+from upstream.plotting import reference_traces
 
 
 def test_streets_and_landmarks_are_told_apart() -> None:
@@ -85,3 +90,16 @@ def test_the_bundled_data_names_most_places() -> None:
     streets = data["location"].map(street)
     assert streets.notna().mean() > 0.75  # most crimes are described at a street
     assert "Hoe Street" in set(streets.dropna())
+
+
+def test_a_pack_without_lsoas_or_stations_names_what_it_can(tmp_path: Path) -> None:
+    hackney = build_london(
+        BUNDLED_DATA / "london", tmp_path / "hackney", ["Hackney"], terms_from=BUNDLED_AREA
+    ).area
+    x0, y0, _, _ = hackney.boundary.bounds
+    names = name_cells(hackney, [x0 + 2000], [y0 + 2000], 150)
+    assert names.loc[0, "lsoa_name"] is None and names.loc[0, "street"] is None
+    assert isinstance(names.loc[0, "school"], str) and names.loc[0, "school_m"] >= 0
+    assert names.loc[0, "place"].startswith("unnamed place; ")
+    layers = {t.name for t in reference_traces(hackney)}
+    assert layers == {"Secondary schools", "School names"}  # no LSOAs, stations or centres

@@ -7,6 +7,9 @@ named by the street most of its crimes were described at, with the commonest lan
 it, and by the nearest school, station or town centre (:func:`nearest_names`).
 
 All functions are pure: frames in, frames out; coordinates in British National Grid metres.
+:func:`name_cells` puts them together for grid cells of an area: street and landmark from the
+crimes in each cell, the LSOA its centre lies in (the placement edge rule) and the nearest
+secondary school.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from upstream.area import Area, cell_ids, place_xy
+
 __all__ = [
     "LANDMARKS",
     "describe_place",
     "landmark",
+    "name_cells",
     "nearest_names",
     "place_names",
     "street",
@@ -171,6 +177,9 @@ def describe_place(
     >>> describe_place(None, "petrol station", None)
     'near a petrol station'
     """
+    street_name = street_name if isinstance(street_name, str) else None
+    landmark_name = landmark_name if isinstance(landmark_name, str) else None
+    area_name = area_name if isinstance(area_name, str) else None
     if street_name:
         text = street_name + (f" (near a {landmark_name})" if landmark_name else "")
     elif landmark_name:
@@ -182,3 +191,75 @@ def describe_place(
     if nearest and nearest_m is not None and np.isfinite(nearest_m):
         text += f"; {round(float(nearest_m), -1):.0f} m from {nearest}"
     return text
+
+
+def name_cells(
+    area: Area,
+    x_min: Iterable[float],
+    y_min: Iterable[float],
+    cell_size: int,
+    described: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Names for grid cells people can act on, one row per cell in the order given.
+
+    Parameters
+    ----------
+    area
+        The area pack (LSOAs and schools, where it has them).
+    x_min, y_min
+        The cells' lower-left corners (BNG metres) on a grid of ``cell_size`` metres.
+    described
+        Crimes with ``x``, ``y`` and police.uk ``location`` (and optionally a count ``n``
+        per row), whose descriptions name the streets; None for no street names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``street``, ``landmark``, ``lsoa_code``, ``lsoa_name``, ``school`` (the nearest
+        secondary school), ``school_m`` (metres from the cell's centre) and ``place`` (one
+        line: :func:`describe_place`). Missing names are None.
+    """
+    xs = np.asarray(list(x_min), dtype="float64")
+    ys = np.asarray(list(y_min), dtype="float64")
+    cx, cy = xs + cell_size / 2, ys + cell_size / 2
+    ids = cell_ids(xs, ys, cell_size)
+    out = pd.DataFrame({"cell_id": ids})
+    if described is not None and len(described):
+        keys = cell_ids(described["x"].to_numpy(), described["y"].to_numpy(), cell_size)
+        weights = described["n"] if "n" in described else pd.Series(1, index=described.index)
+        repeat = weights.to_numpy(dtype="int64")
+        names = place_names(
+            np.repeat(keys, repeat), np.repeat(described["location"].to_numpy(), repeat)
+        )
+        out = out.join(names, on="cell_id")
+        for column in ("street", "landmark"):
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    else:
+        out["street"] = None
+        out["landmark"] = None
+    codes: list[str | None] = [None] * len(out)
+    lsoa_names: list[str | None] = [None] * len(out)
+    if len(area.lsoas):
+        placed = place_xy(area, cx, cy, lsoa=True).lsoa_code
+        lookup = area.lsoas.set_index("lsoa_code")["lsoa_name"].astype(str)
+        if placed is not None:
+            codes = [None if c is None else str(c) for c in placed]
+            lsoa_names = [None if c is None else str(lookup.get(c, c)) for c in codes]
+    out["lsoa_code"] = codes
+    out["lsoa_name"] = lsoa_names
+    schools = area.schools
+    if "secondary" in schools:
+        schools = schools[schools["secondary"].astype(bool)]
+    school, metres = nearest_names(
+        cx, cy, schools["x"].to_numpy(), schools["y"].to_numpy(), schools["name"].astype(str)
+    )
+    out["school"] = school
+    out["school_m"] = np.round(metres, 0)
+    out["place"] = [
+        describe_place(st, lm, ln, sc, sm)
+        for st, lm, ln, sc, sm in zip(
+            out["street"], out["landmark"], out["lsoa_name"], school, metres, strict=True
+        )
+    ]
+    out = out.astype({c: "object" for c in ("street", "landmark")})
+    return out.where(out.notna(), None).drop(columns="cell_id")

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry.base import BaseGeometry
 
-from upstream.plotting import bng_map_layout, figure_json, grid_map_traces
+from upstream.plotting import MAP_LEGEND, bng_map_layout, figure_json, grid_map_traces
 
 __all__ = ["figure_json", "forecast_map_figure"]
 
@@ -37,11 +37,16 @@ def _square_path(x_min: np.ndarray, y_min: np.ndarray, size: int) -> tuple[list[
 
 
 def forecast_map_figure(
-    cells: pd.DataFrame, boundary: BaseGeometry, *, flagged: pd.DataFrame | None = None
+    cells: pd.DataFrame,
+    boundary: BaseGeometry,
+    *,
+    flagged: pd.DataFrame | None = None,
+    reference: list[Any] | None = None,
 ) -> go.Figure:
     """Expected events per cell (``x_min``, ``y_min``, ``cell_size``, ``score``).
 
-    ``flagged`` cells (same columns), e.g. the top 5%, are outlined in black.
+    ``flagged`` cells (same columns), e.g. the top 5%, are outlined in black; ``reference``
+    traces (:func:`upstream.plotting.reference_traces`) are drawn over the cells.
     """
     size = int(cells["cell_size"].iloc[0])
     traces = grid_map_traces(
@@ -68,8 +73,5 @@ def forecast_map_figure(
                 showlegend=True,
             )
         )
-    return bng_map_layout(
-        go.Figure(traces),
-        620,
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-    )
+    traces += reference or []
+    return bng_map_layout(go.Figure(traces), 660, legend=MAP_LEGEND)

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from upstream.area import area_from_settings, cell_id, definitions_from_settings, place_xy
+from upstream.analysis.placenames import name_cells
+from upstream.area import (
+    Area,
+    area_from_settings,
+    cell_id,
+    definitions_from_settings,
+    place_xy,
+    to_lonlat,
+)
 from upstream.config import Settings
 from upstream.events import EventStore
 from upstream.forecast.covariates import missing_covariates
@@ -22,13 +30,16 @@ from upstream.forecast.figures import figure_json, forecast_map_figure
 from upstream.forecast.metrics import flagged
 from upstream.forecast.registry import DEFAULT_METHOD, METHODS
 from upstream.forecast.service import forecast_cells, run_backtest, target_months
+from upstream.plotting import reference_traces
 
 __all__ = [
     "CELL_SIZE",
     "COVERAGE",
     "EVIDENCE_METHODS",
+    "PLACE_COLUMNS",
     "cached_forecast_section",
     "forecast_section",
+    "ranked_places",
     "reading",
 ]
 
@@ -123,6 +134,69 @@ EVIDENCE_METHODS: tuple[str, ...] = tuple(METHODS)
 its members are in the same backtest, so it is composed from their forecasts."""
 
 
+PLACE_COLUMNS = (
+    "rank",
+    "cell_id",
+    "x_min",
+    "y_min",
+    "cell_size",
+    "epsg",
+    "lon",
+    "lat",
+    "score",
+    "street",
+    "landmark",
+    "lsoa_code",
+    "lsoa_name",
+    "school",
+    "school_m",
+    "place",
+)
+"""The columns of the ranked places (the page's table and its CSV)."""
+
+
+def _described(store: EventStore, crime_types: tuple[str, ...]) -> pd.DataFrame:
+    """Serious violence as police.uk described its places: x, y, location and a count."""
+    return store.query(
+        "SELECT x, y, location, count(*) AS n FROM street WHERE x IS NOT NULL AND "
+        "location IS NOT NULL AND list_contains($1, crime_type) GROUP BY ALL",
+        [list(crime_types)],
+    )
+
+
+def ranked_places(
+    cells: pd.DataFrame, scores: pd.Series, area: Area, described: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Every cell ranked by its forecast (ties: cell id), named for people.
+
+    Columns :data:`PLACE_COLUMNS`: rank, cell id, lower-left corner and size in British
+    National Grid metres (``epsg`` 27700), the centre's longitude and latitude (WGS84),
+    the score, and the names of :func:`upstream.analysis.placenames.name_cells`.
+    """
+    order = flagged(scores, 1.0)
+    ranked = cells.set_index(scores.index).loc[order].reset_index()
+    size = int(ranked["cell_size"].iloc[0]) if len(ranked) else CELL_SIZE
+    names = name_cells(area, ranked["x_min"], ranked["y_min"], size, described)
+    lon, lat = to_lonlat(
+        ranked["x_min"].to_numpy() + size / 2, ranked["y_min"].to_numpy() + size / 2
+    )
+    out = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(ranked) + 1),
+            "cell_id": ranked["cell_id"].to_numpy(),
+            "x_min": ranked["x_min"].astype("int64").to_numpy(),
+            "y_min": ranked["y_min"].astype("int64").to_numpy(),
+            "cell_size": size,
+            "epsg": 27700,
+            "lon": np.round(lon, 6),
+            "lat": np.round(lat, 6),
+            "score": ranked["score"].round(6).to_numpy(),
+        }
+    )
+    out = pd.concat([out, names.reset_index(drop=True)], axis=1)
+    return out[list(PLACE_COLUMNS)].astype(object).where(out.notna(), None)
+
+
 def forecast_section(
     store: EventStore, settings: Settings, *, methods: tuple[str, ...] = EVIDENCE_METHODS
 ) -> dict[str, Any]:
@@ -159,6 +233,7 @@ def forecast_section(
     )
     top_ids = flagged(scores, COVERAGE)
     top = cells.set_index(scores.index).loc[top_ids].reset_index(drop=True)
+    places = ranked_places(cells, scores, area, _described(store, definitions.serious_violence))
     total = float(cells["score"].sum())
     share = float(top["score"].sum() / total) if total > 0 else 0.0
     evidence = None
@@ -198,6 +273,7 @@ def forecast_section(
             }
             for i, r in enumerate(top.head(10).to_dict("records"))
         ],
+        "places": places.to_dict("records"),
         "reading": reading(
             area_name=area.name,
             month=month,
@@ -208,7 +284,9 @@ def forecast_section(
             expected_share=share,
             evidence=evidence,
         ),
-        "figure": figure_json(forecast_map_figure(cells, area.boundary, flagged=top)),
+        "figure": figure_json(
+            forecast_map_figure(cells, area.boundary, flagged=top, reference=reference_traces(area))
+        ),
         "evidence": evidence,
         "missing_covariates": list(missing_covariates(area)),
     }

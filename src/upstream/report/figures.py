@@ -149,9 +149,14 @@ def bar_with_intervals(
 
 
 def lsoa_map(
-    lsoas: gpd.GeoDataFrame, values: pd.Series, boundary: BaseGeometry, title: str
+    lsoas: gpd.GeoDataFrame,
+    values: pd.Series,
+    boundary: BaseGeometry,
+    title: str,
+    reference: list[Any] | None = None,
 ) -> go.Figure:
-    """LSOAs shaded by ``values`` (indexed by ``lsoa_code``) in five quantile classes."""
+    """LSOAs shaded by ``values`` (indexed by ``lsoa_code``) in five quantile classes, with
+    ``reference`` layers (:func:`upstream.plotting.reference_traces`) over them."""
     v = values.reindex(lsoas["lsoa_code"]).to_numpy(dtype="float64")
     ok = np.isfinite(v)
     edges = np.unique(np.nanquantile(v[ok], np.linspace(0, 1, 6))) if ok.any() else [0.0]
@@ -178,14 +183,20 @@ def lsoa_map(
         )
     bx, by = boundary_lines(boundary, decimals=0)
     fig.add_scatter(x=bx, y=by, mode="lines", line={"color": INK, "width": 1.5}, showlegend=False)
+    fig.add_traces(reference or [])
     _map_axes(fig)
-    return _layout(fig, 560, legend={"title": {"text": title}, "orientation": "v", "x": 1.0})
+    return _layout(fig, 600, legend={"title": {"text": title}, "orientation": "v", "x": 1.0})
 
 
 def hotspot_map(
-    grid: pd.DataFrame, cell_size: int, boundary: BaseGeometry, values_title: str
+    grid: pd.DataFrame,
+    cell_size: int,
+    boundary: BaseGeometry,
+    values_title: str,
+    reference: list[Any] | None = None,
 ) -> go.Figure:
-    """Grid cells shaded by count, hot spots outlined in red, cold spots in blue.
+    """Grid cells shaded by count, hot spots outlined in red, cold spots in blue, with
+    ``reference`` layers over them.
 
     ``grid`` has ``x_min``, ``y_min``, ``count`` and ``spot`` ('hot', 'cold' or '').
     """
@@ -225,8 +236,9 @@ def hotspot_map(
         )
     bx, by = boundary_lines(boundary, decimals=0)
     fig.add_scatter(x=bx, y=by, mode="lines", line={"color": INK, "width": 1.5}, showlegend=False)
+    fig.add_traces(reference or [])
     _map_axes(fig)
-    return _layout(fig, 600)
+    return _layout(fig, 640)
 
 
 def lorenz_figure(curve: pd.DataFrame) -> go.Figure:

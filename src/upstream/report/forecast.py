@@ -15,7 +15,7 @@ import plotly.io as pio
 from upstream.forecast.registry import METHODS
 from upstream.report.model import OPEN, Figure, Notice, Section, Table, Text
 
-__all__ = ["COVERAGE", "evidence_table", "forecast_report_section"]
+__all__ = ["COVERAGE", "evidence_table", "forecast_report_section", "places_table"]
 
 COVERAGE = 0.05
 """The share of the area the evidence table reports (as on the page)."""
@@ -56,6 +56,31 @@ def evidence_table(evidence: dict[str, Any], shown: str) -> Table:
     )
 
 
+PLACES_LISTED = 10
+
+
+def places_table(places: list[dict[str, Any]], month: str) -> Table:
+    """The places ranked highest, named: street, LSOA, nearest secondary school."""
+    rows = [
+        [
+            f"{p['rank']}",
+            p["street"] or p["landmark"] or "–",
+            p["lsoa_name"] or "–",
+            f"{p['school']} ({p['school_m']:,.0f} m)" if p["school"] else "–",
+            f"{p['score']:.2f}",
+        ]
+        for p in places[:PLACES_LISTED]
+    ]
+    return Table(
+        f"The {len(rows)} squares with the highest forecast for {month}, named (the web "
+        "page's CSV lists every square)",
+        ["Rank", "Street (or landmark)", "LSOA", "Nearest secondary school", "Expected crimes"],
+        rows,
+        [True, False, False, False, True],
+        source=OPEN,
+    )
+
+
 def forecast_report_section(section: dict[str, Any], number: int = 7) -> Section:
     """The report section for one :func:`~upstream.forecast.summary.forecast_section` result."""
     out = Section("forecast", number, "Where serious violence is forecast next")
@@ -78,6 +103,8 @@ def forecast_report_section(section: dict[str, Any], number: int = 7) -> Section
             source=OPEN,
         )
     )
+    if section.get("places"):
+        out.add(places_table(section["places"], section["month"]))
     for missing in section.get("missing_covariates", []):
         out.add(Notice(f"{missing} The forecast is made without it."))
     evidence = section.get("evidence")

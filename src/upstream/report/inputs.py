@@ -144,7 +144,7 @@ def load_inputs(settings: Settings, area: Area, definitions: Definitions) -> Pro
     street_months: list[str] = []
     if "police_uk_street" in sources:
         street = store.query(
-            "SELECT month, crime_type, x, y FROM street WHERE crime_type IN "
+            "SELECT month, crime_type, x, y, location FROM street WHERE crime_type IN "
             "(SELECT unnest($1::VARCHAR[]))",
             [list(definitions.serious_violence)],
         )

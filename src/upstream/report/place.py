@@ -10,10 +10,12 @@ from upstream.account.disclosure import show
 from upstream.analysis.concentration import gini, lorenz, top_shares
 from upstream.analysis.deprivation import rates_by_decile
 from upstream.analysis.hotspots import gi_star, grid_weights, polygon_weights
+from upstream.analysis.placenames import name_cells
 from upstream.analysis.proximity import nearest_distance, proximity, residential_background
 from upstream.analysis.rates import rate_table
 from upstream.analysis.trends import compare_periods
 from upstream.area import cell_ids, study_grid
+from upstream.plotting import reference_traces
 from upstream.report import figures as F
 from upstream.report.headline import COMPARISON_COLUMNS, comparison_row, london_series
 from upstream.report.inputs import ProfileData
@@ -33,7 +35,8 @@ class Events:
     what: str
     source: str
     frame: pd.DataFrame
-    """x, y, lsoa_code (the 2011 LSOA placement gives; None without LSOAs)."""
+    """x, y, lsoa_code (the 2011 LSOA placement gives; None without LSOAs) and, for police.uk
+    crimes, location (police.uk's "On or near ..." description)."""
     months: int
     synthetic: bool
     partnership: bool = False
@@ -55,7 +58,7 @@ def place_events(data: ProfileData) -> Events | None:
         return Events(
             "serious-violence crimes",
             "police.uk street-level crime",
-            data.street[["x", "y", "lsoa_code"]],
+            data.street[["x", "y", "lsoa_code", "location"]],
             len(data.street_months),
             False,
         )
@@ -134,7 +137,13 @@ def rates_section(data: ProfileData, events: Events | None, public: bool = False
             Figure(
                 "lsoa-rates",
                 f"{events.what.capitalize()} per 1,000 residents per year, by LSOA",
-                F.lsoa_map(data.area.lsoas, rates["rate"], data.area.boundary, "Per 1,000"),
+                F.lsoa_map(
+                    data.area.lsoas,
+                    rates["rate"],
+                    data.area.boundary,
+                    "Per 1,000",
+                    reference_traces(data.area, school_labels=False),
+                ),
                 reading=reading,
                 caption="Five classes of equal numbers of LSOAs (quintiles). Population: ONS "
                 "mid-2020 estimates for 2011 LSOAs.",
@@ -265,7 +274,7 @@ def place_section(data: ProfileData, events: Events | None, public: bool = False
         Figure(
             "hotspots-grid",
             f"Hot spots of {events.what} (Gi*, 250 m squares)",
-            F.hotspot_map(grid, CELL, data.area.boundary, "Events"),
+            F.hotspot_map(grid, CELL, data.area.boundary, "Events", reference_traces(data.area)),
             reading=(
                 f"{len(hot)} of {len(grid):,} squares ({len(hot) / len(grid) * 100:.1f}% of the "
                 f"area) are hot spots; together they hold {hot_share * 100:.1f}% of the "
@@ -279,6 +288,7 @@ def place_section(data: ProfileData, events: Events | None, public: bool = False
             source=events.source_kind,
         ),
     )
+    _named_hot_squares(data, events, grid, section)
     if (lacks := data.area.lacks("rates")) is not None:
         section.add(Notice(f"LSOA hot spots: {lacks}"))
     else:
@@ -286,6 +296,65 @@ def place_section(data: ProfileData, events: Events | None, public: bool = False
     _concentration(grid["count"], events, section)
     _proximity(data, events, section, public)
     return section
+
+
+HOT_LISTED = 10
+
+
+def _named_hot_squares(
+    data: ProfileData, events: Events, grid: pd.DataFrame, section: Section
+) -> None:
+    """The busiest hot-spot squares, named: street, LSOA, nearest secondary school."""
+    hot = grid[grid["spot"] == "hot"].sort_values(["count", "cell_id"], ascending=[False, True])
+    hot = hot.head(HOT_LISTED)
+    if hot.empty:
+        return
+    described = events.frame if "location" in events.frame else None
+    names = name_cells(data.area, hot["x_min"], hot["y_min"], CELL, described)
+    rows = [
+        [
+            f"{rank}",
+            names["street"].iloc[rank - 1] or names["landmark"].iloc[rank - 1] or "–",
+            names["lsoa_name"].iloc[rank - 1] or "–",
+            _school(names["school"].iloc[rank - 1], names["school_m"].iloc[rank - 1]),
+            f"{int(count):,}",
+            f"{int(x) + CELL // 2:,}, {int(y) + CELL // 2:,}",
+        ]
+        for rank, (count, x, y) in enumerate(
+            zip(hot["count"], hot["x_min"], hot["y_min"], strict=True), start=1
+        )
+    ]
+    section.add(
+        Table(
+            f"The {len(hot)} busiest hot-spot squares, named",
+            [
+                "Rank",
+                "Street (or landmark)",
+                "LSOA",
+                "Nearest secondary school",
+                "Events",
+                "Centre (E, N)",
+            ],
+            rows,
+            [True, False, False, False, True, True],
+            source=events.source_kind,
+            counts=[False, False, False, False, True, False],
+        ),
+        Text(
+            "Streets are the ones police.uk most often described these squares' crimes at "
+            '("On or near ...": the nearest of a set of anonymous map points, so read them '
+            "as 'around here'); LSOA by the square's centre; distances are straight lines."
+            if described is not None
+            else "These events carry no street descriptions, so squares are named by LSOA "
+            "and the nearest school only."
+        ),
+    )
+
+
+def _school(name: str | None, metres: float | None) -> str:
+    if not name:
+        return "–"
+    return f"{name} ({metres:,.0f} m)" if metres is not None else name
 
 
 def _lsoa_hotspots(data: ProfileData, events: Events, section: Section) -> None:

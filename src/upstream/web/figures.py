@@ -10,7 +10,16 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from upstream.plotting import FONT, bng_map_layout, boundary_lines, figure_json, grid_map_traces
+from upstream.area import Area
+from upstream.plotting import (
+    FONT,
+    MAP_LEGEND,
+    bng_map_layout,
+    boundary_lines,
+    figure_json,
+    grid_map_traces,
+    reference_traces,
+)
 from upstream.web.views import ViolenceMap
 
 __all__ = ["boundary_lines", "figure_json", "monthly_figure", "violence_map_figure"]
@@ -25,8 +34,9 @@ _COLOURS = [  # light yellow to dark red; readable when printed in greyscale too
 ]
 
 
-def violence_map_figure(vm: ViolenceMap) -> go.Figure:
-    """Serious violence per cell as filled squares, with the boundary outlined."""
+def violence_map_figure(vm: ViolenceMap, area: Area | None = None) -> go.Figure:
+    """Serious violence per cell as filled squares, with the boundary outlined and the
+    area's reference layers (LSOAs, town centres, stations, secondary schools)."""
     traces = grid_map_traces(
         vm.grid["x_min"],
         vm.grid["y_min"],
@@ -37,8 +47,10 @@ def violence_map_figure(vm: ViolenceMap) -> go.Figure:
         colorbar_title="Crimes<br>per cell",
         hover="%{z:,} serious-violence crimes",
     )
+    if area is not None:
+        traces += reference_traces(area)
     fig = go.Figure(traces)
-    return bng_map_layout(fig, 720)
+    return bng_map_layout(fig, 760, legend=MAP_LEGEND)
 
 
 def monthly_figure(vm: ViolenceMap) -> go.Figure:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from upstream.account.published import is_partnership_source, published_coverage
 from upstream.analysis.concentration import BusiestCell, Concentration, concentration, reading
+from upstream.analysis.placenames import name_cells
 from upstream.analysis.quality import month_spans
 from upstream.area import (
     Area,
@@ -145,6 +145,10 @@ class RankedCell:
     location: str | None
     count: int
     share: float
+    street: str | None = None
+    landmark: str | None = None
+    school: str | None = None
+    school_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -164,15 +168,6 @@ class ViolenceMap:
     """Count per month over the street source's whole range; NaN for months not loaded."""
     reading: str
     busiest_cells: list[RankedCell] = field(default_factory=list)
-
-
-def _lsoa_names(area: Area, x: np.ndarray, y: np.ndarray) -> list[str | None]:
-    """Name of the LSOA each point (a cell centre inside the area) is in, by the placement
-    edge rule; None where there is none (a pack without LSOAs)."""
-    codes = place_xy(area, x, y, lsoa=True).lsoa_code
-    names = area.lsoas.set_index("lsoa_code")["lsoa_name"].astype(str)
-    assert codes is not None
-    return [None if c is None else str(names[c]) for c in codes]
 
 
 def serious_violence_map(
@@ -217,16 +212,21 @@ def serious_violence_map(
     top = result.ranked.head(busiest_listed)
     top = top[top["count"] > 0].merge(grid[["cell_id", "x_min", "y_min", "location"]])
     half = cell_size / 2
-    names = _lsoa_names(area, top["x_min"].to_numpy() + half, top["y_min"].to_numpy() + half)
+    described = points[["x", "y", "location", "n"]]
+    names = name_cells(area, top["x_min"], top["y_min"], cell_size, described)
     busiest_cells = [
         RankedCell(
             rank=i + 1,
             x_centre=float(rec["x_min"]) + half,
             y_centre=float(rec["y_min"]) + half,
-            lsoa_name=names[i],
+            lsoa_name=names["lsoa_name"].iloc[i],
             location=rec["location"] if isinstance(rec["location"], str) else None,
             count=int(rec["count"]),
             share=int(rec["count"]) / result.total,
+            street=names["street"].iloc[i],
+            landmark=names["landmark"].iloc[i],
+            school=names["school"].iloc[i],
+            school_m=names["school_m"].iloc[i],
         )
         for i, rec in enumerate(top.to_dict("records"))
     ]

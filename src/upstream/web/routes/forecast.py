@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from upstream.area import area_from_settings
 from upstream.config import Settings
+from upstream.csvsafe import safe_row
 from upstream.events import EventStore
 from upstream.forecast.metrics import COVERAGES
 from upstream.forecast.registry import METHODS
-from upstream.forecast.summary import cached_forecast_section
+from upstream.forecast.summary import PLACE_COLUMNS, cached_forecast_section
 from upstream.formatting import months_between
 from upstream.report.periods import source_period
 from upstream.web.audience import signed_in
@@ -24,6 +27,9 @@ from upstream.web.views import page_version
 __all__ = ["router"]
 
 router = APIRouter(tags=["forecast"])
+
+PLACES_SHOWN = 20
+"""Ranked places listed on the page; the CSV holds them all."""
 
 
 def _data_used(store: EventStore) -> tuple[str | None, bool]:
@@ -49,6 +55,7 @@ def _build(settings: Settings) -> dict[str, Any]:
         "coverages": COVERAGES,
         "area_name": area_from_settings(settings).name,
         "active": "forecast",
+        "places_shown": PLACES_SHOWN,
     }
 
 
@@ -63,4 +70,23 @@ def forecast(
     """Where serious violence is forecast next month, and how well that has worked."""
     return templates.TemplateResponse(
         request, "forecast.html", {**_context(settings, cache), **signed_in(view)}
+    )
+
+
+@router.get("/forecast/places.csv")
+def places_csv(settings: SettingsDep, cache: CacheDep) -> Response:
+    """Every study-area square ranked by next month's forecast, named, as CSV."""
+    section = _context(settings, cache)["f"]
+    if not section.get("available"):
+        return PlainTextResponse(section.get("reason", "no forecast"), status_code=404)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PLACE_COLUMNS)
+    for place in section["places"]:
+        writer.writerow(safe_row("" if place[c] is None else place[c] for c in PLACE_COLUMNS))
+    name = f"upstream-forecast-{section['month']}-places.csv"
+    return PlainTextResponse(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.web.audience import PublicDep, mark_audience, signed_in
 from upstream.web.deps import CacheDep, SettingsDep, templates
@@ -28,7 +29,8 @@ def _build(settings: Settings, public: bool) -> dict[str, Any]:
     page = home_page(settings, public=public)
     figures: dict[str, str] = {}
     if page.violence is not None and page.violence.result.cells:
-        figures["map"] = figure_json(violence_map_figure(page.violence))
+        area = area_from_settings(settings)
+        figures["map"] = figure_json(violence_map_figure(page.violence, area))
         figures["monthly"] = figure_json(monthly_figure(page.violence))
     return {"page": page, "figures": figures, "area_name": page.area_name, "active": "home"}
 
