@@ -155,13 +155,15 @@ PLACE_COLUMNS = (
 """The columns of the ranked places (the page's table and its CSV)."""
 
 
-def _described(store: EventStore, crime_types: tuple[str, ...]) -> pd.DataFrame:
-    """Serious violence as police.uk described its places: x, y, location and a count."""
-    return store.query(
+def _described(store: EventStore, area: Area, crime_types: tuple[str, ...]) -> pd.DataFrame:
+    """Serious violence inside the area as police.uk described its places: x, y, location
+    and a count (nothing outside the area names a place in it)."""
+    frame = store.query(
         "SELECT x, y, location, count(*) AS n FROM street WHERE x IS NOT NULL AND "
         "location IS NOT NULL AND list_contains($1, crime_type) GROUP BY ALL",
         [list(crime_types)],
     )
+    return frame[place_xy(area, frame["x"], frame["y"]).inside].reset_index(drop=True)
 
 
 def ranked_places(
@@ -233,7 +235,9 @@ def forecast_section(
     )
     top_ids = flagged(scores, COVERAGE)
     top = cells.set_index(scores.index).loc[top_ids].reset_index(drop=True)
-    places = ranked_places(cells, scores, area, _described(store, definitions.serious_violence))
+    places = ranked_places(
+        cells, scores, area, _described(store, area, definitions.serious_violence)
+    )
     total = float(cells["score"].sum())
     share = float(top["score"].sum() / total) if total > 0 else 0.0
     evidence = None
