@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from typer.testing import CliRunner
 
 from upstream.cases import service
 from upstream.cases.admin import export_audit
+from upstream.cases.audit_chain import seal
 from upstream.cases.audit_verify import verify_chain
 from upstream.cases.db import _MIGRATIONS, CaseStore, database_url, dispose_all
 from upstream.cases.dbroles import grant_statements
@@ -231,3 +234,71 @@ def test_the_csv_export_neutralises_formulas(store: CaseStore) -> None:
     events = export_audit(admin, store, WHY)
     exported = [r for r in csv.DictReader(io.StringIO(events)) if r["action"] == "audit.export"]
     assert exported[0]["reason"] == "'=1+2 export for the board, ref 7"
+
+
+def test_events_are_sealed_after_commit_and_a_forged_unsealed_one_is_named(
+    store: CaseStore,
+) -> None:
+    _some_events(store, 2)
+    with store.unit_of_work() as session:
+        assert session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None))) is None
+    # someone with write access adds an event of their own: it cannot carry a valid MAC
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (at, actor_name, actor_role, action, record_type, "
+                "purpose, outcome, mac) VALUES (:at, 'forger', 'admin', 'auth.login', 'user', "
+                "'administration', 'ok', :mac)"
+            ),
+            {"at": datetime(2026, 11, 30, 9, 0), "mac": "0" * 64},
+        )
+    assert seal(store.engine, store.settings.audit_key) == 0  # never sealed
+    report = verify_chain(store)
+    assert not report.ok and "its MAC does not match" in (report.problem or "")
+
+
+def test_the_database_allows_only_the_sealing_of_an_unsealed_event(store: CaseStore) -> None:
+    _some_events(store, 1)
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (at, actor_name, actor_role, action, record_type, "
+                "purpose, outcome, mac) VALUES (:at, 'x', 'admin', 'auth.login', 'user', "
+                "'administration', 'ok', 'm')"
+            ),
+            {"at": datetime(2026, 11, 30, 9, 0)},
+        )
+    for sql in (
+        "UPDATE audit_events SET actor_name = 'y' WHERE seq IS NULL",  # content, unsealed
+        "UPDATE audit_events SET seq = 999, actor_name = 'y' WHERE seq IS NULL",
+        "UPDATE audit_events SET seq = seq + 1000 WHERE seq = 1",  # a sealed event
+        "UPDATE audit_events SET hash = 'z' WHERE seq = 1",
+    ):
+        with pytest.raises(DBAPIError), store.engine.begin() as connection:
+            connection.execute(text(sql))
+    with store.engine.begin() as connection:  # what sealing does is allowed
+        connection.execute(
+            text("UPDATE audit_events SET seq = 999, prev_hash = 'p', hash = 'h' WHERE seq IS NULL")
+        )
+
+
+def test_concurrent_writers_and_sealers_keep_one_unbroken_chain(pg_store: CaseStore) -> None:
+    coordinator = add_user(pg_store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+
+    def work(n: int) -> None:
+        for _ in range(n):
+            incident = service.create_incident(
+                coordinator,
+                pg_store,
+                IncidentCreate(occurred_at="2026-11-01T10:00:00Z", offence="Drugs"),
+            )
+            service.get_incident(coordinator, pg_store, incident.id)
+
+    threads = [threading.Thread(target=work, args=(15,)) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    report = verify_chain(pg_store)
+    assert report.ok, report
+    assert report.events >= 6 * 15 * 2

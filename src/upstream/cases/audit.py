@@ -8,14 +8,15 @@ their own transaction so that the refused unit of work rolling back cannot erase
 
 Tamper evidence
 ---------------
-Events form a chain in ``seq`` order: each carries ``prev_hash`` (the hash of the event before
-it) and ``hash`` = HMAC-SHA256(audit key, ``prev_hash`` + the event's fields). The key
-(``UPSTREAM_AUDIT_KEY``) is not in the database, so someone who can write to the database can
-delete, change or insert events but cannot make the chain true again;
-:func:`upstream.cases.audit_verify.verify_chain` (``upstream cases verify-audit``) names the first
-broken link. Events are linked when their transaction commits (:func:`link_pending`), under a
-lock on the one-row chain head: the lock is the last one a transaction takes, so it cannot
-deadlock with row locks, and links are made one transaction at a time.
+Every event is written with ``mac`` = HMAC-SHA256(audit key, its fields), so nobody without
+the key (``UPSTREAM_AUDIT_KEY``, which is not in the database) can change or forge one. Soon
+after its transaction commits, it is *sealed* into a chain in ``seq`` order
+(:mod:`upstream.cases.audit_chain`): it gets the next ``seq``, ``prev_hash`` (the hash of the
+event before it) and ``hash`` = HMAC(key, ``prev_hash`` + its fields and ``seq``), so a removed
+event leaves a gap and a cut-off end shows against the chain head.
+:func:`upstream.cases.audit_verify.verify_chain` (``upstream cases verify-audit``) names the
+first broken link. Writing an event takes no lock; sealing runs in its own short transaction
+that other requests never wait for.
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from upstream.cases.access import Actor
-from upstream.cases.models import AuditChainHead, AuditEvent, utcnow
+from upstream.cases.models import AuditEvent, utcnow
 from upstream.csvsafe import safe_row
 
 __all__ = [
@@ -48,9 +49,10 @@ __all__ = [
     "audit_csv",
     "describe",
     "event_hash",
+    "event_mac",
     "hashed_fields",
     "install_chain",
-    "link_pending",
+    "mac_fields",
     "read_events",
     "record",
     "safe_record_id",
@@ -59,8 +61,9 @@ __all__ = [
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first event."""
 
-_PENDING = "upstream_audit_pending"
 _KEY = "upstream_audit_key"
+AUDITED = "upstream_audited"
+"""Set in a session's ``info`` when it recorded an event (its unit of work then seals)."""
 _RECORD_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,64}$")
 
 
@@ -173,10 +176,14 @@ AUDIT_COLUMNS = (
     "client_addr",
     "prev_hash",
     "hash",
+    "mac",
 )
 
-_HASHED = tuple(c for c in AUDIT_COLUMNS if c not in ("id", "prev_hash", "hash"))
+_HASHED = tuple(c for c in AUDIT_COLUMNS if c not in ("id", "prev_hash", "hash", "mac"))
 """The fields each link's hash covers (with ``prev_hash``): all but the row id and the links."""
+
+_MACED = tuple(c for c in _HASHED if c != "seq")
+"""The fields an event's own MAC covers: everything it is written with."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,7 @@ class AuditRecord:
     client_addr: str | None
     prev_hash: str | None
     hash: str | None
+    mac: str | None
 
 
 def safe_record_id(record_id: str | int | None) -> str | None:
@@ -229,25 +237,26 @@ def record(
     outcome: str = "ok",
     reason: str | None = None,
 ) -> None:
-    """Add one audit event to the session's unit of work (linked into the chain at commit)."""
-    pending: list[AuditEvent] = session.info.setdefault(_PENDING, [])
-    pending.append(
-        AuditEvent(
-            at=utcnow(),
-            actor_id=actor.user_id,
-            actor_name=actor.username[:64],
-            actor_role=actor.role[:16],
-            action=str(kind),
-            record_type=record_type,
-            record_id=safe_record_id(record_id),
-            purpose=str(actor.purpose),
-            outcome=outcome,
-            detail=_clip(detail, 300),
-            session_id=actor.session_id,
-            client_addr=_clip(actor.client_addr, 64),
-            reason=_clip(reason, 300),
-        )
+    """Add one audit event, with its MAC, to the session's unit of work (sealed into the
+    chain after the unit of work commits)."""
+    event_row = AuditEvent(
+        at=utcnow(),
+        actor_id=actor.user_id,
+        actor_name=actor.username[:64],
+        actor_role=actor.role[:16],
+        action=str(kind),
+        record_type=record_type,
+        record_id=safe_record_id(record_id),
+        purpose=str(actor.purpose),
+        outcome=outcome,
+        detail=_clip(detail, 300),
+        session_id=actor.session_id,
+        client_addr=_clip(actor.client_addr, 64),
+        reason=_clip(reason, 300),
     )
+    event_row.mac = event_mac(session.info[_KEY], mac_fields(event_row))
+    session.add(event_row)
+    session.info[AUDITED] = True
 
 
 def _canonical(value: Any) -> Any:
@@ -270,51 +279,29 @@ def event_hash(key: str, prev_hash: str, fields: dict[str, Any]) -> str:
     return hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
-def hashed_fields(e: AuditEvent | AuditRecord) -> dict[str, Any]:
+def hashed_fields(e: AuditEvent | AuditRecord | Any) -> dict[str, Any]:
     """The fields of ``e`` that its link hash covers."""
     return {name: getattr(e, name) for name in _HASHED}
 
 
-def link_pending(session: Session) -> None:
-    """Link and insert the session's pending events (called when it commits).
+def mac_fields(e: AuditEvent | AuditRecord | Any) -> dict[str, Any]:
+    """The fields of ``e`` that its own MAC covers."""
+    return {name: getattr(e, name) for name in _MACED}
 
-    Takes the chain head's row lock (``SELECT ... FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE``
-    already serialises writers), gives each event the next ``seq``, its ``prev_hash`` and
-    ``hash``, and moves the head.
-    """
-    pending: list[AuditEvent] = session.info.pop(_PENDING, [])
-    if not pending:
-        return
-    key: str = session.info[_KEY]
-    session.flush()  # every other change first: the chain lock is the last lock taken
-    head = session.scalars(
-        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-    ).one()
-    seq, prev = head.seq, head.hash
-    for e in pending:
-        seq += 1
-        e.seq = seq
-        e.prev_hash = prev
-        prev = e.hash = event_hash(key, prev, hashed_fields(e))
-        session.add(e)
-    head.seq, head.hash = seq, prev
-    session.flush()
+
+def event_mac(key: str, fields: dict[str, Any]) -> str:
+    """An event's own MAC: HMAC-SHA256 of the fields it is written with, as hex."""
+    body = json.dumps(
+        ["mac", *(_canonical(fields[name]) for name in _MACED)],
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
 def install_chain(session_factory: Any, key: str) -> None:
-    """Make every session of ``session_factory`` link its audit events at commit."""
+    """Give every session of ``session_factory`` the key its events' MACs are made with."""
     session_factory.configure(info={_KEY: key})
-
-
-@event.listens_for(Session, "before_commit")
-def _link_before_commit(session: Session) -> None:
-    if session.info.get(_PENDING):
-        link_pending(session)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
 
 
 def to_record(e: AuditEvent) -> AuditRecord:

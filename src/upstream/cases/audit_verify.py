@@ -1,12 +1,14 @@
 """Checking the audit log's hash chain (``upstream cases verify-audit``).
 
-Walks the events in ``seq`` order and recomputes each link
-(:func:`upstream.cases.audit.event_hash`). The first event whose ``prev_hash`` is not the hash
-of the event before it, whose own hash does not match its fields, or whose ``seq`` skips a
-number, is the first broken link: an event was changed, removed or inserted there. A chain
-that ends before the chain head's ``seq`` lost its newest events. The head's hash, printed on
-success, can be written down elsewhere (a ticket, a board paper) so that even a rewrite of the
-whole database by someone holding the key would show.
+Seals what is waiting, then walks the events in ``seq`` order and recomputes each link
+(:func:`upstream.cases.audit.event_hash`) and each event's own MAC. The first event whose
+``prev_hash`` is not the hash of the event before it, whose hash or MAC does not match its
+fields, or whose ``seq`` skips a number, is the first broken link: an event was changed,
+removed or inserted there. A chain that ends before the chain head's ``seq`` lost its newest
+events; an event left out of the chain with a MAC that does not match was forged or changed
+before it was sealed. The head's hash, printed on success, can be written down elsewhere (a
+ticket, a board paper) so that even a rewrite of the whole database by someone holding the
+key would show.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from upstream.cases.access import Action, Actor, system_actor
 from upstream.cases.audit import (
     GENESIS,
     AuditKind,
     event_hash,
+    event_mac,
     hashed_fields,
+    mac_fields,
     record,
 )
+from upstream.cases.audit_chain import seal
 from upstream.cases.db import CaseStore
 from upstream.cases.models import AuditChainHead, AuditEvent
 from upstream.cases.service import guard, use_case
@@ -58,13 +64,26 @@ class ChainReport:
         return f"audit log BROKEN at {where}{ident}: {self.problem}"
 
 
+def _forged_unsealed(session: Session, key: str) -> int | None:
+    """The id of the first event not yet sealed whose MAC does not match (events written
+    meanwhile, with good MACs, are only waiting for the next sealing)."""
+    for e in session.scalars(
+        select(AuditEvent).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id)
+    ):
+        if e.mac != event_mac(key, mac_fields(e)):
+            return e.id
+    return None
+
+
 def verify_chain(store: CaseStore) -> ChainReport:
-    """Recompute every link of the audit chain; report the first broken one."""
+    """Seal what is waiting, then recompute every link and MAC; report the first broken."""
     key = store.settings.audit_key
+    while seal(store.engine, key):  # events still waiting to be sealed
+        pass
     with store.sessions() as session:
         head = session.get(AuditChainHead, 1)
         head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-        unlinked = session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1))
+        forged = _forged_unsealed(session, key)
         prev, expected, checked, last = GENESIS, 1, 0, 0
         while True:
             rows = session.scalars(
@@ -87,16 +106,25 @@ def verify_chain(store: CaseStore) -> ChainReport:
                     return ChainReport(False, checked, head_seq, head_hash, expected, e.id, gap)
                 elif e.prev_hash != prev:
                     problem = "it does not follow the event before it (prev_hash differs)"
-                elif e.hash != event_hash(key, prev, hashed_fields(e)):
+                elif e.hash != event_hash(key, prev, hashed_fields(e)) or e.mac != event_mac(
+                    key, mac_fields(e)
+                ):
                     problem = "its content does not match its hash (changed or forged)"
                 if problem:
                     return ChainReport(False, checked, head_seq, head_hash, e.seq, e.id, problem)
                 prev, expected, last = e.hash or "", e.seq + 1, e.seq
                 checked += 1
             session.expunge_all()
-        if unlinked is not None:
+        if forged is not None:
             return ChainReport(
-                False, checked, head_seq, head_hash, None, unlinked, "an event outside the chain"
+                False,
+                checked,
+                head_seq,
+                head_hash,
+                None,
+                forged,
+                "an event left out of the chain: its MAC does not match (forged or changed "
+                "before it was sealed)",
             )
         if last != head_seq or prev != head_hash:
             return ChainReport(

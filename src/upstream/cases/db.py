@@ -6,12 +6,13 @@ database SQLAlchemy supports) when ``DATABASE_URL`` is set. ``postgresql://`` UR
 * The SQLite file and its ``-wal``/``-shm`` companions are readable by their owner only (0600).
 * Bound parameters never appear in error messages or logs (``hide_parameters``): they can be
   contact notes or names.
-* Every session links its audit events into the hash chain when it commits
-  (:func:`upstream.cases.audit.install_chain`).
+* Every session writes its audit events with their MACs, and its unit of work seals them
+  into the hash chain after it commits (:mod:`upstream.cases.audit_chain`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -24,12 +25,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from upstream.cases.audit import install_chain
+from upstream.cases.audit import AUDITED, install_chain
+from upstream.cases.audit_chain import seal
 from upstream.config import Settings
 
 __all__ = ["CaseStore", "case_store", "database_url", "dispose_all", "private_sqlite_file"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_LOG = logging.getLogger("upstream.cases")
 
 
 def database_url(settings: Settings) -> str:
@@ -115,7 +118,8 @@ class CaseStore:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session whose changes are committed only if the block ends normally."""
+        """A session whose changes are committed only if the block ends normally; audit
+        events it recorded are then sealed into the chain (:meth:`seal_audit`)."""
         self.migrate()
         session = self.sessions()
         try:
@@ -125,7 +129,18 @@ class CaseStore:
             session.rollback()
             raise
         finally:
+            audited = session.info.pop(AUDITED, False)
             session.close()
+        if audited:
+            self.seal_audit()
+
+    def seal_audit(self) -> int:
+        """Seal audit events not yet in the chain (never raises: the work is committed)."""
+        try:
+            return seal(self.engine, self.settings.audit_key)
+        except Exception as exc:  # the chain catches up at the next sealing
+            _LOG.error("sealing the audit chain failed: %s", type(exc).__name__)
+            return 0
 
     def dispose(self) -> None:
         """Close every pooled connection."""

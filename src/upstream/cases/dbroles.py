@@ -2,8 +2,9 @@
 
 Run migrations as the database's owner (``upstream cases migrate``), and run the app as a
 separate login role granted only what :func:`grant_statements` lists: it reads and writes case
-records, can only *insert* audit events (no UPDATE, DELETE or TRUNCATE: the triggers are a
-second line behind the missing privileges), and can move the chain head. Not being the owner,
+records, can only *insert* audit events and seal them into the chain (UPDATE of the three
+chain columns alone; no DELETE or TRUNCATE: the triggers are a second line behind the missing
+privileges), and can move the chain head. Not being the owner,
 it cannot ALTER or DROP a table or a trigger.
 """
 
@@ -31,6 +32,8 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {role};",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(ordinary)} TO {role};",
         f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {role};",
+        # sealing sets these three on events not yet in the chain (the triggers check that)
+        f"GRANT UPDATE (seq, prev_hash, hash) ON {', '.join(APPEND_ONLY)} TO {role};",
         f"GRANT SELECT, UPDATE ON {_CHAIN} TO {role};",
         f"GRANT SELECT ON alembic_version TO {role};",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};",

@@ -276,9 +276,9 @@ class DuplicateFlag(Base):
 
 class AuditEvent(Base):
     """Who did what to which record, when, for what stated purpose and reason, from which
-    session and client address. Append-only, and chained: ``hash`` is a keyed hash of the
-    event and of ``prev_hash``, the hash of the event before it in ``seq`` order
-    (:mod:`upstream.cases.audit`)."""
+    session and client address. Append-only: written with ``mac``, a keyed hash of its
+    fields; then sealed into a chain (``seq``, ``prev_hash``, ``hash``), the only change ever
+    made to it (:mod:`upstream.cases.audit`, :mod:`upstream.cases.audit_chain`)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
@@ -303,11 +303,12 @@ class AuditEvent(Base):
     seq: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditChainHead(Base):
-    """The newest link of the audit chain (one row): its ``seq`` and ``hash``. Locked while a
-    transaction appends its events, so links are made one transaction at a time."""
+    """The newest link of the audit chain (one row): its ``seq`` and ``hash``. Only the
+    sealer moves it, one sealing at a time (:mod:`upstream.cases.audit_chain`)."""
 
     __tablename__ = "audit_chain"
 

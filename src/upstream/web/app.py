@@ -8,22 +8,21 @@ offline, and the Content-Security-Policy header below forbids other hosts outrig
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from upstream.area import AreaError, area_from_settings
 from upstream.config import Settings, get_settings
 from upstream.web.cache import PageCache
-from upstream.web.errors import install_error_log
+from upstream.web.middleware import RequestLog, ResponseHeaders, ServerErrors
 from upstream.web.routes import cases as case_routes
 from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
 from upstream.web.routes import profile as profile_routes
-from upstream.web.serving import install_request_log
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STRICT_TRANSPORT_SECURITY", "create_app"]
 
@@ -66,22 +65,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cache = PageCache()
-    install_error_log(app)  # innermost: its 500s still get the headers below
-
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if settings.env == "production":
-            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
-        return response
-
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    if settings.env == "production":
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    # added innermost first: server errors get the headers, the log sees every response
+    app.add_middleware(ServerErrors)
+    app.add_middleware(ResponseHeaders, always=headers, no_store_prefixes=case_routes.CASE_PATHS)
     if settings.request_log:
-        install_request_log(app)  # outermost: it sees every response, 500s included
+        app.add_middleware(RequestLog)
 
     app.include_router(system.router)
     if not development:

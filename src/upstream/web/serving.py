@@ -2,11 +2,7 @@
 
 * :func:`port_problem` tries to bind the address ``upstream serve`` is about to listen on,
   so a port another program holds is reported before anything says "serving".
-* :func:`install_request_log` logs, through the ``upstream.web`` logger, one line per
-  request: method, route, status and duration. The route is the pattern the request
-  matched (``/cases/people/{pseudonym}``), never the concrete path, because paths carry
-  pseudonyms; never the query string, a cookie, a header or a body, because they can carry
-  identifiers and names. A request that matched no route is logged as ``(no route)``.
+* The request log itself is :class:`upstream.web.middleware.RequestLog`.
 * :func:`log_config` is the logging set-up ``upstream serve`` hands to uvicorn (every worker
   process applies it): uvicorn's own messages at warning level, and the request log to
   standard error.
@@ -15,18 +11,10 @@
 from __future__ import annotations
 
 import errno
-import logging
 import socket
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
-
-__all__ = ["LOGGER", "install_request_log", "log_config", "port_problem", "route_of"]
-
-LOGGER = logging.getLogger("upstream.web")
-"""The web app's logger (server errors, see :mod:`upstream.web.errors`, and requests)."""
+__all__ = ["log_config", "port_problem"]
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -53,40 +41,6 @@ def port_problem(host: str, port: int) -> str | None:
                 return f"{host} is not an address of this machine; give another with --host"
             return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
     return None
-
-
-def route_of(request: Request) -> str:
-    """The route pattern ``request`` matched (``/cases/people/{pseudonym}``)."""
-    route = request.scope.get("route")
-    path = getattr(route, "path", None)
-    if not path:
-        return "(no route)"
-    if not hasattr(route, "endpoint"):
-        return f"{path}/..."  # a mounted app (static files): its own paths are not logged
-    return str(path)
-
-
-def install_request_log(app: FastAPI) -> None:
-    """Log one line per request: ``GET /cases/people/{pseudonym} 200 12 ms``."""
-
-    @app.middleware("http")
-    async def request_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            LOGGER.info(
-                "%s %s %d %.0f ms",
-                request.method,
-                route_of(request),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
 
 
 def log_config(*, requests: bool) -> dict[str, Any]:

@@ -8,7 +8,6 @@ URLs, which name young people by pseudonym.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -77,7 +76,7 @@ from upstream.web.routes.auth import (
     page_context,
 )
 
-__all__ = ["check_deployment", "install", "migrate", "router"]
+__all__ = ["CASE_PATHS", "check_deployment", "install", "migrate", "router"]
 
 
 def migrate(settings: Settings) -> None:
@@ -446,7 +445,9 @@ _STATUS = {
 }
 
 
-_OURS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account")
+CASE_PATHS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account")
+"""Paths of the case tool: sent with ``Cache-Control: no-store``."""
+_OURS = CASE_PATHS
 
 
 def _is_api(request: Request) -> bool:
@@ -536,13 +537,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ValidationError, invalid)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(ValueError, invalid)
-
-    @app.middleware("http")
-    async def no_store(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        path = request.url.path
-        if path.startswith(_OURS):
-            response.headers["Cache-Control"] = "no-store"
-        return response
