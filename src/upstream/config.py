@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         default=DEV_AUDIT_KEY,
         description="Keys the audit log's hash chain; keep it outside the database.",
     )
+    audit_seal_ms: int = Field(
+        default=50,
+        ge=0,
+        le=5000,
+        description="Audit events are sealed into the chain this long after their commit, "
+        "in the background (0: by the request itself).",
+    )
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=8, ge=1, le=72)
     lockout_attempts: int = Field(

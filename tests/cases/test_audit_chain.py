@@ -13,14 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import subprocess
+import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
@@ -46,6 +49,15 @@ def _some_events(store: CaseStore, n: int = 4) -> None:
             coordinator, store, IncidentCreate(occurred_at="2026-11-01T10:00:00Z", offence="Drugs")
         )
         service.add_person(coordinator, store, incident.id, PersonCreate(role="suspect"))
+    store.seal_audit()  # what the background sealer does moments later
+
+
+def _unsealed(store: CaseStore) -> int:
+    with store.engine.connect() as connection:
+        return int(
+            connection.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.seq.is_(None)))
+            or 0
+        )
 
 
 def _raw(store: CaseStore, sql: str) -> None:
@@ -239,9 +251,15 @@ def test_the_csv_export_neutralises_formulas(store: CaseStore) -> None:
 def test_events_are_sealed_after_commit_and_a_forged_unsealed_one_is_named(
     store: CaseStore,
 ) -> None:
-    _some_events(store, 2)
-    with store.unit_of_work() as session:
-        assert session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None))) is None
+    coordinator = add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+    for _ in range(3):
+        service.create_incident(
+            coordinator, store, IncidentCreate(occurred_at="2026-11-01T10:00:00Z", offence="Drugs")
+        )
+    deadline = time.monotonic() + 5  # the background sealer, unasked, within moments
+    while _unsealed(store) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _unsealed(store) == 0
     # someone with write access adds an event of their own: it cannot carry a valid MAC
     with store.engine.begin() as connection:
         connection.execute(
@@ -302,3 +320,35 @@ def test_concurrent_writers_and_sealers_keep_one_unbroken_chain(pg_store: CaseSt
     report = verify_chain(pg_store)
     assert report.ok, report
     assert report.events >= 6 * 15 * 2
+
+
+def test_a_process_that_exits_before_the_sealer_wakes_leaves_nothing_unsealed(
+    tmp_path: Path,
+) -> None:
+    """A command-line run is over in moments: its events are sealed as the process exits."""
+    settings = Settings(data_dir=tmp_path / "var", audit_seal_ms=5000)
+    store = CaseStore(database_url(settings), settings)
+    add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+    store.dispose()
+    program = """
+import sys
+from pathlib import Path
+from sqlalchemy import select
+from upstream.cases import service
+from upstream.cases.auth import actor_for
+from upstream.cases.db import CaseStore, database_url
+from upstream.cases.models import User
+from upstream.cases.schemas import IncidentCreate
+from upstream.config import Settings
+settings = Settings(data_dir=Path(sys.argv[1]), audit_seal_ms=5000)
+store = CaseStore(database_url(settings), settings)
+with store.unit_of_work() as session:
+    actor = actor_for(session.scalars(select(User)).one(), "direct_support")
+new = IncidentCreate(occurred_at="2026-11-01T10:00:00Z", offence="Drugs")
+for _ in range(3):
+    service.create_incident(actor, store, new)
+"""
+    subprocess.run([sys.executable, "-c", program, str(tmp_path / "var")], check=True)
+    assert _unsealed(store) == 0
+    report = verify_chain(store)
+    assert report.ok and report.events >= 3

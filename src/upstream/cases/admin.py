@@ -300,7 +300,7 @@ def admin_alerts(actor: Actor, store: CaseStore) -> list[AdminAlert]:
     guard(actor, Action.USER_MANAGE, None, "user")
     out: list[AdminAlert] = []
     with store.unit_of_work() as session:
-        names = dict(session.execute(select(User.id, User.username)).tuples().all())
+        names = {i: n for i, n in session.execute(select(User.id, User.username))}
         for user in session.scalars(
             select(User).where(User.approval != "approved").order_by(User.id)
         ):

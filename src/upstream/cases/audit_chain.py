@@ -39,15 +39,16 @@ _EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
 _CHAIN: Table = AuditChainHead.__table__  # type: ignore[assignment]
 
 
-def seal(engine: Engine, key: str, *, limit: int = BATCH) -> int:
-    """Seal events not yet in the chain; returns how many (0 when another is sealing)."""
+def seal(engine: Engine, key: str, *, limit: int = BATCH) -> int | None:
+    """Seal events not yet in the chain; returns how many (``None`` when another
+    connection is sealing: it takes every event committed before it started)."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             got = connection.execute(
                 text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
             ).scalar()
             if not got:
-                return 0
+                return None
         head = connection.execute(
             select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.id == 1)
         ).one()

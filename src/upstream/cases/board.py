@@ -82,11 +82,10 @@ def _weekly(session: Session, service: str | None, now: datetime) -> list[WeekSu
         weeks[_week_start(recorded_at)].setdefault(person_id, created_at)
         if invented:
             synthetic.add(_week_start(recorded_at))
-    ids = {p for people in weeks.values() for p in people}
     offers: dict[int, list[tuple[datetime | None, str | None]]] = defaultdict(list)
-    if ids:
+    if weeks:  # the same people, selected in the database rather than as a list of ids
         offer_query = select(Offer.person_id, Offer.reached_at, Offer.outcome).where(
-            Offer.person_id.in_(ids)
+            Offer.person_id.in_(query.with_only_columns(Person.id))
         )
         if service is not None:
             offer_query = offer_query.where(Offer.service == service)

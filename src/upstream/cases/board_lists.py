@@ -112,12 +112,17 @@ def open_incidents(
     ).all()
     people: dict[int, list[bool]] = defaultdict(list)
     if incidents:
-        reached = set(session.scalars(reached_people().distinct()))
-        for incident_id, person_id in session.execute(
+        involved = session.execute(
             select(Involvement.incident_id, Involvement.person_id).where(
                 Involvement.incident_id.in_([i.id for i in incidents])
             )
-        ):
+        ).all()
+        reached = set(
+            session.scalars(
+                reached_people().where(Offer.person_id.in_({p for _, p in involved})).distinct()
+            )
+        )
+        for incident_id, person_id in involved:
             people[incident_id].append(person_id in reached)
     rows = [
         IncidentRow(
@@ -216,9 +221,13 @@ def _offers(
         .outerjoin(first, first.id == firsts.c.first_id)
         .where(*where, *live_people())
     )
+    counted = (
+        select(Offer.id).join(Person, Person.id == Offer.person_id).where(*where, *live_people())
+    )
     if service is not None:
         query = query.where(Offer.service == service)
-    total = _count(session, query)  # type: ignore[arg-type]
+        counted = counted.where(Offer.service == service)
+    total = _count(session, counted)  # type: ignore[arg-type]
     order = {
         "due": (Offer.due_at, Offer.id),
         "attempts": (Offer.attempts.desc(), Offer.due_at, Offer.id),

@@ -6,13 +6,13 @@ database SQLAlchemy supports) when ``DATABASE_URL`` is set. ``postgresql://`` UR
 * The SQLite file and its ``-wal``/``-shm`` companions are readable by their owner only (0600).
 * Bound parameters never appear in error messages or logs (``hide_parameters``): they can be
   contact notes or names.
-* Every session writes its audit events with their MACs, and its unit of work seals them
-  into the hash chain after it commits (:mod:`upstream.cases.audit_chain`).
+* Every session writes its audit events with their MACs; after its unit of work commits, a
+  background sealer seals them into the hash chain moments later
+  (:mod:`upstream.cases.audit_sealer`, :mod:`upstream.cases.audit_chain`).
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from upstream.cases.audit import AUDITED, install_chain
 from upstream.cases.audit_chain import seal
+from upstream.cases.audit_sealer import AuditSealer
 from upstream.config import Settings
 
 __all__ = ["CaseStore", "case_store", "database_url", "dispose_all", "private_sqlite_file"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-_LOG = logging.getLogger("upstream.cases")
 
 
 def database_url(settings: Settings) -> str:
@@ -98,6 +98,7 @@ class CaseStore:
         install_chain(self.sessions, settings.audit_key)
         self._migrated = False
         self._lock = threading.Lock()
+        self._sealer = AuditSealer(self._seal_once, settings.audit_seal_ms / 1000)
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (``alembic upgrade head``)."""
@@ -119,7 +120,7 @@ class CaseStore:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session whose changes are committed only if the block ends normally; audit
-        events it recorded are then sealed into the chain (:meth:`seal_audit`)."""
+        events it recorded are then sealed into the chain in the background."""
         self.migrate()
         session = self.sessions()
         try:
@@ -132,18 +133,19 @@ class CaseStore:
             audited = session.info.pop(AUDITED, False)
             session.close()
         if audited:
-            self.seal_audit()
+            self._sealer.request()
 
     def seal_audit(self) -> int:
-        """Seal audit events not yet in the chain (never raises: the work is committed)."""
-        try:
-            return seal(self.engine, self.settings.audit_key)
-        except Exception as exc:  # the chain catches up at the next sealing
-            _LOG.error("sealing the audit chain failed: %s", type(exc).__name__)
-            return 0
+        """Seal every audit event waiting now, before returning (never raises: the work
+        is committed); returns how many."""
+        return self._sealer.flush()
+
+    def _seal_once(self) -> int | None:
+        return seal(self.engine, self.settings.audit_key)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Seal what is waiting, stop the sealer and close every pooled connection."""
+        self._sealer.stop()
         self.engine.dispose()
 
 

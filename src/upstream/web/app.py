@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         case_routes.migrate(settings)  # the case store's `alembic upgrade head`
         case_routes.check_deployment(settings)  # production: no active demo users
         yield
+        case_routes.seal_audit(settings)  # nothing left waiting for the background sealer
 
     development = settings.env == "development"
     app = FastAPI(

@@ -84,6 +84,11 @@ def migrate(settings: Settings) -> None:
     case_store(settings).migrate()
 
 
+def seal_audit(settings: Settings) -> None:
+    """Seal the audit events still waiting (at app shutdown)."""
+    case_store(settings).seal_audit()
+
+
 def check_deployment(settings: Settings) -> None:
     """Refuse to start a production server while demo users are active (at app start)."""
     check_production(case_store(settings))
