@@ -71,9 +71,7 @@ def cover_matrix(
     shape = (len(demand), len(sites))
     if not len(demand) or not len(sites):
         return csr_matrix(shape, dtype=bool)
-    pairs = cKDTree(demand).sparse_distance_matrix(
-        cKDTree(sites), radius, output_type="coo_matrix"
-    )
+    pairs = cKDTree(demand).sparse_distance_matrix(cKDTree(sites), radius, output_type="coo_matrix")
     # sparse_distance_matrix drops pairs at distance exactly 0: add them back
     rows, cols = list(pairs.row), list(pairs.col)
     same = cKDTree(sites).query_ball_point(demand, r=1e-9)
