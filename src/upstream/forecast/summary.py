@@ -304,23 +304,6 @@ def cached_forecast_section(store: EventStore, settings: Settings) -> dict[str, 
     definitions or the code), so it is computed once per version (by ``upstream bootstrap``
     or the first page view) and shared by every worker process and restart.
     """
-    import json
-    import os
-    import uuid
+    from upstream.diskcache import cached_section
 
-    from upstream.version import store_version
-
-    folder = settings.data_dir / "cache"
-    path = folder / f"forecast-{store_version(settings)}.json"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            cached: dict[str, Any] = json.load(fh)
-        return cached
-    section = forecast_section(store, settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("forecast-*.json"):
-        old.unlink(missing_ok=True)
-    tmp = folder / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    tmp.write_text(json.dumps(section), encoding="utf-8")
-    os.replace(tmp, path)
-    return section
+    return cached_section(settings, "forecast", lambda: forecast_section(store, settings))
