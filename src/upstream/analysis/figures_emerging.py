@@ -140,12 +140,13 @@ def emerging_trend_figure(result: EmergingHotSpots, *, top: int = 8) -> go.Figur
     labels = list(result.slices.labels)
     traces = []
     for rank, row in enumerate(cells.itertuples(index=False), start=1):
-        z = result.z.loc[row.cell_id].to_numpy()
-        hot = result.status.loc[row.cell_id].to_numpy() == 1
+        cell = int(row.cell_id)  # type: ignore[arg-type]
+        z = result.z.loc[cell].to_numpy()
+        hot = result.status.loc[cell].to_numpy() == 1
         colour = CATEGORY_COLOURS.get(str(row.category), "#4b5563")
         place = next(
             (str(v) for v in (row.street, row.place) if isinstance(v, str) and v),
-            f"cell {row.cell_id}",
+            f"cell {cell}",
         )
         traces.append(
             go.Scatter(
