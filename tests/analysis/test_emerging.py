@@ -188,12 +188,14 @@ def test_time_slices_trim_to_the_data_and_make_quarters_back_from_until() -> Non
     covered = [f"2016-{m:02d}" for m in range(4, 13)] + [f"2017-{m:02d}" for m in range(1, 13)]
     months = time_slices(covered, "2017-12", 24)
     assert len(months.months) == 21 and months.first == "2016-04" and months.last == "2017-12"
-    assert months.dropped == ("2016-01", "2016-02", "2016-03")
+    assert months.before_data == ("2016-01", "2016-02", "2016-03") and not months.partial
     quarters = time_slices(covered, "2017-12", 24, "quarter")
     assert quarters.months[-1] == ("2017-10", "2017-11", "2017-12")
     assert quarters.labels[0] == "2016-04..2016-06" and len(quarters.months) == 7
     odd = time_slices(covered, "2017-11", 24, "quarter")
-    assert odd.months[0] == ("2016-06", "2016-07", "2016-08") and "2016-05" in odd.dropped
+    assert odd.months[0] == ("2016-06", "2016-07", "2016-08")
+    assert odd.partial == ("2016-04", "2016-05")
+    assert odd.before_data == ("2015-12", "2016-01", "2016-02", "2016-03")
     assert time_slices(covered, "2017-06", 6).labels == tuple(f"2017-{m:02d}" for m in range(1, 7))
 
 

@@ -61,6 +61,11 @@ def test_quarters_and_cell_size(tmp_path: Path) -> None:
     cells = pd.read_csv(out)
     assert (cells["slices"] == 7).all() and (cells["cell_size"] == 300).all()
     assert "7 quarters from 2016-04 to 2017-12, 300 m cells" in " ".join(result.output.split())
+    odd = _run("--events", str(STREET_PARQUET), "--until", "2017-11", "--slice", "quarter")
+    assert odd.exit_code == 0, odd.output
+    text = " ".join(odd.output.split())
+    assert "6 quarters from 2016-06 to 2017-11" in text
+    assert "(no data for 2015-12 to 2016-03; 2016-04, 2016-05 not a whole quarter)" in text
 
 
 @pytest.fixture(scope="module")

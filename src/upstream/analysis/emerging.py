@@ -76,14 +76,16 @@ class TimeSlices:
         ``"month"`` or ``"quarter"`` (three consecutive months counted back from the last).
     months
         The ``YYYY-MM`` months of each slice.
-    dropped
-        Months of the requested window left out: before the data begin, or too few to
-        make a whole quarter at the start.
+    before_data
+        Months of the requested window before the data begin (left out).
+    partial
+        Months at the start too few to make a whole quarter (left out).
     """
 
     unit: str
     months: tuple[tuple[str, ...], ...]
-    dropped: tuple[str, ...] = ()
+    before_data: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -144,14 +146,15 @@ def time_slices(
     step = SLICE_MONTHS[unit]
     n = len(window) // step
     kept = window[len(window) - n * step :]
-    dropped = [month_label(i) for i in range(end - months + 1, end + 1) if month_label(i) < kept[0]]
+    before = [month_label(i) for i in range(end - months + 1, start)]
     if n < min_slices:
         raise EmergingError(
             f"only {n} {unit}(s) of data from {window[0]} to {until}; a trend needs at least "
             f"{min_slices} (a longer --months, or --slice month)"
         )
     slices = tuple(tuple(kept[i : i + step]) for i in range(0, len(kept), step))
-    return TimeSlices(unit, slices, tuple(dropped))
+    partial = window[: len(window) - n * step]
+    return TimeSlices(unit, slices, tuple(before), tuple(partial))
 
 
 def slice_counts(

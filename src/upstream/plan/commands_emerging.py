@@ -182,10 +182,16 @@ def emerging(
     except (EmergingError, AreaError) as exc:
         raise _fail(str(exc)) from exc
     slices = result.slices
+    before = slices.before_data
+    left_out = [f"no data for {before[0]} to {before[-1]}"] if len(before) > 1 else []
+    if len(before) == 1:
+        left_out.append(f"no data for {before[0]}")
+    if slices.partial:
+        left_out.append(f"{', '.join(slices.partial)} not a whole quarter")
     console.print(
         f"{len(slices.months)} {slices.unit}s from {slices.first} to {slices.last}, "
         f"{result.cell_size} m cells, false-discovery rate {fdr:.0%}"
-        + (f" (no data for {slices.dropped[0]} to {slices.dropped[-1]})" if slices.dropped else ""),
+        + (f" ({'; '.join(left_out)})" if left_out else ""),
         highlight=False,
     )
     table = Table("Pattern", "Cells", "Events", "First place listed")
