@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pymannkendall
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import STREET_PARQUET
 from upstream.analysis.emerging import (
@@ -283,3 +285,26 @@ def test_no_events_in_the_window_is_refused(wf: pd.DataFrame, area: Area) -> Non
         emerging_hot_spots(none, area, "2017-12")
     with pytest.raises(EmergingError, match="--cell must be a positive"):
         emerging_hot_spots(wf, area, "2017-12", cell_size=0)
+
+
+@given(
+    st.lists(st.sampled_from([1, 0, -1]), min_size=6, max_size=30),
+    st.sampled_from([1, 0, -1]),
+)
+def test_categories_keep_their_definitions(history: list[int], trend: int) -> None:
+    hot = np.array(history) == 1
+    cold = np.array(history) == -1
+    category = categorise(hot, cold, trend)
+    mostly = hot.sum() >= math.ceil(0.9 * len(hot) - 1e-9)
+    assert (category == "new") == (hot[-1] and hot.sum() == 1)
+    if category not in ("no pattern", "historical"):
+        assert hot[-1]
+    assert (category in ("intensifying", "persistent", "diminishing", "historical")) == (
+        bool(mostly and hot.sum())
+    )
+    if category == "sporadic":
+        assert not cold.any() and not mostly
+    if category == "oscillating":
+        assert cold[:-1].any()
+    if category in ("intensifying", "diminishing"):
+        assert trend == (1 if category == "intensifying" else -1)

@@ -51,6 +51,13 @@ def test_emerging_writes_every_cell_and_a_summary(tmp_path: Path, area: Area) ->
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_help_names_the_default_cell_size() -> None:
+    from upstream.analysis.emerging import DEFAULT_CELL
+
+    text = " ".join(_run("--help").output.split())
+    assert f"Grid cell size; default {DEFAULT_CELL} (sparse counts" in text
+
+
 def test_quarters_and_cell_size(tmp_path: Path) -> None:
     out = tmp_path / "q.csv"
     result = _run(

@@ -134,7 +134,12 @@ def emerging(
         str,
         typer.Option("--slice", help="Time slice: month, or quarter (3 months).", metavar="UNIT"),
     ] = "month",
-    cell: Annotated[int | None, typer.Option(help="Grid cell size.", metavar="METRES")] = None,
+    cell: Annotated[
+        int | None,
+        typer.Option(
+            help="Grid cell size; default 250 (sparse counts: see the docs).", metavar="METRES"
+        ),
+    ] = None,
     fdr: Annotated[
         float, typer.Option(help="False-discovery rate of hot spots and trends.", metavar="RATE")
     ] = 0.05,
