@@ -259,8 +259,9 @@ def test_real_data_gives_sensible_stable_output(wf: pd.DataFrame, area: Area) ->
     assert persistent["reason"].str.contains("the latest included, with no significant").all()
     sporadic = cells[cells["category"] == "sporadic"]
     assert (result.status.loc[sporadic["cell_id"]].iloc[:, -1] == 1).all()
-    # deterministic, and a month later the long-standing places stay long-standing
-    again = emerging_hot_spots(wf, area, "2017-12", described=described)
+    # deterministic (names by default from the events' own locations), and with a month
+    # less of data the long-standing places stay long-standing
+    again = emerging_hot_spots(wf, area, "2017-12")
     pd.testing.assert_frame_equal(again.cells, cells)
     before = emerging_hot_spots(wf, area, "2017-11")
     earlier = before.cells.set_index("cell_id")["category"]

@@ -24,8 +24,7 @@ from upstream.plotting import figure_json, reference_traces
 @pytest.fixture(scope="module")
 def result(area: Area) -> EmergingHotSpots:
     events = read_events_file(STREET_PARQUET, area, load_definitions(), location=True).events
-    described = events[events["is_target"]][["x", "y", "location"]]
-    return emerging_hot_spots(events, area, "2017-12", described=described)
+    return emerging_hot_spots(events, area, "2017-12")  # names from its own locations
 
 
 def test_map_has_one_legend_entry_per_category_found(result: EmergingHotSpots, area: Area) -> None:

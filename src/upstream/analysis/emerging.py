@@ -301,7 +301,8 @@ def emerging_hot_spots(
     alpha
         False-discovery rate of the hot spots (per slice) and of the trends.
     described
-        Crimes with ``x``, ``y`` and police.uk ``location`` to name streets, or None.
+        Crimes with ``x``, ``y`` and police.uk ``location`` to name streets; by default
+        the target events themselves when ``events`` has a ``location`` column.
 
     Raises
     ------
@@ -318,6 +319,8 @@ def emerging_hot_spots(
             f"no serious-violence events inside the area from {slices.first} to {slices.last}"
         )
     frame, z, status = emerging_from_counts(counts, ids, cell_size, alpha=alpha)
+    if described is None and "location" in events:
+        described = events[events["is_target"].astype(bool) & events["location"].notna()]
     window = {m for months in slices.months for m in months}
     target = events[events["is_target"].astype(bool) & events["month"].astype(str).isin(window)]
     inside = int(inside_mask(area.boundary, target["x"], target["y"]).sum())

@@ -172,7 +172,6 @@ def emerging(
     if not 0 < fdr < 1:
         raise _fail(f"--fdr must be between 0 and 1, got {fdr}")
     frame = _events(events, max_rejects)
-    described = frame[frame["is_target"] & frame["location"].notna()]
     try:
         result = emerging_hot_spots(
             frame,
@@ -182,7 +181,6 @@ def emerging(
             unit=slice_,
             cell_size=cell or DEFAULT_CELL,
             alpha=fdr,
-            described=described[["x", "y", "location"]],
         )
     except (EmergingError, AreaError) as exc:
         raise _fail(str(exc)) from exc
