@@ -115,6 +115,12 @@ def test_bad_file_and_no_events(tmp_path: Path, street_rows: pd.DataFrame) -> No
             ["Violence and sexual offences", "Robbery", "Possession of weapons"]
         )
     ]
+    header = write_events_csv(street_rows.head(0), tmp_path / "header.csv")
+    result = _run("--events", str(header), "--until", "2017-01")
+    assert result.exit_code == 1 and "header but no rows" in result.output
+    away = write_events_csv(rows.assign(longitude=-1.5, month="2017-01"), tmp_path / "away.csv")
+    result = _run("--events", str(away), "--until", "2017-01")
+    assert result.exit_code == 1 and "away.csv: no events inside the area" in result.output
     quiet = write_events_csv(calm, tmp_path / "quiet.csv")
     result = _run("--events", str(quiet), "--until", "2017-12")
     assert result.exit_code == 1
