@@ -48,6 +48,23 @@ def test_bad_row_is_refused_naming_file_line_and_field(
     assert ok.rejected == 1 and len(ok.events) == 19
 
 
+def test_location_descriptions_come_when_asked(
+    tmp_path: Path, area: Area, street_rows: pd.DataFrame
+) -> None:
+    rows = street_rows[street_rows["month"] == "2017-01"].head(30).copy()
+    rows.iloc[3, rows.columns.get_loc("location")] = ""
+    path = tmp_path / "events.csv"
+    write_events_csv(rows, path)
+    plain = read_events_file(path, area, load_definitions()).events
+    assert "location" not in plain
+    named = read_events_file(path, area, load_definitions(), location=True).events
+    assert len(named) == len(plain) == 30
+    given = rows["location"].astype(object).tolist()
+    assert pd.isna(named["location"].iloc[3]) and given[3] == ""
+    assert named["location"].drop(index=3).tolist() == given[:3] + given[4:]
+    assert named["location"].iloc[0].startswith("On or near ")
+
+
 def test_other_files_are_refused(tmp_path: Path, area: Area) -> None:
     path = tmp_path / "events.txt"
     path.write_text("hello")
