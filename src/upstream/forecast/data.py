@@ -262,17 +262,23 @@ def street_events(
     *,
     crime_types: Sequence[str] | None = None,
     context: bool = True,
+    location: bool = False,
 ) -> pd.DataFrame:
     """police.uk street-level crime from the event store, labelled for forecasting.
 
     Target events are the serious-violence crime types of ``definitions`` (or
     ``crime_types``); with ``context`` the other crime types come too, marked
     ``is_target = False`` (methods that can use them as context do; the others ignore them).
+    With ``location`` the police.uk ``location`` description ("On or near Hoe Street")
+    comes too, for naming places (:mod:`upstream.analysis.placenames`).
     """
+    extra = ["location"] if location else []
     if not store.has("police_uk_street"):
-        return pd.DataFrame(columns=["month", "x", "y", "crime_type", "harm", "is_target"])
+        return pd.DataFrame(columns=["month", "x", "y", "crime_type", *extra, "harm", "is_target"])
     frame = store.query(
-        "SELECT month, x, y, crime_type FROM street WHERE x IS NOT NULL AND y IS NOT NULL"
+        "SELECT month, x, y, crime_type"
+        + (", location" if location else "")
+        + " FROM street WHERE x IS NOT NULL AND y IS NOT NULL"
     )
     frame["month"] = frame["month"].astype(str)
     _label(frame, definitions, crime_types)
@@ -346,8 +352,13 @@ def read_events_file(
     *,
     max_rejects: int = 0,
     crime_types: Sequence[str] | None = None,
+    location: bool = False,
 ) -> EventsFile:
     """Read a police.uk street-level CSV or Parquet file, validated as the ingest does.
+
+    The events have ``month``, ``x``, ``y``, ``crime_type``, ``is_target`` and ``harm``;
+    with ``location`` also police.uk's ``location`` description ("On or near Hoe
+    Street"; None where the file has none), for naming places.
 
     Raises
     ------
@@ -390,18 +401,17 @@ def read_events_file(
         unplaced += int(placed.unplaced.sum())
         outside += int(placed.outside.sum())
         keep = np.flatnonzero(placed.inside)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "month": np.asarray(t.column("month").to_pylist(), dtype=object)[keep],
-                    "x": x[keep],
-                    "y": y[keep],
-                    "crime_type": np.asarray(t.column("crime_type").to_pylist(), dtype=object)[
-                        keep
-                    ],
-                }
-            )
+        part = pd.DataFrame(
+            {
+                "month": np.asarray(t.column("month").to_pylist(), dtype=object)[keep],
+                "x": x[keep],
+                "y": y[keep],
+                "crime_type": np.asarray(t.column("crime_type").to_pylist(), dtype=object)[keep],
+            }
         )
+        if location:
+            part["location"] = np.asarray(t.column("location").to_pylist(), dtype=object)[keep]
+        parts.append(part)
     rejected = reader.malformed + rejected
     if len(rejected) > max_rejects:
         first = rejected[0]
@@ -415,7 +425,9 @@ def read_events_file(
     frame = (
         pd.concat(parts, ignore_index=True)
         if parts
-        else pd.DataFrame(columns=["month", "x", "y", "crime_type"])
+        else pd.DataFrame(
+            columns=["month", "x", "y", "crime_type", *(["location"] if location else [])]
+        )
     )
     _label(frame, definitions, crime_types)
     return EventsFile(frame, rows + len(reader.malformed), outside, unplaced, len(rejected))
