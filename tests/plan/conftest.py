@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import STREET_PARQUET
+from tests.web.conftest import bundled_settings  # noqa: F401  (the demo store, for the CLI)
 from upstream.area import Area, definitions_from_settings
 from upstream.config import Settings
 from upstream.forecast.data import read_events_file

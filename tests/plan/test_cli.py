@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from tests.conftest import STREET_PARQUET
 from upstream.area import Area
 from upstream.cli import app
+from upstream.config import Settings
 from upstream.plan.journeys import secondary_schools
 
 runner = CliRunner()
@@ -117,3 +118,18 @@ def test_without_events_an_empty_store_is_named(tmp_path: Path) -> None:
         "posts", "--until", "2017-12", "--teams", "3", "--out", str(tmp_path / "p.csv")
     )
     assert code == 1 and "no street-level crime in the event store" in lines[-1]
+
+
+def test_without_events_the_store_is_planned_from(
+    bundled_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the demo store: real police.uk street crime to 2017-12 and synthetic incidents from
+    # 2021, so none of the incidents is before --until and the posts use all-day risk
+    monkeypatch.setenv("UPSTREAM_DATA_DIR", str(bundled_settings.data_dir))
+    out = tmp_path / "posts.csv"
+    code, lines = _run("posts", "--until", "2017-12", "--teams", "5", "--out", str(out))
+    assert code == 0, lines
+    posts = pd.read_csv(out)
+    assert len(posts) == 5 and posts["street"].notna().sum() >= 4
+    assert not posts["synthetic"].any()
+    assert any("only 0 timed serious-violence incident(s) up to 2017-12" in ln for ln in lines)

@@ -10,7 +10,7 @@ from tests.plan.conftest import UNTIL
 from upstream.area import Area
 from upstream.forecast.service import forecast_cells
 from upstream.plan.coverage import PlanError
-from upstream.plan.posts import PostPlan
+from upstream.plan.posts import PostPlan, plan_posts
 from upstream.plan.risk import MIN_TIMED, demand_points, parse_window, risk_surface, window_mask
 
 
@@ -76,8 +76,14 @@ def test_timed_incidents_weight_the_risk_to_the_after_school_window(
     assert share[near_hot].min() > 0.75  # (40 + 20 * 0.5) / (40 + 20)
     assert share[near_cold].max() < 0.25
     assert share[far].dropna().round(6).eq(0.5).all()  # no local incidents: the area's share
+    assert not risk.synthetic and "synthetic" not in risk.note
     few = risk_surface(street_events, area, UNTIL, incidents=incidents.head(MIN_TIMED - 1))
     assert not few.timed and f"only {MIN_TIMED - 1} timed" in few.note
+    fake = risk_surface(street_events, area, UNTIL, incidents=incidents.assign(synthetic=True))
+    assert fake.synthetic and "synthetic partnership incidents" in fake.note
+    posts = plan_posts(street_events, fake, area, 3)
+    assert posts.posts["synthetic"].all()
+    assert "in the after-school window on school days" in posts.posts["reason"].iloc[0]
 
 
 def test_window_mask_uses_school_days_and_local_time(area: Area) -> None:

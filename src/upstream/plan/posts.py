@@ -54,6 +54,7 @@ POST_COLUMNS = (
     "recent_events",
     "marginal_gain",
     "reason",
+    "synthetic",
 )
 """The columns of ``upstream plan posts --out``, in order."""
 
@@ -296,6 +297,7 @@ def plan_posts(
                 "recent_events": recent,
                 "marginal_gain": round(float(chosen.gains[n]), 4),
                 "reason": reason,
+                "synthetic": risk.synthetic,
             }
         )
     posts = pd.DataFrame(rows, columns=list(POST_COLUMNS))

@@ -81,6 +81,8 @@ class RiskSurface:
     serious violence was recorded in them (:func:`demand_points`); what posts cover."""
     note: str
     """How the risk was made, in one or two plain sentences (always shown with a plan)."""
+    synthetic: bool = False
+    """True when synthetic incidents weighted the risk: the plan must be labelled so."""
 
     @property
     def month(self) -> str:
@@ -155,25 +157,31 @@ def _timing(
     target: str,
     smooth_m: float,
     prior: float,
-) -> tuple[np.ndarray | None, str]:
-    """Per-cell window shares, or None with the reason the posts use all-day risk."""
+) -> tuple[np.ndarray | None, str, bool]:
+    """Per-cell window shares (or None) with the note, and whether synthetic incidents
+    gave them."""
     label = f"{_clock(window[0])} to {_clock(window[1])}"
     all_day = (
         "Posts use all-day risk: police.uk data give the month of each crime, not its time, "
         f"so the risk cannot be weighted to school days {label}"
     )
     if incidents is None or incidents.empty:
-        return None, all_day + " (no partnership incidents with times in the event store)."
+        return None, all_day + " (no partnership incidents with times in the event store).", False
     if calendar is None:
-        return None, all_day + " (the area pack has no school terms)."
+        return None, all_day + " (the area pack has no school terms).", False
     chosen = incidents[incidents["is_target"].to_numpy(dtype=bool)]
     chosen = chosen[chosen["month"].astype(str).map(month_index) <= month_index(until)]
     covered, hit = window_mask(chosen["occurred"], calendar, window)
     n = int(covered.sum())
     if n < MIN_TIMED:
-        return None, all_day + (
-            f" (only {n} timed serious-violence incident(s) up to {until} on dates the "
-            f"school calendar covers; at least {MIN_TIMED} are needed)."
+        return (
+            None,
+            all_day
+            + (
+                f" (only {n} timed serious-violence incident(s) up to {until} on dates the "
+                f"school calendar covers; at least {MIN_TIMED} are needed)."
+            ),
+            False,
         )
     weight = chosen["harm"].to_numpy("float64") if target == "harm" else np.ones(len(chosen))
     weight = np.where(covered, weight, 0.0)
@@ -188,7 +196,7 @@ def _timing(
     total = np.array([weight[i].sum() if i else 0.0 for i in near], dtype="float64")
     scale = prior * (weight[covered].mean() if covered.any() else 1.0)
     share = (k + scale * share0) / (total + scale)
-    synthetic = "synthetic" in chosen and bool(chosen["synthetic"].astype(bool).any())
+    synthetic = "synthetic" in chosen and bool(chosen["synthetic"].astype(bool)[covered].any())
     source = (
         "synthetic partnership incidents (demonstration only)"
         if synthetic
@@ -201,7 +209,7 @@ def _timing(
         f"of {prior:g} incidents, so scores are expected "
         f"{'harm' if target == 'harm' else 'crimes'} in the window on school days next month."
     )
-    return share, note
+    return share, note, synthetic
 
 
 def demand_points(cells: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -302,7 +310,7 @@ def risk_surface(
         y=cells["y_min"] + cells["cell_size"] / 2,
         all_day=cells["score"].clip(lower=0.0),
     )
-    share, note = _timing(
+    share, note, synthetic = _timing(
         cells,
         incidents,
         area.calendar,
@@ -322,4 +330,5 @@ def risk_surface(
         timed=share is not None,
         note=note,
         demand=demand_points(cells, past),
+        synthetic=synthetic,
     )
