@@ -17,6 +17,11 @@ the last 12 months M (2017-01 to 2017-12):
   (c) **ours**: ``upstream plan posts`` as shipped (the default forecast method on the 150 m
       grid, all-day risk because police.uk data have no times, exact maximal coverage).
 
+For context, a ceiling no plan could reach: the best 10 candidate sites chosen in hindsight
+on month M's own crimes (exact maximal coverage). With ``--sensitivity``, ours is also run
+with other forecasting methods and cell sizes (not the shipped defaults) to show how much
+the choice matters; nothing is selected from those runs.
+
 Reported per month and overall (the mean of the monthly shares, and the share of all 12
 months' crimes together), the ratio of ours to (a) and to (b), the months ours is below
 (b), and the wall time of each borough plan (forecast, candidate sites, solve and the
@@ -43,7 +48,7 @@ from scipy.spatial import cKDTree
 from upstream.area import area_from_settings, definitions_from_settings
 from upstream.config import PROJECT_ROOT, Settings
 from upstream.forecast.data import read_events_file
-from upstream.plan.coverage import cover_matrix, greedy_coverage
+from upstream.plan.coverage import cover_matrix, greedy_coverage, max_coverage
 from upstream.plan.journeys import school_journeys, secondary_schools
 from upstream.plan.posts import candidate_sites, plan_posts
 from upstream.plan.risk import risk_surface
@@ -91,7 +96,28 @@ def greedy_on_counts(
     return sites.iloc[chosen.chosen]
 
 
-def main() -> dict[str, Any]:
+def hindsight(actual: pd.DataFrame, sites: pd.DataFrame, n: int = N_POSTS) -> pd.DataFrame:
+    """The best ``n`` sites for the month's own crimes: a ceiling, not a plan."""
+    points = actual.groupby(["x", "y"]).size().rename("n").reset_index()
+    cover = cover_matrix(
+        points["x"].to_numpy(), points["y"].to_numpy(), sites["x"].to_numpy(),
+        sites["y"].to_numpy(), RADIUS,
+    )  # fmt: skip
+    return sites.iloc[max_coverage(points["n"].to_numpy("float64"), cover, n).chosen]
+
+
+SENSITIVITY = {
+    "naive, 150 m": ("naive", 150),
+    "retrospective, 150 m": ("retrospective", 150),
+    "kde, 150 m": ("kde", 150),
+    "ensemble, 150 m": ("ensemble", 150),
+    "lgbm, 100 m": ("lgbm", 100),
+    "lgbm, 250 m": ("lgbm", 250),
+}
+"""Other forecasting methods and cell sizes for ours, run with ``--sensitivity``."""
+
+
+def main(sensitivity: bool = False) -> dict[str, Any]:
     settings = Settings(data_dir=Path(os.devnull))
     area = area_from_settings(settings)
     definitions = definitions_from_settings(settings)
@@ -106,20 +132,28 @@ def main() -> dict[str, Any]:
     for month in months:
         until = month_label(month_index(month) - 1)
         actual = target[target["month"] == month]
+        past = events[events["month"].map(month_index) <= month_index(until)]
         started = time.perf_counter()
-        risk = risk_surface(
-            events[events["month"].map(month_index) <= month_index(until)], area, until
-        )
-        plan = plan_posts(events, risk, area, N_POSTS, radius=RADIUS, journeys=journeys)
+        risk = risk_surface(past, area, until)
+        plan = plan_posts(past, risk, area, N_POSTS, radius=RADIUS, journeys=journeys)
         seconds = time.perf_counter() - started
         greedy = greedy_on_counts(target, sites, month)
+        ceiling = hindsight(actual, sites)
         scores = {
             "gates": covered_share(actual, gates["x"].to_numpy(), gates["y"].to_numpy()),
             "greedy": covered_share(actual, greedy["x"].to_numpy(), greedy["y"].to_numpy()),
             "ours": covered_share(
                 actual, plan.posts["easting"].to_numpy(), plan.posts["northing"].to_numpy()
             ),
+            "hindsight": covered_share(actual, ceiling["x"].to_numpy(), ceiling["y"].to_numpy()),
         }
+        if sensitivity:
+            for label, (method, cell) in SENSITIVITY.items():
+                other = risk_surface(past, area, until, method=method, cell_size=cell)
+                alt = plan_posts(past, other, area, N_POSTS, radius=RADIUS, journeys=journeys)
+                scores[label] = covered_share(
+                    actual, alt.posts["easting"].to_numpy(), alt.posts["northing"].to_numpy()
+                )
         row: dict[str, Any] = {"month": month, "crimes": len(actual), "plan_seconds": seconds}
         for name, (hit, total) in scores.items():
             row[f"{name}_covered"] = hit
@@ -137,7 +171,7 @@ def main() -> dict[str, Any]:
             "mean_monthly_share": float(frame[f"{name}_share"].mean()),
             "pooled_share": float(frame[f"{name}_covered"].sum() / frame["crimes"].sum()),
         }
-        for name in ("gates", "greedy", "ours")
+        for name in scores
     }
     below = frame.loc[frame["ours_covered"] < frame["greedy_covered"], "month"].tolist()
     ratio_gates = overall["ours"]["pooled_share"] / overall["gates"]["pooled_share"]
@@ -154,6 +188,15 @@ def main() -> dict[str, Any]:
         "ratio_to_greedy": ratio_greedy,
         "ratio_to_gates_monthly_mean": float((frame["ours_share"] / frame["gates_share"]).mean()),
         "months_below_greedy": below,
+        "months_below_greedy_by_crimes": {
+            m: int(g - o)
+            for m, g, o in zip(
+                frame["month"], frame["greedy_covered"], frame["ours_covered"], strict=True
+            )
+            if o < g
+        },
+        "ratio_hindsight_to_gates": overall["hindsight"]["pooled_share"]
+        / overall["gates"]["pooled_share"],
         "plan_seconds_max": float(frame["plan_seconds"].max()),
         "plan_seconds_mean": float(frame["plan_seconds"].mean()),
         "targets": TARGETS,
@@ -167,12 +210,15 @@ def main() -> dict[str, Any]:
         f"overall (pooled): gates {overall['gates']['pooled_share']:.1%}, greedy "
         f"{overall['greedy']['pooled_share']:.1%}, ours {overall['ours']['pooled_share']:.1%}; "
         f"ours / gates {ratio_gates:.2f}x, ours / greedy {ratio_greedy:.3f}x; months below "
-        f"greedy: {below or 'none'}; slowest plan {result['plan_seconds_max']:.1f} s"
+        f"greedy: {below or 'none'}; slowest plan {result['plan_seconds_max']:.1f} s; "
+        f"hindsight ceiling {overall['hindsight']['pooled_share']:.1%}"
     )
+    for label in SENSITIVITY if sensitivity else ():
+        print(f"sensitivity: ours with {label}: {overall[label]['pooled_share']:.1%}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
 if __name__ == "__main__":
-    main()
+    main(sensitivity="--sensitivity" in sys.argv[1:])

@@ -109,21 +109,6 @@ def parse_window(start: str, end: str) -> tuple[int, int]:
     return minutes[0], minutes[1]
 
 
-def _school_day(local: pd.Series, calendar: SchoolCalendar | None) -> np.ndarray:
-    """Which local times fall on a school day (False where the calendar cannot say)."""
-    days = pd.Series(local.dt.date, index=local.index)
-    if calendar is None or days.empty:
-        return np.zeros(len(local), dtype=bool)
-    covered = (days >= calendar.first_day) & (days <= calendar.last_day)
-    out = np.zeros(len(local), dtype=bool)
-    if covered.any():
-        inside = days[covered]
-        table = calendar.day_table(min(inside), max(inside)).set_index("date")
-        flags = table["is_school_day"].reindex(pd.to_datetime(inside)).to_numpy(dtype=bool)
-        out[np.flatnonzero(covered.to_numpy())] = flags
-    return out
-
-
 def window_mask(
     occurred: pd.Series, calendar: SchoolCalendar | None, window: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +128,8 @@ def window_mask(
         sub = local.iloc[idx]
         minute = (sub.dt.hour * 60 + sub.dt.minute).to_numpy()
         in_window = (minute >= window[0]) & (minute < window[1])
-        hit[idx] = in_window & _school_day(sub, calendar)
+        assert calendar is not None
+        hit[idx] = in_window & calendar.is_school_day(sub)
     return covered, hit
 
 
