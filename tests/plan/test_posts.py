@@ -103,3 +103,31 @@ def test_refusals_name_the_problem(
     no_schools = dataclasses.replace(area, schools=area.schools.iloc[0:0])
     with pytest.raises(PlanError, match="no open secondary"):
         plan_posts(street_events, risk, no_schools, 3)
+
+
+def test_a_corridor_adds_sites_near_the_journeys_and_keeps_the_rest(area: Area) -> None:
+    journeys = school_journeys(area)
+    on = candidate_sites(area, journeys)
+    wide = candidate_sites(area, journeys, corridor=150)
+    assert len(wide) > 2 * len(on)
+    pd.testing.assert_frame_equal(wide.head(len(on)), on)  # the sites on the lines come first
+    extra = wide.iloc[len(on) :]
+    lines = journeys.lines
+    for x, y in extra[["x", "y"]].to_numpy()[::25]:
+        x0, y0 = lines["x0"].to_numpy(), lines["y0"].to_numpy()
+        dx, dy = lines["x1"].to_numpy() - x0, lines["y1"].to_numpy() - y0
+        t = np.clip(((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy), 0, 1)
+        assert np.hypot(x0 + t * dx - x, y0 + t * dy - y).min() <= 150 + 1e-6
+    xy = wide[["x", "y"]].to_numpy()
+    assert cKDTree(xy).query(xy, k=2)[0][:, 1].min() >= 75
+    schools = secondary_schools(area)[["x", "y"]].to_numpy()
+    assert (cKDTree(schools).query(xy)[0] <= MAX_SCHOOL_M).all()
+
+
+def test_plans_with_a_corridor_still_keep_the_school_rule(
+    count_plan: PostPlan, street_events: pd.DataFrame, area: Area
+) -> None:
+    plan = plan_posts(street_events, count_plan.risk, area, 10, corridor=150)
+    assert plan.coverage.covered >= count_plan.coverage.covered - 1e-9  # more sites, no worse
+    schools = secondary_schools(area)[["x", "y"]].to_numpy()
+    assert (cKDTree(schools).query(plan.posts[["easting", "northing"]].to_numpy())[0] <= 1000).all()

@@ -51,6 +51,14 @@ RadiusOption = Annotated[
 HarmOption = Annotated[
     bool, typer.Option("--harm", help="Cover expected harm (crimes x harm weight).")
 ]
+CorridorOption = Annotated[
+    float,
+    typer.Option(
+        help="Also consider sites up to this far off the straight school journeys "
+        "(real routes bend); 0: on them only.",
+        metavar="METRES",
+    ),
+]
 CellOption = Annotated[int, typer.Option(help="Forecast grid cell size.", metavar="METRES")]
 WindowOption = Annotated[
     str, typer.Option(help="After-school window posts are staffed in.", metavar="HH:MM-HH:MM")
@@ -125,6 +133,7 @@ def _plan(
     cell: int,
     window: str,
     max_rejects: int,
+    corridor: float = 0.0,
 ) -> PostPlan:
     from upstream.plan.coverage import PlanError
     from upstream.plan.posts import plan_posts
@@ -135,6 +144,8 @@ def _plan(
         raise _fail("give --until YYYY-MM (the last month to plan from) and --teams N")
     if teams < 1:
         raise _fail(f"--teams must be 1 or more, got {teams}")
+    if radius <= 0 or corridor < 0:
+        raise _fail("--radius must be more than 0 and --corridor 0 or more (metres)")
     if not is_month(until):
         raise _fail(f"--until must be a month YYYY-MM, got {until!r}")
     area = _area()
@@ -149,7 +160,7 @@ def _plan(
             incidents=incidents,
             window=_window(window),
         )
-        plan = plan_posts(frame, risk, area, teams, radius=radius)
+        plan = plan_posts(frame, risk, area, teams, radius=radius, corridor=corridor)
     except PlanError as exc:
         raise _fail(str(exc)) from exc
     err.print(plan.note, highlight=False, soft_wrap=True)
@@ -165,6 +176,7 @@ def posts_command(
     harm: HarmOption = False,
     cell: CellOption = 150,
     window: WindowOption = "15:00-17:30",
+    corridor: CorridorOption = 0.0,
     out: Annotated[
         Path | None, typer.Option(help="CSV to write, one row per post.", metavar="FILE")
     ] = None,
@@ -183,7 +195,7 @@ def posts_command(
         raise _fail("give --out FILE (the posts CSV to write)")
     plan = _plan(
         events, until, teams, radius=radius, harm=harm, cell=cell, window=window,
-        max_rejects=max_rejects,
+        max_rejects=max_rejects, corridor=corridor,
     )  # fmt: skip
     write_csv_atomic(plan.posts, out)
     covered = plan.coverage.share
@@ -213,6 +225,7 @@ def rota_command(
     harm: HarmOption = False,
     cell: CellOption = 150,
     window: WindowOption = "15:00-17:30",
+    corridor: CorridorOption = 0.0,
     week: Annotated[
         str | None,
         typer.Option(
@@ -260,7 +273,7 @@ def rota_command(
     else:
         plan = _plan(
             events, until, teams, radius=radius, harm=harm, cell=cell, window=window,
-            max_rejects=max_rejects,
+            max_rejects=max_rejects, corridor=corridor,
         )  # fmt: skip
         table, note = plan.posts, plan.note
     assert teams is not None

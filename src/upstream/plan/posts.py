@@ -87,36 +87,71 @@ class PostPlan:
         )
 
 
+def _thin(xy: np.ndarray, spacing: float) -> list[int]:
+    """Indices of the points kept, in order, when a point is dropped if a kept one lies
+    closer than ``spacing`` metres (a grid of ``spacing`` cells: only the 3 x 3 around a
+    point can hold one that close)."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    kept: list[int] = []
+    for i, (x, y) in enumerate(xy.tolist()):
+        cx, cy = int(np.floor(x / spacing)), int(np.floor(y / spacing))
+        near = (
+            j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in cells.get((cx + dx, cy + dy), ())
+        )
+        if any(np.hypot(xy[j, 0] - x, xy[j, 1] - y) < spacing for j in near):
+            continue
+        kept.append(i)
+        cells.setdefault((cx, cy), []).append(i)
+    return kept
+
+
+def _corridor(area: Area, lines: pd.DataFrame, spacing: float, width: float) -> pd.DataFrame:
+    """Points of a ``spacing`` lattice (aligned to multiples of it in BNG) within ``width``
+    metres of a journey line, in lattice order (west to east, then south to north)."""
+    if lines.empty or width <= 0:
+        return pd.DataFrame({"x": [], "y": []})
+    minx, miny, maxx, maxy = area.boundary.bounds
+    xs = np.arange(np.floor(minx / spacing), np.ceil(maxx / spacing) + 1) * spacing
+    ys = np.arange(np.floor(miny / spacing), np.ceil(maxy / spacing) + 1) * spacing
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys, indexing="ij"))
+    near = np.zeros(gx.shape, dtype=bool)
+    for x0, y0, x1, y1 in lines[["x0", "y0", "x1", "y1"]].to_numpy("float64").tolist():
+        dx, dy = x1 - x0, y1 - y0
+        t = np.clip(((gx - x0) * dx + (gy - y0) * dy) / max(dx * dx + dy * dy, 1e-9), 0.0, 1.0)
+        near |= np.hypot(x0 + t * dx - gx, y0 + t * dy - gy) <= width
+    return pd.DataFrame({"x": gx[near], "y": gy[near]})
+
+
 def candidate_sites(
-    area: Area, journeys: Journeys, *, spacing: float = 75.0, max_school_m: float = MAX_SCHOOL_M
+    area: Area,
+    journeys: Journeys,
+    *,
+    spacing: float = 75.0,
+    max_school_m: float = MAX_SCHOOL_M,
+    corridor: float = 0.0,
 ) -> pd.DataFrame:
     """School gates and journey points, one per ``spacing`` metres, inside the area and
     within ``max_school_m`` of an open secondary or all-through school.
 
     Gates come first (each school's site, in name order), then journey points in journey
-    order; a point is kept when no kept point lies within ``spacing`` metres. The order is
-    deterministic, so the same inputs give the same sites.
+    order, then (with ``corridor`` metres) the points of a ``spacing`` lattice within that
+    distance of a journey line, for routes that leave the straight line; a point is kept
+    when no kept point lies within ``spacing`` metres. The order is deterministic, so the
+    same inputs give the same sites.
     """
     schools = secondary_schools(area)
     gates = pd.DataFrame(
         {"x": schools["x"].to_numpy("float64"), "y": schools["y"].to_numpy("float64")}
     ).assign(gate=True)
     points = journeys.points[["x", "y"]].astype("float64").assign(gate=False)
-    pool = pd.concat([gates, points], ignore_index=True)
+    lattice = _corridor(area, journeys.lines, spacing, corridor).assign(gate=False)
+    pool = pd.concat([gates, points, lattice], ignore_index=True)
     if pool.empty or schools.empty:
         return pd.DataFrame({"x": [], "y": [], "gate": []})
-    xy = pool[["x", "y"]].to_numpy()
+    xy = pool[["x", "y"]].to_numpy("float64")
     near_school = cKDTree(schools[["x", "y"]].to_numpy("float64")).query(xy)[0] <= max_school_m
-    ok = near_school & area.contains(xy[:, 0], xy[:, 1])
-    kept: list[int] = []
-    tree_points: list[np.ndarray] = []
-    for i in np.flatnonzero(ok):
-        if tree_points:
-            gaps = np.hypot(*(np.asarray(tree_points) - xy[i]).T)
-            if gaps.min() < spacing:
-                continue
-        kept.append(int(i))
-        tree_points.append(xy[i])
+    ok = np.flatnonzero(near_school & area.contains(xy[:, 0], xy[:, 1]))
+    kept = ok[_thin(xy[ok], spacing)]
     return pool.iloc[kept].reset_index(drop=True)
 
 
@@ -214,6 +249,7 @@ def plan_posts(
     spacing: float = 75.0,
     journeys: Journeys | None = None,
     recent_months: int = 3,
+    corridor: float = 0.0,
     time_limit: float = 60.0,
 ) -> PostPlan:
     """Choose ``teams`` posts covering the most risk within ``radius`` metres.
@@ -226,6 +262,9 @@ def plan_posts(
         to ``risk.until`` are the post's recent events.
     risk
         The risk surface (:func:`upstream.plan.risk.risk_surface`).
+    corridor
+        Also consider sites up to this many metres off the straight journey lines (0: on
+        them only); see :func:`candidate_sites`.
 
     Raises
     ------
@@ -241,11 +280,12 @@ def plan_posts(
             "school journeys, so none can be placed"
         )
     journeys = journeys if journeys is not None else school_journeys(area)
-    sites = candidate_sites(area, journeys, spacing=spacing)
+    sites = candidate_sites(area, journeys, spacing=spacing, corridor=corridor)
     if teams > len(sites):
         raise PlanError(
             f"--teams {teams} is more than the {len(sites)} candidate post sites on the school "
-            f"journeys (one every {spacing:,.0f} m within {MAX_SCHOOL_M:,.0f} m of a school)"
+            f"journeys (one every {spacing:,.0f} m within {MAX_SCHOOL_M:,.0f} m of a school"
+            f"{f', up to {corridor:,.0f} m off the straight lines' if corridor else ''})"
         )
     demand = risk.demand
     cover = cover_matrix(
