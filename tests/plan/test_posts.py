@@ -88,6 +88,7 @@ def test_harm_mode_plans_for_harm(
     harm = plan_posts(street_events, risk, area, 10)
     assert (harm.posts["measure"] == "harm").all()
     assert "harm of" in harm.posts["reason"].iloc[0]
+    assert "serious-violence crimes in the last 3 months" in harm.posts["reason"].iloc[0]
     assert harm.posts["expected"].sum() > 10 * count_plan.posts["expected"].sum()
     assert not harm.posts[["easting", "northing"]].equals(count_plan.posts[["easting", "northing"]])
 

@@ -235,7 +235,8 @@ def _reason(
     else:
         what = f"{_number(expected, 'count')} serious-violence crimes expected"
     text += f"; {what} within {radius:,.0f} m{when} next month; "
-    text += f"{recent:,} in the last {recent_months} months of data"
+    crimes = "" if risk.target == "count" else " serious-violence crimes"
+    text += f"{recent:,}{crimes} in the last {recent_months} months of data"
     return text, schools, pupils
 
 
