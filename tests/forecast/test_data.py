@@ -10,9 +10,10 @@ import pytest
 
 from tests.forecast.conftest import write_events_csv
 from upstream.area import Area
+from upstream.config import Settings
 from upstream.definitions import load_definitions
 from upstream.events import EventStore
-from upstream.forecast.data import incident_events, lsoa_units, read_events_file
+from upstream.forecast.data import incident_events, lsoa_units, read_events_file, street_events
 from upstream.ingest import IngestError
 
 
@@ -46,6 +47,25 @@ def test_bad_row_is_refused_naming_file_line_and_field(
     assert "events.csv" in message and "line 7" in message and "Crime type" in message
     ok = read_events_file(path, area, load_definitions(), max_rejects=1)
     assert ok.rejected == 1 and len(ok.events) == 19
+
+
+def test_location_descriptions_come_only_when_asked(
+    tmp_path: Path, area: Area, street_rows: pd.DataFrame, bundled_settings: Settings
+) -> None:
+    rows = street_rows[street_rows["month"] == "2017-01"].head(30).copy()
+    rows.iloc[3, rows.columns.get_loc("location")] = ""
+    path = write_events_csv(rows, tmp_path / "events.csv")
+    plain = read_events_file(path, area, load_definitions()).events
+    assert "location" not in plain  # 'upstream forecast' reads what it always did
+    named = read_events_file(path, area, load_definitions(), location=True).events
+    assert named.drop(columns="location").equals(plain)
+    expected = [v if isinstance(v, str) and v else None for v in rows["location"].astype(object)]
+    got = [None if pd.isna(v) else v for v in named["location"]]
+    assert got == expected and got[3] is None
+    store = EventStore(bundled_settings.events_dir)
+    stored = street_events(store, load_definitions(), location=True)
+    assert "location" not in street_events(store, load_definitions())
+    assert stored["location"].str.startswith("On or near").mean() > 0.99
 
 
 def test_other_files_are_refused(tmp_path: Path, area: Area) -> None:

@@ -358,7 +358,7 @@ def read_events_file(
 
     The events have ``month``, ``x``, ``y``, ``crime_type``, ``is_target`` and ``harm``;
     with ``location`` also police.uk's ``location`` description ("On or near Hoe
-    Street"; None where the file has none), for naming places.
+    Street"; missing where the file has none), for naming places.
 
     Raises
     ------
