@@ -38,6 +38,9 @@ def test_a_term_week_staffs_every_school_day(count_plan: PostPlan, area: Area) -
     _no_team_twice(rota.rows)
     assert not rota.rows.duplicated(["date", "start", "post_id"]).any()
     assert rota.note == ""
+    assert not rota.rows["synthetic"].any()
+    marked = make_rota(count_plan.posts.assign(synthetic=True), 10, TERM_WEEK, area.calendar)
+    assert marked.rows["synthetic"].all()  # a demonstration plan stays labelled
 
 
 def test_bank_holidays_and_chosen_days_are_left_out(count_plan: PostPlan, area: Area) -> None:

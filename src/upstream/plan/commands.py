@@ -117,7 +117,9 @@ def _inputs(events: Path | None, max_rejects: int) -> tuple[pd.DataFrame, pd.Dat
     except IngestError as exc:
         raise _fail(str(exc)) from exc
     err.print(
-        f"read {read.rows_read:,} rows from {events}: {len(read.events):,} inside the area",
+        f"read {read.rows_read:,} rows from {events}: {len(read.events):,} inside the area, "
+        f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
+        f"{read.rejected:,} rejected",
         highlight=False,
     )
     return read.events, incidents

@@ -57,8 +57,10 @@ ROTA_COLUMNS = (
     "street",
     "easting",
     "northing",
+    "synthetic",
 )
-"""The columns of ``upstream plan rota --out``, in order."""
+"""The columns of ``upstream plan rota --out``, in order (``synthetic``: the post's risk
+was weighted with synthetic incidents, as its posts file says)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,11 @@ def make_rota(
     owed = visits.copy()
     order = np.argsort(-weights, kind="stable")  # extra teams double up here
     street = posts["street"] if "street" in posts else pd.Series([None] * len(posts))
+    synthetic = (
+        posts["synthetic"].astype(str).str.strip().str.lower().isin(["true", "1"]).to_numpy()
+        if "synthetic" in posts
+        else np.zeros(len(posts), dtype=bool)
+    )
     east = posts["easting"].astype("float64").to_numpy()
     north = posts["northing"].astype("float64").to_numpy()
     rows: list[dict[str, object]] = []
@@ -250,6 +257,7 @@ def make_rota(
                     "street": street.iat[p],
                     "easting": float(east[p]),
                     "northing": float(north[p]),
+                    "synthetic": bool(synthetic[p]),
                 }
             )
     frame = pd.DataFrame(rows, columns=list(ROTA_COLUMNS))
