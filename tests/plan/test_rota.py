@@ -116,3 +116,13 @@ def test_the_printable_rota_holds_every_day_team_and_post(count_plan: PostPlan, 
         assert label in page
     assert count_plan.posts["reason"].iloc[0].replace("'", "&#39;") in page
     assert "Synthetic &lt;b&gt;" in page
+
+
+def test_a_week_when_term_starts_staffs_only_its_school_days(
+    count_plan: PostPlan, area: Area
+) -> None:
+    assert area.calendar is not None
+    rota = make_rota(count_plan.posts, 10, date(2024, 9, 2), area.calendar)  # term: Wed 4th
+    assert [d.isoformat() for d in rota.days] == ["2024-09-04", "2024-09-05", "2024-09-06"]
+    dates = pd.to_datetime(rota.rows["date"])
+    assert area.calendar.is_school_day(dates).all() and len(rota.rows) == 3 * 10
