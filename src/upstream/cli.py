@@ -17,6 +17,7 @@ from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
+from upstream.plan.commands import app as plan_app
 from upstream.terminal import WordsGroup
 from upstream.terminal import console as make_console
 
@@ -34,6 +35,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(area_app, name="area")
 app.add_typer(cases_app, name="cases")
+app.add_typer(plan_app, name="plan")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

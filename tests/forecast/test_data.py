@@ -10,9 +10,10 @@ import pytest
 
 from tests.forecast.conftest import write_events_csv
 from upstream.area import Area
+from upstream.config import Settings
 from upstream.definitions import load_definitions
 from upstream.events import EventStore
-from upstream.forecast.data import incident_events, lsoa_units, read_events_file
+from upstream.forecast.data import incident_events, lsoa_units, read_events_file, street_events
 from upstream.ingest import IngestError
 
 
@@ -48,21 +49,23 @@ def test_bad_row_is_refused_naming_file_line_and_field(
     assert ok.rejected == 1 and len(ok.events) == 19
 
 
-def test_location_descriptions_come_when_asked(
-    tmp_path: Path, area: Area, street_rows: pd.DataFrame
+def test_location_descriptions_come_only_when_asked(
+    tmp_path: Path, area: Area, street_rows: pd.DataFrame, bundled_settings: Settings
 ) -> None:
     rows = street_rows[street_rows["month"] == "2017-01"].head(30).copy()
     rows.iloc[3, rows.columns.get_loc("location")] = ""
-    path = tmp_path / "events.csv"
-    write_events_csv(rows, path)
+    path = write_events_csv(rows, tmp_path / "events.csv")
     plain = read_events_file(path, area, load_definitions()).events
-    assert "location" not in plain
+    assert "location" not in plain  # 'upstream forecast' reads what it always did
     named = read_events_file(path, area, load_definitions(), location=True).events
-    assert len(named) == len(plain) == 30
-    given = rows["location"].astype(object).tolist()
-    assert pd.isna(named["location"].iloc[3]) and given[3] == ""
-    assert named["location"].drop(index=3).tolist() == given[:3] + given[4:]
-    assert named["location"].iloc[0].startswith("On or near ")
+    assert named.drop(columns="location").equals(plain)
+    expected = [v if isinstance(v, str) and v else None for v in rows["location"].astype(object)]
+    got = [None if pd.isna(v) else v for v in named["location"]]
+    assert got == expected and got[3] is None
+    store = EventStore(bundled_settings.events_dir)
+    stored = street_events(store, load_definitions(), location=True)
+    assert "location" not in street_events(store, load_definitions())
+    assert stored["location"].str.startswith("On or near").mean() > 0.99
 
 
 def test_other_files_are_refused(tmp_path: Path, area: Area) -> None:
