@@ -349,6 +349,10 @@ def read_events_file(
 ) -> EventsFile:
     """Read a police.uk street-level CSV or Parquet file, validated as the ingest does.
 
+    The events carry police.uk's ``location`` ("On or near Hoe Street") besides the
+    forecasting columns, so plans can name streets
+    (:mod:`upstream.analysis.placenames`).
+
     Raises
     ------
     upstream.ingest.IngestError
@@ -399,6 +403,7 @@ def read_events_file(
                     "crime_type": np.asarray(t.column("crime_type").to_pylist(), dtype=object)[
                         keep
                     ],
+                    "location": np.asarray(t.column("location").to_pylist(), dtype=object)[keep],
                 }
             )
         )
@@ -415,7 +420,7 @@ def read_events_file(
     frame = (
         pd.concat(parts, ignore_index=True)
         if parts
-        else pd.DataFrame(columns=["month", "x", "y", "crime_type"])
+        else pd.DataFrame(columns=["month", "x", "y", "crime_type", "location"])
     )
     _label(frame, definitions, crime_types)
     return EventsFile(frame, rows + len(reader.malformed), outside, unplaced, len(rejected))
