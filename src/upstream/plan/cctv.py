@@ -44,6 +44,7 @@ from upstream.plan.files import write_csv
 from upstream.vocab import month_index
 
 __all__ = [
+    "CAMERA_RADIUS",
     "CAVEAT",
     "REGISTER_COLUMNS",
     "CctvPlan",
@@ -72,6 +73,10 @@ REGISTER_COLUMNS = (
     "synthetic",
 )
 """The deployment register's columns (also the columns of ``upstream plan cctv --out``)."""
+
+CAMERA_RADIUS = 200.0
+"""Metres a mobile camera is taken to watch: its site's radius in before/after comparisons
+and in the fairness view."""
 
 CAVEAT = (
     "Cameras go where harm was highest, and places picked for being unusually bad tend to "
@@ -329,7 +334,7 @@ def record(deployments: pd.DataFrame, path: Path) -> tuple[int, int, int]:
 def before_after(
     register: pd.DataFrame,
     events: pd.DataFrame,
-    radius: float = 200.0,
+    radius: float = CAMERA_RADIUS,
     months: int = 3,
 ) -> pd.DataFrame:
     """Crimes near each deployment's site before and during/after it, and in the ring around.

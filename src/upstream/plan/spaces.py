@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.sparse import csc_matrix, csr_matrix
+from scipy.spatial import cKDTree
 
-from upstream.analysis.placenames import name_cells
+from upstream.analysis.placenames import describe_place, name_cells, street
 from upstream.area import Area
 from upstream.plan.coverage import PlanError, cover_matrix, max_coverage
 from upstream.plan.hours import DAYS, parse_hours
@@ -40,8 +41,10 @@ __all__ = [
     "best_sites",
     "default_candidates",
     "journey_stretches",
+    "name_points",
     "open_after_school",
     "plan_spaces",
+    "spaces_table",
 ]
 
 SCHOOL_WEEKDAYS = range(5)
@@ -130,6 +133,13 @@ def default_candidates(
     )
     out = out[area.contains(out["x"].to_numpy("float64"), out["y"].to_numpy("float64"))]
     out = out.reset_index(drop=True)
+    # a journey point at a station or town centre is that place, named as such
+    xy = out[["x", "y"]].to_numpy("float64")
+    named = np.flatnonzero(out["source"].to_numpy() != "school journey")
+    if len(named) and len(out):
+        distance, _ = cKDTree(xy[named]).query(xy)
+        out = out[(out["source"] != "school journey").to_numpy() | (distance >= spacing / 2)]
+        out = out.reset_index(drop=True)
     out.insert(0, "site_id", [f"candidate-{i + 1:03d}" for i in range(len(out))])
     return out
 
@@ -257,7 +267,7 @@ class SpacesPlan:
     ``expected``, ``journey_share``, ``street``, ``school``, ``school_m``, ``description``."""
     proposals: pd.DataFrame
     """Added sites in order of marginal gain: ``rank``, ``site_id``, ``name``, ``x``, ``y``,
-    ``gain_risk``, ``gain_journey_share``, ``reason``."""
+    ``synthetic``, ``gain_risk``, ``gain_journey_share``, ``street``, ``reason``."""
     walk: float
     window: tuple[int, int]
     blend: float
@@ -272,6 +282,36 @@ class SpacesPlan:
     @property
     def journey_share(self) -> float:
         return self.journey_covered / self.journey_total if self.journey_total > 0 else 0.0
+
+
+def name_points(
+    area: Area, x: np.ndarray, y: np.ndarray, size: int, described: pd.DataFrame | None
+) -> pd.DataFrame:
+    """:func:`~upstream.analysis.placenames.name_cells` for the cells holding points, with
+    the street of the nearest described crime within ``2 * size`` metres where the cell
+    itself has none (a point on a journey may lie in a cell without crimes)."""
+    x = np.asarray(x, "float64")
+    y = np.asarray(y, "float64")
+    names = name_cells(area, (x // size) * size, (y // size) * size, size, described)
+    if described is None or not len(described) or not len(names):
+        return names
+    streets = described["location"].map(street)
+    known = described[streets.notna().to_numpy()]
+    if not len(known):
+        return names
+    tree = cKDTree(known[["x", "y"]].to_numpy("float64"))
+    distance, index = tree.query(np.column_stack([x, y]))
+    fill = names["street"].isna().to_numpy() & (distance <= 2 * size)
+    if fill.any():
+        names.loc[fill, "street"] = streets[streets.notna()].to_numpy()[index[fill]]
+        names["place"] = [
+            describe_place(st, lm, ln, sc, sm)
+            for st, lm, ln, sc, sm in zip(
+                names["street"], names["landmark"], names["lsoa_name"], names["school"],
+                names["school_m"], strict=True,
+            )
+        ]  # fmt: skip
+    return names
 
 
 def _covered(cover: csr_matrix) -> np.ndarray:
@@ -339,8 +379,9 @@ def plan_spaces(
     if candidates is None:
         candidates = default_candidates(area, journey_points)
     proposals = pd.DataFrame(
-        columns=["rank", "site_id", "name", "x", "y", "gain_risk", "gain_journey_share", "reason"]
-    )
+        columns=["rank", "site_id", "name", "x", "y", "synthetic", "gain_risk",
+                 "gain_journey_share", "street", "reason"]
+    )  # fmt: skip
     optimal = True
     if add > 0:
         chosen = best_sites(
@@ -353,15 +394,26 @@ def plan_spaces(
         )
         optimal = bool(chosen.attrs.get("optimal", True))
         picked = candidates.iloc[chosen["candidate"].to_numpy()].reset_index(drop=True)
+        flags = picked["synthetic"] if "synthetic" in picked else pd.Series(False, picked.index)
         proposals = picked[["site_id", "name", "x", "y"]].assign(
+            synthetic=flags.astype(bool).to_numpy(),
             gain_risk=chosen["gain_risk"].round(3).to_numpy(),
             gain_journey_share=chosen["gain_journey_share"].round(4).to_numpy(),
         )
         proposals.insert(0, "rank", range(1, len(proposals) + 1))
+        places = name_points(
+            area, proposals["x"].to_numpy(), proposals["y"].to_numpy(), size, described
+        )
+        proposals["street"] = places["street"].to_numpy()
         proposals["reason"] = [
-            f"adds {g:.2f} expected serious-violence crimes a month and {100 * s:.1f}% of "
+            f"{place}: adds {g:.2f} expected serious-violence crimes a month and {100 * s:.1f}% of "
             f"pupils' school journeys within {walk:.0f} m of an open safe space (after those above)"
-            for g, s in zip(proposals["gain_risk"], proposals["gain_journey_share"], strict=True)
+            for place, g, s in zip(
+                places["place"],
+                proposals["gain_risk"],
+                proposals["gain_journey_share"],
+                strict=True,
+            )
         ]
     synthetic = bool(spaces["synthetic"].any()) or bool(
         "synthetic" in candidates and candidates["synthetic"].astype(bool).any()
@@ -436,9 +488,9 @@ def _gaps(
         stretches = journey_stretches(journey_points.reset_index(drop=True), covered[n_risk:])
         stretches = stretches.sort_values(["weight", "journey"], ascending=[False, True]).head(top)
         if len(stretches):
-            cx = (stretches["x"] // size) * size
-            cy = (stretches["y"] // size) * size
-            names = name_cells(area, cx, cy, size, described)
+            names = name_points(
+                area, stretches["x"].to_numpy(), stretches["y"].to_numpy(), size, described
+            )
             length = np.hypot(stretches["x1"] - stretches["x0"], stretches["y1"] - stretches["y0"])
             share = stretches["weight"].to_numpy() / total
             parts.append(
@@ -474,4 +526,71 @@ def _from_school(area: Area, stretches: pd.DataFrame) -> np.ndarray:
     return np.hypot(
         stretches["x"].to_numpy() - at["x"].to_numpy("float64"),
         stretches["y"].to_numpy() - at["y"].to_numpy("float64"),
+    )
+
+
+TABLE_COLUMNS = (
+    "role", "rank", "site_id", "name", "easting", "northing", "open_after_school",
+    "expected_crimes", "journey_share", "reason", "synthetic",
+)  # fmt: skip
+"""Columns of ``upstream plan spaces --out``."""
+
+
+def spaces_table(plan: SpacesPlan) -> pd.DataFrame:
+    """One table of the plan: the existing spaces (``role`` ``open`` or ``not open``), the
+    proposed sites (``proposed``, by rank) and the gaps (``gap: risk cell`` or
+    ``gap: journey stretch``), each with a plain-English ``reason``."""
+    s = plan.spaces
+    existing = pd.DataFrame(
+        {
+            "role": np.where(s["open_after_school"], "open", "not open"),
+            "rank": pd.NA,
+            "site_id": s["site_id"],
+            "name": s["name"],
+            "easting": s["x"],
+            "northing": s["y"],
+            "open_after_school": s["open_after_school"],
+            "expected_crimes": s["risk_within_walk"],
+            "journey_share": np.nan,
+            "reason": s["reason"],
+            "synthetic": s["synthetic"],
+        }
+    )
+    p = plan.proposals
+    proposed = pd.DataFrame(
+        {
+            "role": "proposed",
+            "rank": p["rank"],
+            "site_id": p["site_id"],
+            "name": p["name"],
+            "easting": p["x"],
+            "northing": p["y"],
+            "open_after_school": pd.NA,
+            "expected_crimes": p["gain_risk"],
+            "journey_share": p["gain_journey_share"],
+            "reason": p["reason"],
+            "synthetic": p["synthetic"],
+        }
+    )
+    g = plan.gaps
+    gaps = pd.DataFrame(
+        {
+            "role": "gap: " + g["kind"].astype(str),
+            "rank": range(1, len(g) + 1),
+            "site_id": pd.NA,
+            "name": g["street"],
+            "easting": g["x"].round(0),
+            "northing": g["y"].round(0),
+            "open_after_school": pd.NA,
+            "expected_crimes": g["expected"],
+            "journey_share": g["journey_share"],
+            "reason": g["description"],
+            "synthetic": False,
+        }
+    )
+    parts = [f for f in (existing, proposed, gaps) if len(f)]
+    return (
+        pd.concat(parts, ignore_index=True)[list(TABLE_COLUMNS)]
+        if parts
+        else pd.DataFrame(columns=list(TABLE_COLUMNS))
     )
