@@ -362,7 +362,7 @@ def before_after(
         raise PlanError("the radius must be positive and the months at least 1")
     target = events[events["is_target"].to_numpy(bool)] if "is_target" in events else events
     month_no = np.asarray([month_index(m) for m in target["month"].astype(str)], dtype="int64")
-    have = set(month_no.tolist())
+    have = {month_index(m) for m in pd.unique(events["month"].astype(str))}  # months with data
     tree = cKDTree(
         np.column_stack([target["x"].to_numpy("float64"), target["y"].to_numpy("float64")])
     )
@@ -373,7 +373,7 @@ def before_after(
         after = set(range(first, first + months))
         covered = before <= have and after <= have
         counts = dict.fromkeys(("site_before", "site_after", "ring_before", "ring_after"), np.nan)
-        if covered and len(target):
+        if covered:
             near = np.asarray(
                 tree.query_ball_point([dep.easting, dep.northing], 2 * radius), "int64"
             )
