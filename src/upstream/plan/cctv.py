@@ -198,6 +198,12 @@ def plan_cctv(
         raise PlanError(f"--min-separation must be positive, got {separation}")
     if max_stay < 1:
         raise PlanError(f"a site must be usable for at least one period, got {max_stay}")
+    try:
+        beyond = month_index(until) > month_index(last_month)
+    except ValueError as exc:
+        raise PlanError(f"--until must be a month YYYY-MM, got {until!r}") from exc
+    if beyond:
+        raise PlanError(f"--until {until} is outside the data, which end in {last_month}")
     first = start or default_start(until)
     surfaces: dict[str, pd.DataFrame] = {}
     rows: list[dict[str, object]] = []
