@@ -19,11 +19,11 @@ from upstream.plan.spaces import (
     Demand,
     best_sites,
     default_candidates,
-    journey_stretches,
     plan_spaces,
     spaces_table,
 )
 from upstream.plan.spaces_file import read_spaces_file
+from upstream.plan.spaces_gaps import journey_stretches
 from upstream.synth.kit import demo_safe_spaces
 
 
