@@ -55,6 +55,7 @@ __all__ = [
     "read_register",
     "record",
     "register_path",
+    "summarise_before_after",
 ]
 
 REGISTER_COLUMNS = (
@@ -421,3 +422,38 @@ def before_after(
         )
     out.attrs["caveat"] = CAVEAT
     return out
+
+
+def _change(before: float, after: float) -> str:
+    if before == 0:
+        return "no change to measure" if after == 0 else "up from none"
+    return f"{after / before - 1:+.0%}"
+
+
+def summarise_before_after(table: pd.DataFrame, radius: float, months: int) -> str:
+    """One plain-English paragraph of :func:`before_after` totals, with the caveat.
+
+    Deployments whose windows the data do not reach are left out, and said so; synthetic
+    deployments are named as such.
+    """
+    used = table[table["covered"].astype(bool)]
+    left = len(table) - len(used)
+    if used.empty:
+        return (
+            "No deployment has data on both sides of its start yet: before/after needs "
+            f"{months} months of crime data before and after each start. {CAVEAT}"
+        )
+    sb, sa = float(used["site_before"].sum()), float(used["site_after"].sum())
+    rb, ra = float(used["ring_before"].sum()), float(used["ring_after"].sum())
+    label = (
+        "SYNTHETIC deployments (no camera was moved)" if used["synthetic"].all() else "deployments"
+    )
+    text = (
+        f"Across {len(used)} {label}: serious-violence crimes within {radius:.0f} m of the "
+        f"cameras went from {sb:.0f} in the {months} months before to {sa:.0f} in the first "
+        f"{months} months ({_change(sb, sa)}); {radius:.0f}-{2 * radius:.0f} m away, from "
+        f"{rb:.0f} to {ra:.0f} ({_change(rb, ra)})."
+    )
+    if left:
+        text += f" {left} deployment(s) left out: the data do not yet cover both sides."
+    return f"{text} {CAVEAT}"
