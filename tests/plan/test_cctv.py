@@ -198,12 +198,12 @@ def test_before_after_hand_counts() -> None:
     assert not two.covered and np.isnan(two.site_before)
     assert out.attrs["caveat"] == CAVEAT and "regression to the mean" in CAVEAT
     text = summarise_before_after(out, 200, 3)
-    assert text.startswith("Across 1 deployments: serious-violence crimes within 200 m")
+    assert text.startswith("Across 1 deployment: serious-violence crimes within 200 m")
     assert "from 3 in the 3 months before to 1 in the first 3 months (-67%)" in text
     assert "200-400 m away, from 2 to 2 (+0%)" in text
     assert "1 deployment(s) left out" in text and text.endswith(CAVEAT)
     synthetic = summarise_before_after(out.assign(synthetic=True), 200, 3)
-    assert "SYNTHETIC deployments (no camera was moved)" in synthetic
+    assert "SYNTHETIC deployment (no camera was moved)" in synthetic
     # non-target crimes do not count
     quiet = before_after(register, events.assign(is_target=False), radius=200, months=3)
     assert quiet.iloc[0].site_before == 0

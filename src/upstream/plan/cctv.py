@@ -445,9 +445,9 @@ def summarise_before_after(table: pd.DataFrame, radius: float, months: int) -> s
         )
     sb, sa = float(used["site_before"].sum()), float(used["site_after"].sum())
     rb, ra = float(used["ring_before"].sum()), float(used["ring_after"].sum())
-    label = (
-        "SYNTHETIC deployments (no camera was moved)" if used["synthetic"].all() else "deployments"
-    )
+    label = "deployment" + ("" if len(used) == 1 else "s")
+    if used["synthetic"].all():
+        label = f"SYNTHETIC {label} (no camera was moved)"
     text = (
         f"Across {len(used)} {label}: serious-violence crimes within {radius:.0f} m of the "
         f"cameras went from {sb:.0f} in the {months} months before to {sa:.0f} in the first "
