@@ -45,3 +45,28 @@ def test_write_demo_kit_is_idempotent(tmp_path: Path, area: Area) -> None:
     again = write_demo_kit(tmp_path / "synthetic", register, area, events)
     assert "0 added, 0 replaced, 24 already there" in again[1]
     assert (tmp_path / "synthetic" / SPACES_FILE).is_file()
+
+
+def test_demo_kit_from_the_event_store_as_bootstrap_would(tmp_path: Path) -> None:
+    """The call ``make run`` makes: police.uk from the store, streets from its locations."""
+    from upstream.area import area_from_settings, definitions_from_settings
+    from upstream.config import Settings
+    from upstream.events import EventStore
+    from upstream.forecast.data import street_events
+    from upstream.ingest import POLICE_UK_FORMATS, discover, ingest_files
+    from upstream.plan.cctv import register_path
+
+    settings = Settings(data_dir=tmp_path / "var")
+    area = area_from_settings(settings)
+    store = EventStore(settings.events_dir)
+    inputs, skipped = discover([settings.bundled_data / "police_uk"])
+    ingest_files(inputs, POLICE_UK_FORMATS, store, area,
+                 quarantine_dir=settings.quarantine_dir, skipped=skipped)  # fmt: skip
+    events = street_events(store, definitions_from_settings(settings), location=True)
+    assert events["location"].str.startswith("On or near").mean() > 0.9
+    lines = write_demo_kit(
+        settings.data_dir / "synthetic", register_path(settings.data_dir), area, events
+    )
+    assert len(lines) == 2
+    history = read_register(register_path(settings.data_dir))
+    assert len(history) == 24 and history["street"].notna().all()

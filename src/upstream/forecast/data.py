@@ -262,17 +262,22 @@ def street_events(
     *,
     crime_types: Sequence[str] | None = None,
     context: bool = True,
+    location: bool = False,
 ) -> pd.DataFrame:
     """police.uk street-level crime from the event store, labelled for forecasting.
 
     Target events are the serious-violence crime types of ``definitions`` (or
     ``crime_types``); with ``context`` the other crime types come too, marked
     ``is_target = False`` (methods that can use them as context do; the others ignore them).
+    With ``location``, police.uk's ``location`` ("On or near Hoe Street") comes too, to
+    name streets.
     """
+    extra = ", location" if location else ""
     if not store.has("police_uk_street"):
-        return pd.DataFrame(columns=["month", "x", "y", "crime_type", "harm", "is_target"])
+        columns = ["month", "x", "y", "crime_type", "harm", "is_target"]
+        return pd.DataFrame(columns=[*columns, "location"] if location else columns)
     frame = store.query(
-        "SELECT month, x, y, crime_type FROM street WHERE x IS NOT NULL AND y IS NOT NULL"
+        f"SELECT month, x, y, crime_type{extra} FROM street WHERE x IS NOT NULL AND y IS NOT NULL"
     )
     frame["month"] = frame["month"].astype(str)
     _label(frame, definitions, crime_types)
