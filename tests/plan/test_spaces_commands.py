@@ -95,6 +95,7 @@ def test_bad_input_fails_in_one_line_and_writes_nothing(spaces_csv: Path, tmp_pa
         (["--window", "17:30-15:00"], "closing time must be after opening time"),
         (["--walk", "0"], "walking distance must be positive"),
         (["--journeys-weight", "1.5", "--add", "1"], "between 0 and 1"),
+        (["--add", "-1"], "0 or more"),
     ],
 )
 def test_bad_parameters_exit_1(spaces_csv: Path, args: list[str], says: str) -> None:

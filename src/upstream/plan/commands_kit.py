@@ -129,15 +129,19 @@ def spaces(
             spaces_file, area, quarantine_dir=settings.quarantine_dir, max_rejects=max_rejects
         )
         chosen = None
+        reads = [read]
         if candidates is not None:
-            chosen = read_spaces_file(
-                candidates,
-                area,
-                quarantine_dir=settings.quarantine_dir,
-                max_rejects=max_rejects,
-                hours_required=False,
-                prefix="candidate",
-            ).spaces
+            reads.append(
+                read_spaces_file(
+                    candidates,
+                    area,
+                    quarantine_dir=settings.quarantine_dir,
+                    max_rejects=max_rejects,
+                    hours_required=False,
+                    prefix="candidate",
+                )
+            )
+            chosen = reads[-1].spaces
         cells = forecast_cells(frame, area, until)
         journeys = school_journeys(area)
         plan = plan_spaces(
@@ -154,8 +158,11 @@ def spaces(
         )
     except _errors() as exc:
         raise _fail(str(exc)) from exc
-    if read.quarantine is not None:
-        err.print(f"{len(read.rejected)} row(s) set aside in {read.quarantine}", highlight=False)
+    for done in reads:
+        if done.quarantine is not None:
+            err.print(
+                f"{len(done.rejected)} row(s) set aside in {done.quarantine}", highlight=False
+            )
     label = " (SYNTHETIC demo spaces)" if plan.synthetic else ""
     n_open = int(plan.spaces["open_after_school"].sum())
     console.print(

@@ -289,6 +289,8 @@ def plan_spaces(
     """
     if walk <= 0:
         raise PlanError(f"the walking distance must be positive, got {walk}")
+    if add < 0:
+        raise PlanError(f"the number of sites to add must be 0 or more, got {add}")
     opening = open_after_school(spaces["opening_hours"], window)
     spaces = pd.concat([spaces.reset_index(drop=True), opening.reset_index(drop=True)], axis=1)
     is_open = spaces["open_after_school"].to_numpy(bool)
