@@ -72,7 +72,10 @@ def spaces_map(plan: SpacesPlan, area: Area, *, height: int = 640) -> go.Figure:
             )
         )  # fmt: skip
     gaps = plan.gaps
-    for kind, symbol in (("risk cell", "x"), ("journey stretch", "x-thin")):
+    for kind, label, symbol in (
+        ("risk cell", "risk cells", "x"),
+        ("journey stretch", "journey stretches", "x-thin"),
+    ):
         part = gaps[gaps["kind"] == kind]
         if len(part):
             traces.append(
@@ -83,7 +86,7 @@ def spaces_map(plan: SpacesPlan, area: Area, *, height: int = 640) -> go.Figure:
                             "line": {"color": "#b91c1c", "width": 2}},
                     text=part["description"].tolist(),
                     hovertemplate="%{text}<extra>gap</extra>",
-                    name=f"Gaps: {kind}s",
+                    name=f"Gaps: {label}",
                 )
             )  # fmt: skip
     p = plan.proposals
