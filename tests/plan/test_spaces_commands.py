@@ -111,3 +111,16 @@ def test_unknown_column_names_file_line_and_field(tmp_path: Path) -> None:
     result = _run("--spaces", str(path))
     assert result.exit_code == 1
     assert "spaces.csv, line 1, field 'phone': unknown column" in result.output.replace("\n", "")
+
+
+def test_output_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "spaces.csv"
+    path.write_text("name,address,easting,northing,opening_hours\n"
+                    '"=HYPERLINK(""http://x"")",,537300,189200,Mon-Fri 09:00-19:00\n',
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out.csv"
+    result = _run("--spaces", str(path), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    names = pd.read_csv(out)["name"].dropna().tolist()
+    assert '\'=HYPERLINK("http://x")' in names
+    assert not any(str(n).startswith("=") for n in names)
