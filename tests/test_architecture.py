@@ -16,7 +16,7 @@ SRC = PROJECT_ROOT / "src" / "upstream"
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 # Capabilities that never touch identifiable case data or the web framework.
-ANALYTIC = ["analysis", "report", "forecast", "synth", "ingest", "area"]
+ANALYTIC = ["analysis", "report", "forecast", "synth", "ingest", "area", "plan"]
 ANALYTIC_MODULES = [
     "events.py",
     "definitions.py",
@@ -25,10 +25,12 @@ ANALYTIC_MODULES = [
     "vocab.py",
     "version.py",
     "digests.py",
+    "diskcache.py",
+    "cli_inputs.py",
 ]
 FORBIDDEN = ("upstream.web", "upstream.cases", "fastapi", "starlette", "sqlalchemy", "alembic")
 # The product's views of the data never borrow the synthetic borough's geography or code.
-NO_SYNTH = ["analysis", "report", "forecast", "web", "ingest", "area", "account"]
+NO_SYNTH = ["analysis", "report", "forecast", "web", "ingest", "area", "account", "plan"]
 
 
 def imports_of(path: Path) -> set[str]:

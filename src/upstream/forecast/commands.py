@@ -39,44 +39,16 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _area(settings: Settings) -> Area:
     """The area pack's area, or a one-line error naming what is wrong with the pack."""
-    from upstream.area import AreaError, area_from_settings
+    from upstream.cli_inputs import settings_area
 
-    try:
-        return area_from_settings(settings)
-    except AreaError as exc:
-        raise _fail(escape(str(exc))) from exc
+    return settings_area(settings)
 
 
 def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
     """Events from a police.uk file (validated as ingest does) or from the event store."""
-    from upstream.area import definitions_from_settings
-    from upstream.config import get_settings
-    from upstream.events import EventStore
-    from upstream.forecast.data import read_events_file, street_events
-    from upstream.ingest import IngestError
+    from upstream.cli_inputs import street_input
 
-    settings = get_settings()
-    area = _area(settings)
-    definitions = definitions_from_settings(settings)
-    if path is None:
-        frame = street_events(EventStore(settings.events_dir), definitions)
-        if frame.empty:
-            raise _fail(
-                "no street-level crime in the event store; load some with "
-                "'upstream ingest police-uk PATH' or give --events FILE"
-            )
-        return frame
-    try:
-        read = read_events_file(path, area, definitions, max_rejects=max_rejects)
-    except IngestError as exc:
-        raise _fail(escape(str(exc))) from exc
-    err.print(
-        f"read {read.rows_read:,} rows from {path}: {len(read.events):,} inside the area, "
-        f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
-        f"{read.rejected:,} rejected",
-        highlight=False,
-    )
-    return read.events
+    return street_input(path, max_rejects)
 
 
 def _missing_arguments(events: Path | None) -> str:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="Plan deployments from risk: Safer Routes posts and their weekly rota.",
+    help="Plan deployments from risk: Safer Routes posts and their weekly rota, safe "
+    "spaces, mobile CCTV, and where risk is changing.",
     add_completion=False,
     no_args_is_help=True,
 )
@@ -81,48 +82,25 @@ def _window(text: str) -> tuple[str, str]:
 
 
 def _area() -> Area:
-    from upstream.area import AreaError, area_from_settings
-    from upstream.config import get_settings
+    from upstream.cli_inputs import settings_area
 
-    try:
-        return area_from_settings(get_settings())
-    except AreaError as exc:
-        raise _fail(str(exc)) from exc
+    return settings_area()
 
 
 def _inputs(events: Path | None, max_rejects: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Street-level events (with police.uk locations) and timed partnership incidents."""
     from upstream.area import definitions_from_settings
+    from upstream.cli_inputs import street_input
     from upstream.config import get_settings
     from upstream.events import EventStore
-    from upstream.forecast.data import incident_events, read_events_file, street_events
-    from upstream.ingest import IngestError
+    from upstream.forecast.data import incident_events
 
     settings = get_settings()
-    definitions = definitions_from_settings(settings)
-    store = EventStore(settings.events_dir)
-    incidents = incident_events(store, definitions)
-    if events is None:
-        frame = street_events(store, definitions, location=True)
-        if frame.empty:
-            raise _fail(
-                "no street-level crime in the event store; load some with "
-                "'upstream ingest police-uk PATH' or give --events FILE"
-            )
-        return frame, incidents
-    try:
-        read = read_events_file(
-            events, _area(), definitions, max_rejects=max_rejects, location=True
-        )
-    except IngestError as exc:
-        raise _fail(str(exc)) from exc
-    err.print(
-        f"read {read.rows_read:,} rows from {events}: {len(read.events):,} inside the area, "
-        f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
-        f"{read.rejected:,} rejected",
-        highlight=False,
+    frame = street_input(events, max_rejects, location=True)
+    incidents = incident_events(
+        EventStore(settings.events_dir), definitions_from_settings(settings)
     )
-    return read.events, incidents
+    return frame, incidents
 
 
 def _plan(
@@ -306,3 +284,15 @@ def rota_command(
         f"{len(rota.rows)} team-shifts",
         highlight=False,
     )
+
+
+def _fold_in() -> None:
+    """Register the plan commands that live in their own modules on :data:`app`."""
+    from upstream.plan.commands_emerging import app as emerging_app
+    from upstream.plan.commands_kit import app as kit_app
+
+    for other in (kit_app, emerging_app):
+        app.registered_commands.extend(other.registered_commands)
+
+
+_fold_in()

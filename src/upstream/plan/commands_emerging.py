@@ -81,37 +81,12 @@ def write_cells(cells: pd.DataFrame, path: Path) -> None:
 
 def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
     """Street-level crime with police.uk locations, from a file or the event store."""
-    from upstream.area import AreaError, area_from_settings, definitions_from_settings
-    from upstream.config import get_settings
-    from upstream.events import EventStore
-    from upstream.forecast.data import read_events_file, street_events
-    from upstream.ingest import IngestError
+    from upstream.cli_inputs import street_input
 
-    settings = get_settings()
-    definitions = definitions_from_settings(settings)
-    if path is None:
-        frame = street_events(EventStore(settings.events_dir), definitions, location=True)
-        if frame.empty:
-            raise _fail(
-                "no street-level crime in the event store; load some with "
-                "'upstream ingest police-uk PATH' or give --events FILE"
-            )
-        return frame
-    try:
-        read = read_events_file(
-            path, area_from_settings(settings), definitions, max_rejects=max_rejects, location=True
-        )
-    except (IngestError, AreaError) as exc:
-        raise _fail(str(exc)) from exc
-    err.print(
-        f"read {read.rows_read:,} rows from {path}: {len(read.events):,} inside the area, "
-        f"{read.outside_area:,} outside it, {read.unplaced:,} without a location, "
-        f"{read.rejected:,} rejected",
-        highlight=False,
-    )
-    if read.events.empty:
+    frame = street_input(path, max_rejects, location=True)
+    if frame.empty:
         raise _fail(f"{path}: no events inside the area")
-    return read.events
+    return frame
 
 
 @app.command("emerging")

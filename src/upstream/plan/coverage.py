@@ -200,8 +200,8 @@ def max_coverage(
     # demand that no site reaches, or that weighs nothing, cannot change the choice
     useful = np.flatnonzero((w > 0) & (np.diff(rows_csr.indptr) > 0))
     problem = pulp.LpProblem("max_coverage", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(cover.shape[1])]
-    y = {i: pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in useful}
+    x = [problem.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(cover.shape[1])]
+    y = {i: problem.add_variable(f"y{i}", lowBound=0, upBound=1) for i in useful}
     problem += pulp.lpSum(float(w[i]) * y[i] for i in useful)
     for i in useful:
         sites = rows_csr.indices[rows_csr.indptr[i] : rows_csr.indptr[i + 1]]

@@ -91,11 +91,12 @@ def write_text_atomic(text: str, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
+def write_csv_atomic(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as CSV to ``path`` all at once, text cells made spreadsheet-safe."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: v if v is None else safe_cell(v))
+            safe[column] = safe[column].astype(object).map(safe_cell)
     text = safe.to_csv(index=False, float_format="%.10g", quoting=csv.QUOTE_MINIMAL)
     write_text_atomic(text, path)
+    return Path(path)
