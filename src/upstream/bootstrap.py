@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from upstream.area import area_from_settings, cached_area
+from upstream.area import area_from_settings, cached_area, definitions_from_settings
 from upstream.config import BUNDLED_AREA, Settings
 from upstream.events import EventStore
 from upstream.ingest import POLICE_UK_FORMATS, discover, ingest_files
@@ -74,6 +74,22 @@ def _demo_overlaps(settings: Settings) -> bool:
     return bool(area.boundary.intersection(bundled.boundary).area > 0)
 
 
+def _planning_kit(settings: Settings, store: EventStore) -> Iterator[str]:
+    """The SYNTHETIC safe spaces and CCTV history of the planning demonstration, once."""
+    from upstream.forecast.data import street_events
+    from upstream.plan.cctv import register_path
+    from upstream.synth.kit import write_demo_kit
+
+    register = register_path(settings.data_dir)
+    if register.exists():
+        yield f"the CCTV deployment register at {register} already exists"
+        return
+    events = street_events(store, definitions_from_settings(settings), location=True)
+    yield from write_demo_kit(
+        settings.data_dir / "synthetic", register, area_from_settings(settings), events
+    )
+
+
 def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     """Load what is missing into the stores; yield one line per step.
 
@@ -96,6 +112,7 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
             yield "event store already holds partnership incident data"
         else:
             yield from _load_synthetic(settings, store)
+        yield from _planning_kit(settings, store)
     from upstream.cases.demo import prepare_case_store
 
     yield from prepare_case_store(settings)
@@ -105,3 +122,7 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
         section = cached_forecast_section(store, settings)
         if section.get("available"):
             yield f"prepared the forecast for {section['month']} and its backtest evidence"
+        from upstream.plan.summary import cached_plan_section
+
+        if cached_plan_section(store, settings).get("available"):
+            yield "prepared the Plan page (posts and rota, safe spaces, CCTV, emerging hot spots)"

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     definitions_file: Path | None = Field(
         default=None, description="A TOML file overriding the bundled local definitions."
     )
+    safe_spaces_file: Path | None = Field(
+        default=None,
+        description="The partnership's safe-space list (CSV or XLSX) the Plan page uses; "
+        "default: the synthetic demonstration list 'make run' writes.",
+    )
     database_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "UPSTREAM_DATABASE_URL"),

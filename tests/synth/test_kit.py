@@ -12,8 +12,8 @@ from upstream.definitions import load_definitions
 from upstream.forecast.data import read_events_file
 from upstream.plan.cctv import read_register
 from upstream.plan.spaces import open_after_school
-from upstream.plan.spaces_file import read_spaces_file
-from upstream.synth.kit import SPACES_FILE, demo_safe_spaces, write_demo_kit
+from upstream.plan.spaces_file import DEMO_SPACES_FILE, read_spaces_file
+from upstream.synth.kit import demo_safe_spaces, write_demo_kit
 
 
 def test_demo_spaces_pass_validation_and_are_labelled(tmp_path: Path, area: Area) -> None:
@@ -44,7 +44,7 @@ def test_write_demo_kit_is_idempotent(tmp_path: Path, area: Area) -> None:
     assert history["start"].min() >= "2017-01-01" and history["end"].max() <= "2017-12-31"
     again = write_demo_kit(tmp_path / "synthetic", register, area, events)
     assert "0 added, 0 replaced, 24 already there" in again[1]
-    assert (tmp_path / "synthetic" / SPACES_FILE).is_file()
+    assert (tmp_path / "synthetic" / DEMO_SPACES_FILE).is_file()
 
 
 def test_demo_kit_from_the_event_store_as_bootstrap_would(tmp_path: Path) -> None:

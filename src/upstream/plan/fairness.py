@@ -81,6 +81,10 @@ class Fairness:
     ``residents_covered``, ``harm``."""
 
 
+SMALL_SHARE = 0.03
+"""Below this share of both ground and harm a decile's ratio is noise: no ratio is given."""
+
+
 def verdicts(deciles: pd.DataFrame, plan: str) -> list[str]:
     """Plain-English sentences, one per decile the plan covers or that has harm."""
     out = []
@@ -101,8 +105,13 @@ def verdicts(deciles: pd.DataFrame, plan: str) -> list[str]:
                 f"{plan} covers {name} ({cover:.0%} of its ground) where no harm was recorded."
             )
             continue
+        if cover == 0 and harm < SMALL_SHARE:
+            continue  # nothing covered, little harm: nothing to say
         if cover == 0:
             out.append(f"{plan} does not cover {name}, which hold {harm:.0%} of the harm.")
+            continue
+        if max(cover, harm) < SMALL_SHARE:
+            out.append(f"{plan} covers little of {name}, where little harm is {shares}.")
             continue
         ratio = cover / harm
         if ratio >= 1.25:

@@ -34,7 +34,10 @@ from upstream.ingest.quarantine import settle_rejections
 from upstream.ingest.tabular import Batch, TextReader, normalise_name, xlsx_header
 from upstream.plan.hours import HoursError, parse_hours
 
-__all__ = ["SPACE_COLUMNS", "SpacesFile", "read_spaces_file"]
+__all__ = ["DEMO_SPACES_FILE", "SPACE_COLUMNS", "SpacesFile", "read_spaces_file"]
+
+DEMO_SPACES_FILE = "safe_spaces_synthetic.csv"
+"""Name of the synthetic demonstration list ``make run`` writes under ``<data dir>/synthetic``."""
 
 SPACE_COLUMNS = (
     "name",

@@ -26,12 +26,11 @@ import pandas as pd
 from upstream.area import Area
 from upstream.plan.cctv import plan_cctv, record
 from upstream.plan.files import write_csv_atomic
-from upstream.plan.spaces_file import SPACE_COLUMNS
+from upstream.plan.spaces_file import DEMO_SPACES_FILE, SPACE_COLUMNS
 from upstream.vocab import month_index
 
 __all__ = ["demo_cctv_history", "demo_safe_spaces", "write_demo_kit"]
 
-SPACES_FILE = "safe_spaces_synthetic.csv"
 """The demo safe-space file's name in the synthetic folder."""
 
 _LIBRARY_HOURS = ("Mon-Fri 09:00-19:00; Sat 10:00-16:00", "Mon-Fri 09:30-17:00; Sat 10:00-13:00")
@@ -140,7 +139,7 @@ def write_demo_kit(
     the deployment register; one line per step saying what was done (and that it is
     synthetic)."""
     spaces = demo_safe_spaces(area, seed)
-    path = write_csv_atomic(spaces, Path(folder) / SPACES_FILE)
+    path = write_csv_atomic(spaces, Path(folder) / DEMO_SPACES_FILE)
     lines = [f"wrote {len(spaces)} SYNTHETIC safe spaces to {path}"]
     history = demo_cctv_history(events, area)
     if history.empty:
