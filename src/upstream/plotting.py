@@ -24,9 +24,11 @@ __all__ = [
     "MAP_LEGEND",
     "bng_map_layout",
     "boundary_lines",
+    "boundary_trace",
     "figure_json",
     "grid_map_traces",
     "reference_traces",
+    "square_outlines",
 ]
 
 MAP_LEGEND = {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "font": {"size": 11}}
@@ -51,6 +53,30 @@ def boundary_lines(
             xs.extend([*coords[:, 0].round(decimals).tolist(), None])
             ys.extend([*coords[:, 1].round(decimals).tolist(), None])
     return xs, ys
+
+
+def square_outlines(x_min: np.ndarray, y_min: np.ndarray, size: int) -> tuple[list[Any], list[Any]]:
+    """Closed outlines of squares of ``size`` metres from their lower-left corners, as one
+    line trace's x and y (squares separated by None)."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for x, y in zip(np.asarray(x_min).tolist(), np.asarray(y_min).tolist(), strict=True):
+        xs.extend([x, x + size, x + size, x, x, None])
+        ys.extend([y, y, y + size, y + size, y, None])
+    return xs, ys
+
+
+def boundary_trace(boundary: BaseGeometry) -> go.Scatter:
+    """The area's boundary as a dark line, out of the legend and silent on hover."""
+    bx, by = boundary_lines(boundary)
+    return go.Scatter(
+        x=bx,
+        y=by,
+        mode="lines",
+        line={"color": "#1f2937", "width": 1.5},
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def figure_json(fig: go.Figure) -> str:

@@ -19,7 +19,13 @@ from shapely.geometry.base import BaseGeometry
 from upstream.analysis.emerging import EmergingHotSpots
 from upstream.analysis.emergingstats import CATEGORIES, MOSTLY
 from upstream.formatting import month_period
-from upstream.plotting import FONT, MAP_LEGEND, bng_map_layout, boundary_lines
+from upstream.plotting import (
+    FONT,
+    MAP_LEGEND,
+    bng_map_layout,
+    boundary_trace,
+    square_outlines,
+)
 
 __all__ = [
     "CATEGORY_COLOURS",
@@ -61,15 +67,6 @@ EXPLANATION = (
 """What the figures show and how to read them (plain English, for the page)."""
 
 
-def _squares(x_min: np.ndarray, y_min: np.ndarray, size: int) -> tuple[list[Any], list[Any]]:
-    xs: list[Any] = []
-    ys: list[Any] = []
-    for x, y in zip(x_min.tolist(), y_min.tolist(), strict=True):
-        xs.extend([x, x + size, x + size, x, x, None])
-        ys.extend([y, y, y + size, y + size, y, None])
-    return xs, ys
-
-
 def emerging_map_figure(
     result: EmergingHotSpots,
     boundary: BaseGeometry,
@@ -83,24 +80,14 @@ def emerging_map_figure(
     """
     cells = result.cells
     size = result.cell_size
-    bx, by = boundary_lines(boundary)
-    traces: list[Any] = [
-        go.Scatter(
-            x=bx,
-            y=by,
-            mode="lines",
-            line={"color": "#1f2937", "width": 1.5},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    ]
+    traces: list[Any] = [boundary_trace(boundary)]
     for category in CATEGORIES:
         these = cells[cells["category"] == category.name]
         if category.name not in CATEGORY_COLOURS or these.empty:
             continue
         colour = CATEGORY_COLOURS[category.name]
         name = f"{category.label} ({len(these)})"
-        xs, ys = _squares(these["x_min"].to_numpy(), these["y_min"].to_numpy(), size)
+        xs, ys = square_outlines(these["x_min"].to_numpy(), these["y_min"].to_numpy(), size)
         traces.append(
             go.Scatter(
                 x=xs,

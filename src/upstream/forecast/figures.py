@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry.base import BaseGeometry
 
-from upstream.plotting import MAP_LEGEND, bng_map_layout, figure_json, grid_map_traces
+from upstream.plotting import (
+    MAP_LEGEND,
+    bng_map_layout,
+    figure_json,
+    grid_map_traces,
+    square_outlines,
+)
 
 __all__ = ["figure_json", "forecast_map_figure"]
 
@@ -25,15 +30,6 @@ _COLOURS = [  # white to dark purple: distinct from the home page's recorded-cri
     [0.75, "#6a51a3"],
     [1.0, "#3f007d"],
 ]
-
-
-def _square_path(x_min: np.ndarray, y_min: np.ndarray, size: int) -> tuple[list[Any], list[Any]]:
-    xs: list[Any] = []
-    ys: list[Any] = []
-    for x, y in zip(x_min.tolist(), y_min.tolist(), strict=True):
-        xs.extend([x, x + size, x + size, x, x, None])
-        ys.extend([y, y, y + size, y + size, y, None])
-    return xs, ys
 
 
 def forecast_map_figure(
@@ -61,7 +57,7 @@ def forecast_map_figure(
         decimals=3,
     )
     if flagged is not None and len(flagged):
-        fx, fy = _square_path(flagged["x_min"].to_numpy(), flagged["y_min"].to_numpy(), size)
+        fx, fy = square_outlines(flagged["x_min"].to_numpy(), flagged["y_min"].to_numpy(), size)
         traces.append(
             go.Scatter(
                 x=fx,

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,7 @@ __all__ = [
     "choose_sites",
     "default_start",
     "plan_cctv",
+    "plan_cctv_from_events",
     "read_register",
     "record",
     "register_path",
@@ -261,6 +263,31 @@ def plan_cctv(
             )
     frame = pd.DataFrame(rows, columns=list(REGISTER_COLUMNS))
     return CctvPlan(frame, notes, separation, max_stay)
+
+
+def plan_cctv_from_events(events: pd.DataFrame, area: Area, until: str, **options: Any) -> CctvPlan:
+    """:func:`plan_cctv` with each period's harm forecast from ``events`` (police.uk
+    street-level crime, as :func:`upstream.forecast.data.read_events_file` gives them; with
+    ``location`` the sites are named by street), re-forecast up to the data's last month.
+
+    Raises
+    ------
+    PlanError
+        If the events hold no serious-violence crimes.
+    """
+    from upstream.forecast.service import forecast_cells, target_months
+
+    months = target_months(events)
+    if not months:
+        raise PlanError("no serious-violence crimes inside the area")
+    options.setdefault("described", events if "location" in events else None)
+    return plan_cctv(
+        lambda month: forecast_cells(events, area, month, target="harm"),
+        area,
+        until,
+        months[-1],
+        **options,
+    )
 
 
 def _stayed_too_long(

@@ -208,9 +208,7 @@ def cctv(
 ) -> None:
     """Where C mobile cameras stand in each period of W weeks, by forecast harm."""
     from upstream.config import get_settings
-    from upstream.forecast.service import forecast_cells, target_months
-    from upstream.plan.cctv import CAMERA_RADIUS, plan_cctv, record, register_path
-    from upstream.plan.coverage import PlanError
+    from upstream.plan.cctv import CAMERA_RADIUS, plan_cctv_from_events, record, register_path
     from upstream.plan.fairness import fairness
     from upstream.plan.files import write_csv_atomic
 
@@ -221,14 +219,10 @@ def cctv(
         raise _fail(f"--start must be a date YYYY-MM-DD, got {start!r}") from exc
     try:
         area, frame = _inputs(events)
-        months = target_months(frame)
-        if not months:
-            raise PlanError(f"{events}: no serious-violence crimes inside the area")
-        plan = plan_cctv(
-            lambda month: forecast_cells(frame, area, month, target="harm"),
+        plan = plan_cctv_from_events(
+            frame,
             area,
             until,
-            months[-1],
             cameras=cameras,
             weeks=weeks,
             periods=periods,

@@ -18,7 +18,7 @@ from upstream.area import Area
 from upstream.plotting import (
     MAP_LEGEND,
     bng_map_layout,
-    boundary_lines,
+    boundary_trace,
     grid_map_traces,
     reference_traces,
 )
@@ -100,17 +100,7 @@ def posts_map_figure(
             decimals=3,
         )
     else:  # the boundary alone
-        bx, by = boundary_lines(area.boundary)
-        traces.append(
-            go.Scatter(
-                x=bx,
-                y=by,
-                mode="lines",
-                line={"color": "#1f2937", "width": 1.5},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
+        traces.append(boundary_trace(area.boundary))
     if journeys is not None and len(journeys):
         traces.append(_journey_lines(journeys))
     traces += reference_traces(area)

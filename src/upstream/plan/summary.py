@@ -222,28 +222,18 @@ def _spaces(settings: Settings, events: pd.DataFrame, area: Area, until: str) ->
     }
 
 
-def _cctv(settings: Settings, events: pd.DataFrame, area: Area, until: str, last: str) -> Any:
-    from upstream.forecast.service import forecast_cells
+def _cctv(settings: Settings, events: pd.DataFrame, area: Area, until: str) -> Any:
     from upstream.plan.cctv import (
         CAMERA_RADIUS,
         before_after,
-        plan_cctv,
+        plan_cctv_from_events,
         read_register,
         register_path,
         summarise_before_after,
     )
     from upstream.plan.figures_kit import cctv_map
 
-    plan = plan_cctv(
-        lambda month: forecast_cells(events, area, month, target="harm"),
-        area,
-        until,
-        last,
-        cameras=CAMERAS,
-        weeks=WEEKS,
-        periods=PERIODS,
-        described=events,
-    )
+    plan = plan_cctv_from_events(events, area, until, cameras=CAMERAS, weeks=WEEKS, periods=PERIODS)
     deployments = plan.deployments
     register = read_register(register_path(settings.data_dir))
     history: dict[str, Any] = {"rows": len(register)}
@@ -322,7 +312,7 @@ def plan_section(store: EventStore, settings: Settings) -> dict[str, Any]:
         "until": until,
         "posts": _guarded(lambda: _posts(events, incidents, area, until)),
         "spaces": _guarded(lambda: _spaces(settings, events, area, until)),
-        "cctv": _guarded(lambda: _cctv(settings, events, area, until, until)),
+        "cctv": _guarded(lambda: _cctv(settings, events, area, until)),
         "emerging": _guarded(lambda: _emerging(events, area, until)),
     }
 

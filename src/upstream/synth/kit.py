@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from upstream.area import Area
-from upstream.plan.cctv import plan_cctv, record
+from upstream.plan.cctv import plan_cctv_from_events, record
 from upstream.plan.files import write_csv_atomic
 from upstream.plan.spaces_file import DEMO_SPACES_FILE, SPACE_COLUMNS
 from upstream.vocab import month_index
@@ -109,7 +109,7 @@ def demo_cctv_history(
     ``is_target``, ``harm``; ``location`` names streets when present). Empty when the data
     hold fewer than ``months_before_end + 3`` months.
     """
-    from upstream.forecast.service import forecast_cells, target_months
+    from upstream.forecast.service import target_months
 
     months = target_months(events)
     if len(months) < months_before_end + 3:
@@ -117,17 +117,8 @@ def demo_cctv_history(
     last = month_index(months[-1])
     until_index = last - months_before_end
     until = f"{until_index // 12:04d}-{until_index % 12 + 1:02d}"
-    described = events if "location" in events else None
-    plan = plan_cctv(
-        lambda month: forecast_cells(events, area, month, target="harm"),
-        area,
-        until,
-        months[-1],
-        cameras=cameras,
-        weeks=weeks,
-        periods=periods,
-        described=described,
-        synthetic=True,
+    plan = plan_cctv_from_events(
+        events, area, until, cameras=cameras, weeks=weeks, periods=periods, synthetic=True
     )
     return plan.deployments
 
