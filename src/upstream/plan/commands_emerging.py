@@ -8,9 +8,6 @@ inside the command so ``upstream --help`` stays quick.
 
 from __future__ import annotations
 
-import csv
-import os
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,25 +55,11 @@ def _fail(message: str) -> typer.Exit:
 
 
 def write_cells(cells: pd.DataFrame, path: Path) -> None:
-    """Write the cells' :data:`OUTPUT_COLUMNS` to ``path`` as CSV, all or nothing.
+    """Write the cells' :data:`OUTPUT_COLUMNS` to ``path`` as CSV, all or nothing, text
+    made safe for spreadsheets (street names come from input files)."""
+    from upstream.plan.files import write_csv_atomic
 
-    Text cells go through :func:`upstream.csvsafe.safe_row` (street names come from input
-    files); the file appears only when complete (a temporary file renamed over it).
-    """
-    from upstream.csvsafe import safe_row
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    frame = cells[list(OUTPUT_COLUMNS)].astype(object).where(cells.notna(), None)
-    try:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(OUTPUT_COLUMNS)
-            for row in frame.itertuples(index=False):
-                writer.writerow(safe_row(f"{v:.6g}" if isinstance(v, float) else v for v in row))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_csv_atomic(cells[list(OUTPUT_COLUMNS)], path)
 
 
 def _events(path: Path | None, max_rejects: int) -> pd.DataFrame:
