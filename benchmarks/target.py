@@ -10,8 +10,8 @@ at least one of its posts. The plans compared on the same months:
     the area (the common practice);
 (b) **greedy on counts**: the greedy maximal-coverage choice over the same candidate sites
     as the plan it is compared with, each serious-violence crime of the 12 months before M
-    weighing 1 at its police.uk map point (fewer months where the data start: 3 months for
-    2016-07, rising to 9 for 2016-12);
+    weighing 1 at its police.uk map point (fewer months where the data start in 2016-04:
+    3 months for 2016-07, rising to 8 for 2016-12, and 9 to 11 for 2017-01 to 2017-03);
 (c) **ours**: ``upstream plan posts`` (forecast, demand at map points, exact maximal
     coverage), with all-day risk because police.uk data have no times.
 

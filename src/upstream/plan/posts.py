@@ -41,8 +41,11 @@ __all__ = [
 MAX_SCHOOL_M = 1000.0
 """Every post lies within this many metres of an open secondary or all-through school."""
 
-DEFAULT_CORRIDOR = 0.0
-"""Metres off the straight school journeys that candidate sites may also lie (``--corridor``)."""
+DEFAULT_CORRIDOR = 250.0
+"""Metres off the straight school journeys that candidate sites may also lie (``--corridor``):
+real routes bend along streets, and about a walking radius either side of the straight line
+models "on the journey". Chosen on the validation months 2016-07..2016-12 of
+``benchmarks/target.py`` (with :data:`upstream.plan.risk.DEFAULT_RECURRENCE`)."""
 
 POST_COLUMNS = (
     "post_id",

@@ -58,8 +58,11 @@ __all__ = [
 DEFAULT_WINDOW = ("15:00", "17:30")
 """The after-school window posts are staffed in, local time."""
 
-DEFAULT_RECURRENCE = 0.0
-"""Weight of the recent crimes at each map point in the demand (``--recurrence``)."""
+DEFAULT_RECURRENCE = 0.5
+"""Weight of the recent crimes at each map point in the demand (``--recurrence``): half
+forecast, half the last 12 months' crimes where they were recorded. Chosen on the
+validation months 2016-07..2016-12 of ``benchmarks/target.py`` (with
+:data:`upstream.plan.posts.DEFAULT_CORRIDOR`)."""
 
 MIN_TIMED = 30
 """Fewer timed incidents than this give no usable timing: the posts use all-day risk."""
