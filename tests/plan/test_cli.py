@@ -73,6 +73,7 @@ def test_rota_from_a_posts_file_and_as_html(posts_csv: tuple[Path, str], tmp_pat
         (["--until", "2019-01", "--teams", "3"], "outside the data"),
         (["--until", "2016-01", "--teams", "3"], "no serious-violence crimes"),
         (["--until", "2017-12", "--teams", "3", "--window", "17:30-15:00"], "is empty"),
+        (["--until", "2017-12", "--teams", "3", "--recurrence", "1.5"], "--recurrence must be"),
     ],
 )
 def test_posts_refusals_are_one_line_and_exit_1(
@@ -133,3 +134,23 @@ def test_without_events_the_store_is_planned_from(
     assert len(posts) == 5 and posts["street"].notna().sum() >= 4
     assert not posts["synthetic"].any()
     assert any("only 0 timed serious-violence incident(s) up to 2017-12" in ln for ln in lines)
+
+
+def test_posts_defaults_are_the_validated_corridor_and_blend(
+    posts_csv: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = posts_csv
+    explicit, before = tmp_path / "explicit.csv", tmp_path / "before.csv"
+    for path, extra in ((explicit, ["--corridor", "250", "--recurrence", "0.5"]),
+                        (before, ["--corridor", "0", "--recurrence", "0"])):  # fmt: skip
+        code, lines = _run(
+            "posts", "--events", str(STREET_PARQUET), "--until", "2017-12", "--teams", "10",
+            *extra, "--out", str(path),
+        )  # fmt: skip
+        assert code == 0, lines
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(explicit))
+    assert not pd.read_csv(out)[["easting", "northing"]].equals(
+        pd.read_csv(before)[["easting", "northing"]]
+    )
+    help_text = runner.invoke(app, ["plan", "posts", "--help"], terminal_width=200).output
+    assert "Default 250." in help_text and "Default 0.5." in help_text

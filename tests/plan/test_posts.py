@@ -14,7 +14,14 @@ from tests.plan.conftest import UNTIL
 from upstream.area import Area
 from upstream.plan.coverage import PlanError
 from upstream.plan.journeys import school_journeys, secondary_schools
-from upstream.plan.posts import MAX_SCHOOL_M, POST_COLUMNS, PostPlan, candidate_sites, plan_posts
+from upstream.plan.posts import (
+    DEFAULT_CORRIDOR,
+    MAX_SCHOOL_M,
+    POST_COLUMNS,
+    PostPlan,
+    candidate_sites,
+    plan_posts,
+)
 from upstream.plan.risk import risk_surface
 
 
@@ -128,7 +135,20 @@ def test_a_corridor_adds_sites_near_the_journeys_and_keeps_the_rest(area: Area) 
 def test_plans_with_a_corridor_still_keep_the_school_rule(
     count_plan: PostPlan, street_events: pd.DataFrame, area: Area
 ) -> None:
+    on_lines = plan_posts(street_events, count_plan.risk, area, 10, corridor=0)
     plan = plan_posts(street_events, count_plan.risk, area, 10, corridor=150)
-    assert plan.coverage.covered >= count_plan.coverage.covered - 1e-9  # more sites, no worse
+    assert plan.coverage.covered >= on_lines.coverage.covered - 1e-9  # more sites, no worse
     schools = secondary_schools(area)[["x", "y"]].to_numpy()
     assert (cKDTree(schools).query(plan.posts[["easting", "northing"]].to_numpy())[0] <= 1000).all()
+
+
+def test_by_default_posts_may_stand_a_walking_radius_off_the_straight_journeys(
+    count_plan: PostPlan, area: Area
+) -> None:
+    assert DEFAULT_CORRIDOR == 250
+    wide = candidate_sites(area, count_plan.journeys, corridor=250)
+    pd.testing.assert_frame_equal(count_plan.candidates, wide)
+    on_lines = candidate_sites(area, count_plan.journeys)
+    assert len(count_plan.candidates) > 2 * len(on_lines)
+    # the reasons still name a school walk: every site is within the radius of a journey
+    assert count_plan.posts["schools"].str.len().gt(0).all()

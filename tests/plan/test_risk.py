@@ -11,7 +11,16 @@ from upstream.area import Area
 from upstream.forecast.service import forecast_cells
 from upstream.plan.coverage import PlanError
 from upstream.plan.posts import PostPlan, plan_posts
-from upstream.plan.risk import MIN_TIMED, demand_points, parse_window, risk_surface, window_mask
+from upstream.plan.risk import (
+    DEFAULT_RECURRENCE,
+    MIN_TIMED,
+    blend_demand,
+    demand_points,
+    parse_window,
+    recurrence_points,
+    risk_surface,
+    window_mask,
+)
 
 
 def test_month_only_data_use_all_day_risk_and_say_so(count_plan: PostPlan) -> None:
@@ -23,12 +32,14 @@ def test_month_only_data_use_all_day_risk_and_say_so(count_plan: PostPlan) -> No
 
 
 def test_the_risk_is_the_forecast_and_demand_keeps_each_cells_total(
-    count_plan: PostPlan, street_events: pd.DataFrame, area: Area
+    street_events: pd.DataFrame, area: Area
 ) -> None:
+    risk = risk_surface(street_events, area, UNTIL, recurrence=0.0)
     cells = forecast_cells(street_events, area, UNTIL)
-    assert np.allclose(count_plan.risk.cells["all_day"], cells["score"].clip(lower=0))
-    demand = count_plan.risk.demand
-    assert demand["weight"].sum() == pytest.approx(count_plan.risk.cells["score"].sum())
+    assert np.allclose(risk.cells["all_day"], cells["score"].clip(lower=0))
+    demand = risk.demand
+    assert demand["weight"].sum() == pytest.approx(risk.cells["score"].sum())
+    assert "blends" not in risk.note
     # demand sits where serious violence was recorded, not at cell centres
     target = street_events[street_events["is_target"]]
     at_points = demand.merge(target[["x", "y"]].drop_duplicates(), on=["x", "y"])
@@ -115,3 +126,55 @@ def test_bad_plans_are_refused(street_events: pd.DataFrame, area: Area) -> None:
         risk_surface(street_events, area, UNTIL, window=("17:30", "15:00"))
     with pytest.raises(PlanError, match="HH:MM"):
         parse_window("3pm", "17:30")
+
+
+def test_recurrence_points_are_mean_monthly_crimes_over_the_months_there_are() -> None:
+    events = pd.DataFrame(
+        {"month": ["2016-04", "2016-05", "2016-05", "2016-06", "2017-06"],
+         "x": [1.0, 1.0, 2.0, 1.0, 2.0], "y": [0.0] * 5, "harm": [10.0, 20.0, 30.0, 40.0, 50.0]}
+    )  # fmt: skip
+    # up to 2016-06 the data hold 3 months (they start 2016-04): means over 3, not 12
+    early = recurrence_points(events, "2016-06")
+    assert early.to_dict("list") == {"x": [1.0, 2.0], "y": [0.0, 0.0], "weight": [1.0, 1 / 3]}
+    # up to 2017-06 the 12 months are 2016-07..2017-06: only the last row counts
+    late = recurrence_points(events, "2017-06", target="harm")
+    assert late.to_dict("list") == {"x": [2.0], "y": [0.0], "weight": [50.0 / 12]}
+
+
+def test_blend_demand_mixes_point_by_point_in_the_cells_window_share() -> None:
+    cells = pd.DataFrame({"x_min": [0, 150], "y_min": [0, 0], "cell_size": [150, 150]})
+    demand = pd.DataFrame({"x": [10.0, 200.0], "y": [10.0, 10.0], "weight": [4.0, 2.0]})
+    recent = pd.DataFrame(
+        {"x": [10.0, 200.0, 900.0], "y": [10.0, 10.0, 10.0], "weight": [2.0, 6.0, 5.0]}
+    )
+    assert blend_demand(demand, recent, cells, None, 0.0) is demand
+    out = blend_demand(demand, recent, cells, None, 0.5)  # (900, 10) is in no cell: dropped
+    assert out.to_dict("list") == {"x": [10.0, 200.0], "y": [10.0, 10.0], "weight": [3.0, 4.0]}
+    timed = blend_demand(demand, recent, cells, np.array([0.5, 0.25]), 0.5)
+    assert timed["weight"].tolist() == [2.0 + 0.5, 1.0 + 0.75]
+    with pytest.raises(PlanError, match="--recurrence must be between 0 and 1"):
+        blend_demand(demand, recent, cells, None, 1.5)
+
+
+def test_the_default_risk_blends_the_forecast_with_recent_crimes_at_map_points(
+    count_plan: PostPlan, street_events: pd.DataFrame, area: Area
+) -> None:
+    risk = count_plan.risk
+    assert DEFAULT_RECURRENCE == 0.5
+    target = street_events[street_events["is_target"]]
+    recent = recurrence_points(target[target["month"] <= UNTIL], UNTIL)
+    forecast_only = risk_surface(street_events, area, UNTIL, recurrence=0.0).demand
+    recent_only = risk_surface(street_events, area, UNTIL, recurrence=1.0).demand
+    # the recent half is the mean monthly crimes at each map point (those in study cells)
+    held = recent_only[recent_only["weight"] > 0]
+    at = held.merge(recent, on=["x", "y"], suffixes=("", "_recent"))
+    assert len(at) == len(held) and np.allclose(at["weight"], at["weight_recent"])
+    assert recent_only["weight"].sum() > 0.99 * recent["weight"].sum()
+    both = forecast_only.merge(recent_only, on=["x", "y"], how="outer", suffixes=("_f", "_r"))
+    both = both.fillna(0.0).merge(risk.demand, on=["x", "y"], how="outer")
+    assert not both["weight"].isna().any()
+    assert np.allclose(both["weight"], 0.5 * both["weight_f"] + 0.5 * both["weight_r"])
+    assert not forecast_only["weight"].equals(risk.demand["weight"])
+    assert "blends the forecast (50%)" in risk.note
+    with pytest.raises(PlanError, match="--recurrence must be between 0 and 1"):
+        risk_surface(street_events, area, UNTIL, recurrence=-0.1)

@@ -53,11 +53,19 @@ HarmOption = Annotated[
     bool, typer.Option("--harm", help="Cover expected harm (crimes x harm weight).")
 ]
 CorridorOption = Annotated[
-    float,
+    float | None,
     typer.Option(
         help="Also consider sites up to this far off the straight school journeys "
-        "(real routes bend); 0: on them only.",
+        "(real routes bend); 0: on them only. Default 250.",
         metavar="METRES",
+    ),
+]
+RecurrenceOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Weight (0 to 1) of the last 12 months' crimes at each map point in the risk "
+        "covered, against the forecast; 0: the forecast alone. Default 0.5.",
+        metavar="W",
     ),
 ]
 CellOption = Annotated[int, typer.Option(help="Forecast grid cell size.", metavar="METRES")]
@@ -113,12 +121,16 @@ def _plan(
     cell: int,
     window: str,
     max_rejects: int,
-    corridor: float = 0.0,
+    corridor: float | None = None,
+    recurrence: float | None = None,
 ) -> PostPlan:
     from upstream.plan.coverage import PlanError
-    from upstream.plan.posts import plan_posts
-    from upstream.plan.risk import risk_surface
+    from upstream.plan.posts import DEFAULT_CORRIDOR, plan_posts
+    from upstream.plan.risk import DEFAULT_RECURRENCE, risk_surface
     from upstream.vocab import is_month
+
+    corridor = DEFAULT_CORRIDOR if corridor is None else corridor
+    recurrence = DEFAULT_RECURRENCE if recurrence is None else recurrence
 
     if until is None or teams is None:
         raise _fail("give --until YYYY-MM (the last month to plan from) and --teams N")
@@ -126,6 +138,8 @@ def _plan(
         raise _fail(f"--teams must be 1 or more, got {teams}")
     if radius <= 0 or corridor < 0:
         raise _fail("--radius must be more than 0 and --corridor 0 or more (metres)")
+    if not 0 <= recurrence <= 1:
+        raise _fail(f"--recurrence must be between 0 and 1, got {recurrence:g}")
     if not is_month(until):
         raise _fail(f"--until must be a month YYYY-MM, got {until!r}")
     area = _area()
@@ -139,6 +153,7 @@ def _plan(
             cell_size=cell,
             incidents=incidents,
             window=_window(window),
+            recurrence=recurrence,
         )
         plan = plan_posts(frame, risk, area, teams, radius=radius, corridor=corridor)
     except PlanError as exc:
@@ -156,7 +171,8 @@ def posts_command(
     harm: HarmOption = False,
     cell: CellOption = 150,
     window: WindowOption = "15:00-17:30",
-    corridor: CorridorOption = 0.0,
+    corridor: CorridorOption = None,
+    recurrence: RecurrenceOption = None,
     out: Annotated[
         Path | None, typer.Option(help="CSV to write, one row per post.", metavar="FILE")
     ] = None,
@@ -175,7 +191,7 @@ def posts_command(
         raise _fail("give --out FILE (the posts CSV to write)")
     plan = _plan(
         events, until, teams, radius=radius, harm=harm, cell=cell, window=window,
-        max_rejects=max_rejects, corridor=corridor,
+        max_rejects=max_rejects, corridor=corridor, recurrence=recurrence,
     )  # fmt: skip
     write_csv_atomic(plan.posts, out)
     covered = plan.coverage.share
@@ -205,7 +221,8 @@ def rota_command(
     harm: HarmOption = False,
     cell: CellOption = 150,
     window: WindowOption = "15:00-17:30",
-    corridor: CorridorOption = 0.0,
+    corridor: CorridorOption = None,
+    recurrence: RecurrenceOption = None,
     week: Annotated[
         str | None,
         typer.Option(
@@ -253,7 +270,7 @@ def rota_command(
     else:
         plan = _plan(
             events, until, teams, radius=radius, harm=harm, cell=cell, window=window,
-            max_rejects=max_rejects, corridor=corridor,
+            max_rejects=max_rejects, corridor=corridor, recurrence=recurrence,
         )  # fmt: skip
         table, note = plan.posts, plan.note
     assert teams is not None

@@ -30,6 +30,7 @@ from upstream.plan.risk import RiskSurface
 from upstream.vocab import month_index
 
 __all__ = [
+    "DEFAULT_CORRIDOR",
     "MAX_SCHOOL_M",
     "POST_COLUMNS",
     "PostPlan",
@@ -39,6 +40,12 @@ __all__ = [
 
 MAX_SCHOOL_M = 1000.0
 """Every post lies within this many metres of an open secondary or all-through school."""
+
+DEFAULT_CORRIDOR = 250.0
+"""Metres off the straight school journeys that candidate sites may also lie (``--corridor``):
+real routes bend along streets, and about a walking radius either side of the straight line
+models "on the journey". Chosen on the validation months 2016-07..2016-12 of
+``benchmarks/target.py`` (with :data:`upstream.plan.risk.DEFAULT_RECURRENCE`)."""
 
 POST_COLUMNS = (
     "post_id",
@@ -250,7 +257,7 @@ def plan_posts(
     spacing: float = 75.0,
     journeys: Journeys | None = None,
     recent_months: int = 3,
-    corridor: float = 0.0,
+    corridor: float = DEFAULT_CORRIDOR,
     time_limit: float = 60.0,
 ) -> PostPlan:
     """Choose ``teams`` posts covering the most risk within ``radius`` metres.

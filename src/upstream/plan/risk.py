@@ -43,17 +43,26 @@ from upstream.plan.coverage import PlanError
 from upstream.vocab import month_index, month_label
 
 __all__ = [
+    "DEFAULT_RECURRENCE",
     "DEFAULT_WINDOW",
     "MIN_TIMED",
     "RiskSurface",
+    "blend_demand",
     "demand_points",
     "parse_window",
+    "recurrence_points",
     "risk_surface",
     "window_mask",
 ]
 
 DEFAULT_WINDOW = ("15:00", "17:30")
 """The after-school window posts are staffed in, local time."""
+
+DEFAULT_RECURRENCE = 0.5
+"""Weight of the recent crimes at each map point in the demand (``--recurrence``): half
+forecast, half the last 12 months' crimes where they were recorded. Chosen on the
+validation months 2016-07..2016-12 of ``benchmarks/target.py`` (with
+:data:`upstream.plan.posts.DEFAULT_CORRIDOR`)."""
 
 MIN_TIMED = 30
 """Fewer timed incidents than this give no usable timing: the posts use all-day risk."""
@@ -234,6 +243,71 @@ def demand_points(cells: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["x", "y"], kind="mergesort").reset_index(drop=True)
 
 
+def recurrence_points(
+    events: pd.DataFrame, until: str, *, months: int = 12, target: str = "count"
+) -> pd.DataFrame:
+    """Mean monthly serious violence at each map point over the last ``months`` months.
+
+    Parameters
+    ----------
+    events
+        Serious-violence events (``month``, ``x``, ``y``; ``harm`` with ``target="harm"``).
+    until
+        The last month counted; the window is the ``months`` months up to it, or fewer
+        where the events start later (the mean is over the months the window holds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``x``, ``y``, ``weight`` (crimes, or harm, per month), sorted by ``x`` then ``y``.
+    """
+    if not len(events):
+        return pd.DataFrame({"x": [], "y": [], "weight": []})
+    month = events["month"].astype(str).map(month_index)
+    last = month_index(until)
+    first = max(last - months + 1, int(month.min()))
+    rows = events[((month >= first) & (month <= last)).to_numpy()]
+    weight = rows["harm"].to_numpy("float64") if target == "harm" else np.ones(len(rows))
+    span = max(last - first + 1, 1)
+    out = rows[["x", "y"]].assign(weight=weight / span).groupby(["x", "y"], as_index=False).sum()
+    return out.sort_values(["x", "y"], kind="mergesort").reset_index(drop=True)
+
+
+def _check_recurrence(weight: float) -> None:
+    if not 0.0 <= weight <= 1.0:
+        raise PlanError(f"--recurrence must be between 0 and 1, got {weight:g}")
+
+
+def blend_demand(
+    demand: pd.DataFrame,
+    recent: pd.DataFrame,
+    cells: pd.DataFrame,
+    share: np.ndarray | None,
+    weight: float,
+) -> pd.DataFrame:
+    """``(1 - weight) * demand + weight * recent``, point by point.
+
+    ``recent`` points outside the study cells are dropped; with ``share`` (each cell's
+    window share, in the order of ``cells``) a point's recent weight is scaled by its
+    cell's. ``weight`` 0 gives ``demand`` unchanged; 1 gives the recent weights alone.
+    """
+    _check_recurrence(weight)
+    if weight == 0.0 or not len(cells):
+        return demand
+    size = int(cells["cell_size"].iloc[0])
+    cell_of = cell_ids(cells["x_min"].to_numpy(), cells["y_min"].to_numpy(), size)
+    factor = pd.Series(share if share is not None else np.ones(len(cells)), index=cell_of)
+    where = cell_ids(recent["x"].to_numpy(), recent["y"].to_numpy(), size)
+    scale = pd.Series(where).map(factor).to_numpy("float64")
+    inside = ~np.isnan(scale)
+    parts = [
+        demand.assign(weight=demand["weight"] * (1.0 - weight)),
+        recent[inside].assign(weight=recent["weight"].to_numpy()[inside] * scale[inside] * weight),
+    ]
+    out = pd.concat(parts, ignore_index=True).groupby(["x", "y"], as_index=False)["weight"].sum()
+    return out.sort_values(["x", "y"], kind="mergesort").reset_index(drop=True)
+
+
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -250,6 +324,8 @@ def risk_surface(
     window: tuple[str, str] = DEFAULT_WINDOW,
     smooth_m: float = 500.0,
     prior: float = 20.0,
+    recurrence: float = DEFAULT_RECURRENCE,
+    recurrence_months: int = 12,
 ) -> RiskSurface:
     """The risk to plan for in the month after ``until``, one row per study-area cell.
 
@@ -265,6 +341,9 @@ def risk_surface(
     smooth_m, prior
         The radius each cell's window share is counted over, and the number of incidents'
         weight given to the area-wide share.
+    recurrence, recurrence_months
+        The weight (0 to 1) of the recent crimes at each map point in the demand, and how
+        many months they are counted over (:func:`blend_demand`); 0 keeps the forecast alone.
 
     Raises
     ------
@@ -275,6 +354,7 @@ def risk_surface(
     if target not in ("count", "harm"):
         raise PlanError(f"the target must be 'count' or 'harm', got {target!r}")
     minutes = parse_window(*window)
+    _check_recurrence(recurrence)
     try:
         last = month_index(until)
     except ValueError as exc:
@@ -308,6 +388,18 @@ def risk_surface(
     )
     cells["score"] = cells["all_day"] * share if share is not None else cells["all_day"]
     past = target_rows[target_rows["month"].astype(str).map(month_index) <= last]
+    if recurrence > 0:
+        note += (
+            f" Demand blends the forecast ({1 - recurrence:.0%}) with the crimes recorded at "
+            f"each map point in the last {recurrence_months} months ({recurrence:.0%})."
+        )
+    demand = blend_demand(
+        demand_points(cells, past),
+        recurrence_points(past, until, months=recurrence_months, target=target),
+        cells,
+        share,
+        recurrence,
+    )
     return RiskSurface(
         cells=cells[["x_min", "y_min", "cell_size", "x", "y", "all_day", "score"]],
         until=until,
@@ -315,6 +407,6 @@ def risk_surface(
         window=(_clock(minutes[0]), _clock(minutes[1])),
         timed=share is not None,
         note=note,
-        demand=demand_points(cells, past),
+        demand=demand,
         synthetic=synthetic,
     )
