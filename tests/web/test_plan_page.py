@@ -49,10 +49,11 @@ def test_plan_page_shows_every_plan_with_its_reasons(
 
     assert re.search(
         r"10 posts on the walks between secondary schools and the stations and town centres "
-        r"pupils go to cover \d+% of the serious violence forecast for 2018-01 within 250 m",
+        r"pupils go to cover \d+% of the serious violence expected in 2018-01 within 250 m",
         text,
     )
     assert "police.uk" in text and "all-day risk" in text  # month-only data, said plainly
+    assert "Demand blends the forecast (50%) with the crimes recorded" in text
     rows = page.locator("#posts-table tbody tr")
     assert rows.count() == 10
     assert all("pupils" in rows.nth(i).inner_text() for i in range(10))
