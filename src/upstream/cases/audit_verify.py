@@ -28,7 +28,6 @@ from upstream.cases.audit import (
     mac_fields,
     record,
 )
-from upstream.cases.audit_chain import seal
 from upstream.cases.db import CaseStore
 from upstream.cases.models import AuditChainHead, AuditEvent
 from upstream.cases.service import guard, use_case
@@ -78,8 +77,7 @@ def _forged_unsealed(session: Session, key: str) -> int | None:
 def verify_chain(store: CaseStore) -> ChainReport:
     """Seal what is waiting, then recompute every link and MAC; report the first broken."""
     key = store.settings.audit_key
-    while seal(store.engine, key):  # events still waiting to be sealed
-        pass
+    store.seal_audit()  # events still waiting to be sealed (waits out another sealer)
     with store.sessions() as session:
         head = session.get(AuditChainHead, 1)
         head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)

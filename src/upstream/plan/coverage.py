@@ -93,20 +93,21 @@ def covered_weight(weights: np.ndarray, cover: csr_matrix, sites: Sequence[int])
     return float(np.asarray(weights, "float64")[reached].sum())
 
 
-def marginal_gains(
-    weights: np.ndarray, cover: csr_matrix, sites: Sequence[int], fixed: Sequence[int] = ()
+def _greedy(
+    weights: np.ndarray, cover: csr_matrix, pool: Sequence[int], k: int, fixed: Sequence[int]
 ) -> tuple[list[int], list[float]]:
-    """``sites`` ordered by marginal gain (largest first, each given those before it and the
-    ``fixed`` ones), with the gains."""
+    """``k`` sites of ``pool`` added one by one, each the one covering most weight not yet
+    covered (by the ``fixed`` sites or those added before it; ties to the earlier site),
+    with what each added."""
     w = np.asarray(weights, "float64")
     columns = csc_matrix(cover)
     reached = np.zeros(cover.shape[0], dtype=bool)
     for j in fixed:
         reached[columns[:, j].indices] = True
-    left = list(sites)
+    left = list(pool)
     order: list[int] = []
     gains: list[float] = []
-    while left:
+    for _ in range(k):
         best, best_gain = left[0], -1.0
         for j in left:
             rows = columns[:, j].indices
@@ -120,31 +121,23 @@ def marginal_gains(
     return order, gains
 
 
+def marginal_gains(
+    weights: np.ndarray, cover: csr_matrix, sites: Sequence[int], fixed: Sequence[int] = ()
+) -> tuple[list[int], list[float]]:
+    """``sites`` ordered by marginal gain (largest first, each given those before it and the
+    ``fixed`` ones), with the gains."""
+    return _greedy(weights, cover, sites, len(sites), fixed)
+
+
 def greedy_coverage(
     weights: np.ndarray, cover: csr_matrix, k: int, fixed: Sequence[int] = ()
 ) -> Coverage:
     """The greedy heuristic: add, K times, the site covering most weight not yet covered."""
     _check(cover, k, fixed)
     w = np.asarray(weights, "float64")
-    candidates = [j for j in range(cover.shape[1]) if j not in set(fixed)]
-    columns = csc_matrix(cover)
-    reached = np.zeros(cover.shape[0], dtype=bool)
-    for j in fixed:
-        reached[columns[:, j].indices] = True
-    added: list[int] = []
-    gains: list[float] = []
-    for _ in range(k):
-        best, best_gain = -1, -1.0
-        for j in candidates:
-            if j in added:
-                continue
-            rows = columns[:, j].indices
-            gain = float(w[rows][~reached[rows]].sum())
-            if gain > best_gain:
-                best, best_gain = j, gain
-        added.append(best)
-        gains.append(best_gain)
-        reached[columns[:, best].indices] = True
+    taken = set(fixed)
+    pool = [j for j in range(cover.shape[1]) if j not in taken]
+    added, gains = _greedy(w, cover, pool, k, fixed)
     chosen = list(fixed) + added
     return Coverage(
         chosen=chosen,
