@@ -62,8 +62,9 @@ class Area:
     """IMD 2019 decile (1 = most deprived) per 2011 LSOA code."""
     schools: pd.DataFrame = field(default_factory=lambda: empty_points(), repr=False)
     """``name``, ``phase``, ``x``, ``y``, ``pupils``, ``serves_11_plus``, ``secondary``
-    (secondary or all-through), ``inside`` (inside the boundary; a pack may list schools
-    just outside it, whose pupils cross it)."""
+    (secondary or all-through), ``open`` (by the pack's ``status`` column; True without
+    one), ``inside`` (inside the boundary; a pack may list schools just outside it, whose
+    pupils cross it)."""
     stations: pd.DataFrame = field(default_factory=lambda: empty_points(), repr=False)
     """``name``, ``x``, ``y``, ``inside``."""
     town_centres: pd.DataFrame = field(default_factory=lambda: empty_points(), repr=False)

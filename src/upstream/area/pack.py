@@ -244,7 +244,7 @@ def _points(m: Manifest, layer: str, boundary: Any) -> tuple[pd.DataFrame, pd.Da
 
 def _schools(m: Manifest, boundary: Any) -> pd.DataFrame:
     if "schools" not in m.layers:
-        return empty_points("phase", "pupils", "serves_11_plus", "secondary", "inside")
+        return empty_points("phase", "pupils", "serves_11_plus", "secondary", "open", "inside")
     out, raw = _points(m, "schools", boundary)
     phase = raw["phase"].str.strip()
     out.insert(1, "phase", phase)
@@ -256,6 +256,10 @@ def _schools(m: Manifest, boundary: Any) -> pd.DataFrame:
     else:
         out["serves_11_plus"] = phase.isin([*SECONDARY_PHASES, "16 plus"]).to_numpy()
     out["secondary"] = phase.isin(SECONDARY_PHASES).to_numpy()
+    if "status" in raw:  # GIAS: "Open", "Open, but proposed to close", "Closed", ...
+        out["open"] = raw["status"].str.strip().str.lower().str.startswith("open").to_numpy()
+    else:
+        out["open"] = True  # a pack without a status column lists open schools
     return out.sort_values("name", kind="mergesort").reset_index(drop=True)
 
 

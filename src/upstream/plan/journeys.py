@@ -39,7 +39,8 @@ def secondary_schools(area: Area) -> pd.DataFrame:
     schools = area.schools
     if schools.empty or "secondary" not in schools:
         return pd.DataFrame(columns=["name", "x", "y", "pupils", "inside"])
-    chosen = schools[schools["secondary"].astype(bool)].copy()
+    is_open = schools["open"].astype(bool) if "open" in schools else True
+    chosen = schools[schools["secondary"].astype(bool) & is_open].copy()
     pupils = pd.to_numeric(chosen["pupils"], errors="coerce") if "pupils" in chosen else None
     if pupils is None:
         pupils = pd.Series(np.nan, index=chosen.index)
