@@ -143,7 +143,6 @@ def grid_map_traces(
             return None
         return int(v) if decimals is None else round(float(v), decimals)
 
-    bx, by = boundary_lines(boundary)
     return [
         go.Heatmap(
             x=(xs + size / 2).tolist(),
@@ -157,14 +156,7 @@ def grid_map_traces(
             ),
             hoverongaps=False,
         ),
-        go.Scatter(
-            x=bx,
-            y=by,
-            mode="lines",
-            line={"color": "#1f2937", "width": 1.5},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
+        boundary_trace(boundary),
     ]
 
 
