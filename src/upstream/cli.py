@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from upstream.account.returns.commands import app as returns_app
+from upstream.account.vfm.commands import vfm as vfm_command
 from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
@@ -38,6 +39,7 @@ app.add_typer(area_app, name="area")
 app.add_typer(cases_app, name="cases")
 app.add_typer(plan_app, name="plan")
 app.add_typer(returns_app, name="returns")
+app.command("vfm")(vfm_command)
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)
