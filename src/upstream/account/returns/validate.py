@@ -234,8 +234,10 @@ def check_returns(frame: pd.DataFrame, rejected: list[Rejection], file: str, uni
     out: list[Rejection] = []
     keep = np.ones(len(frame), dtype=bool)
     for (programme, quarter), rows in frame.groupby(["programme", "quarter"], sort=True):
-        problem = _return_problem(rows, unit)
         bad_line = failed.get((str(programme), str(quarter)))
+        # a return with a failed row is refused for that row alone: checking what is
+        # left of it as a whole would report rows missing that were only rejected
+        problem = _return_problem(rows, unit) if bad_line is None else None
         if problem is None and bad_line is None:
             continue
         keep[frame.index.get_indexer(rows.index)] = False

@@ -47,8 +47,16 @@ def _costs_file(path: Path) -> pd.DataFrame:
 
 def _plan_costs(settings: Settings) -> pd.DataFrame:
     """Programme budgets from the action plan in the case store."""
-    from upstream.account.actions import programme_budgets
+    from upstream.account.vfm.prices import VfmError
     from upstream.cases.db import case_store
+
+    try:
+        from upstream.account.actions import programme_budgets
+    except ImportError as exc:
+        raise VfmError(
+            "the action plan is not available in this installation; give the programme's "
+            "costs with --costs FILE"
+        ) from exc
 
     return programme_budgets(case_store(settings).engine)
 
