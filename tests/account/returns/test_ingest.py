@@ -217,3 +217,16 @@ def test_categories_are_read_without_regard_to_case(tmp_path: Path, settings: Se
     stored = load_returns(settings)
     assert {"male", "Black", "E01004336"} <= set(stored["category"])
     assert "participants" in set(stored["measure"])
+
+
+def test_with_no_returns_reach_says_so(settings: Settings) -> None:
+    from upstream.account.returns.reach_inputs import reach
+    from upstream.account.returns.section import reach_section
+
+    assert reach_section(settings) == {
+        "available": False,
+        "reason": "No programme returns are held yet.",
+    }
+    with pytest.raises(LookupError, match="no programme returns are held at all"):
+        reach(settings)
+    assert ete_participation(settings).empty
