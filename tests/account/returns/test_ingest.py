@@ -85,6 +85,7 @@ def test_a_resent_return_replaces_the_one_held(tmp_path: Path, settings: Setting
         (3, "value", "ten", "value must be a whole number"),
         (3, "value", "-1", "value must be a whole number"),
         (2, "quarter", "2025-Q1", "quarter must be YYYYQn"),
+        (2, "quarter", "abcdQ1", "quarter must be YYYYQn"),
         (2, "quarter", "2100Q1", "quarter has not started yet"),
         (7, "category", "16-17", "category for participants_age must be one of"),
         (13, "category", "Hoe Street", "category for participants_area must be a GSS code"),

@@ -8,6 +8,7 @@ row of it is quarantined, the first with the reason and the others naming that r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,7 +91,10 @@ def check_return_rows(batch: Batch, file: str, unit: str, today: date) -> Checke
     )
     quarter = df["quarter"].str.strip().str.upper()
     future = np.array(
-        [bool(q) and len(q) == 6 and q[5] in "1234" and quarter_start(q) > today for q in quarter],
+        [
+            bool(q) and re.fullmatch(_QUARTER, q) is not None and quarter_start(q) > today
+            for q in quarter
+        ],
         dtype=bool,
     )
     rows.check("quarter", future, "quarter has not started yet")
