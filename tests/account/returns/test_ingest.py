@@ -231,3 +231,13 @@ def test_with_no_returns_reach_says_so(settings: Settings) -> None:
     with pytest.raises(LookupError, match="no programme returns are held at all"):
         reach(settings)
     assert ete_participation(settings).empty
+
+
+def test_a_file_whose_every_row_is_malformed_is_named(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text(",".join(HEADER) + "\nstreetbase,X,2025Q1,sessions\n")
+    result = runner.invoke(app, ["returns", "import", str(path)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "short.csv, line 2" in " ".join(result.output.split())
+    assert not returns_path(settings.data_dir).exists()

@@ -88,7 +88,13 @@ def _read(inp: InputFile, report: ReturnFile, today: date) -> tuple[pd.DataFrame
     report.ignored_columns = reader.extra_columns
     rejected = reader.malformed + rejected
     report.rows_read += len(reader.malformed)
-    frame = pd.concat(frames, ignore_index=True)
+    columns = ["programme", "provider", "quarter", "measure", "category", "value", "synthetic"]
+    empty = pd.DataFrame({c: pd.Series(dtype="string") for c in columns}).assign(
+        value=pd.Series(dtype="int64"),
+        synthetic=pd.Series(dtype="bool"),
+        _line=pd.Series(dtype="int64"),
+    )
+    frame = pd.concat([empty, *frames], ignore_index=True)  # no frames: every row malformed
     whole = check_returns(frame, rejected, inp.name, reader.unit)
     return whole.frame, rejected + whole.rejected
 
