@@ -9,7 +9,7 @@ row of it is quarantined, the first with the reason and the others naming that r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -152,52 +152,84 @@ class _Problem:
     reason: str
 
 
-def _return_problem(rows: pd.DataFrame, unit: str) -> _Problem | None:
-    """The first thing wrong with one return's rows as a whole, or None."""
-    first = int(rows["_line"].min())
-    providers = rows.drop_duplicates("provider")
-    if len(providers) > 1:
-        other = providers.iloc[1]
+@dataclass
+class _Return:
+    """What one pass over a return's rows (in line order) gathers for the whole checks."""
+
+    first: int
+    provider: tuple[str, int]
+    other_provider: tuple[str, int] | None = None
+    repeated: tuple[str, int] | None = None
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    totals: dict[str, tuple[int, int]] = field(default_factory=dict)  # value, line
+    sums: dict[str, list[int]] = field(default_factory=dict)  # total, first line
+
+
+def _gather(frame: pd.DataFrame) -> dict[tuple[str, str], _Return]:
+    found: dict[tuple[str, str], _Return] = {}
+    ordered = frame.sort_values("_line", kind="stable")
+    columns = ["programme", "quarter", "provider", "measure", "category", "value", "_line"]
+    for programme, quarter, provider, measure, category, value, line in ordered[columns].itertuples(
+        index=False, name=None
+    ):
+        key = (str(programme), str(quarter))
+        ret = found.get(key)
+        if ret is None:
+            ret = found[key] = _Return(int(line), (str(provider), int(line)))
+        if ret.other_provider is None and provider != ret.provider[0]:
+            ret.other_provider = (str(provider), int(line))
+        pair = (str(measure), str(category))
+        if pair in ret.seen:
+            if ret.repeated is None:
+                what = pair[0] + (f" {pair[1]}" if pair[1] else "")
+                ret.repeated = (what, int(line))
+            continue
+        ret.seen.add(pair)
+        if measure in TOTALS:
+            ret.totals[str(measure)] = (int(value), int(line))
+        else:
+            part = ret.sums.setdefault(str(measure), [0, int(line)])
+            part[0] += int(value)
+    return found
+
+
+def _return_problem(ret: _Return, unit: str) -> _Problem | None:
+    """The first thing wrong with one return as a whole, or None."""
+    if ret.other_provider is not None:
+        (name, line), (first_name, first_line) = ret.other_provider, ret.provider
         return _Problem(
-            int(other["_line"]),
+            line,
             "provider",
-            f"provider {other['provider']!r} differs from {providers.iloc[0]['provider']!r} "
-            f"on {unit} {int(providers.iloc[0]['_line'])}; one return has one provider",
+            f"provider {name!r} differs from {first_name!r} on {unit} {first_line}; one "
+            "return has one provider",
         )
-    repeated = rows[rows.duplicated(["measure", "category"], keep="first")]
-    if not repeated.empty:
-        row = repeated.iloc[0]
-        what = row["measure"] + (f" {row['category']}" if row["category"] else "")
-        return _Problem(int(row["_line"]), "measure", f"{what} is given twice in this return")
-    totals = rows[rows["measure"].isin(TOTALS)]
-    value = dict(zip(totals["measure"], totals["value"].astype(int), strict=True))
-    line = dict(zip(totals["measure"], totals["_line"].astype(int), strict=True))
-    for measure in TOTALS:
-        if measure not in value:
-            return _Problem(first, "measure", f"the return has no {measure} row")
-    participants = value["participants"]
-    p_line = line["participants"]
-    if value["ete_starts"] > participants:
+    if ret.repeated is not None:
         return _Problem(
-            line["ete_starts"],
-            "value",
-            f"ete_starts ({value['ete_starts']}) exceeds participants ({participants})",
+            ret.repeated[1], "measure", f"{ret.repeated[0]} is given twice in this return"
+        )
+    for measure in TOTALS:
+        if measure not in ret.totals:
+            return _Problem(ret.first, "measure", f"the return has no {measure} row")
+    participants, p_line = ret.totals["participants"]
+    ete, ete_line = ret.totals["ete_starts"]
+    if ete > participants:
+        return _Problem(
+            ete_line, "value", f"ete_starts ({ete}) exceeds participants ({participants})"
         )
     for measure in BREAKDOWNS:
-        part = rows[rows["measure"] == measure]
-        if part.empty and participants > 0:
+        part = ret.sums.get(measure)
+        if part is None and participants > 0:
             return _Problem(
                 p_line,
                 "measure",
                 f"the return has no {measure} rows (give counts by category; use "
                 "'unknown' or 'not stated' where not recorded)",
             )
-        total = int(part["value"].sum())
-        if not part.empty and total != participants:
+        if part is not None and part[0] != participants:
             return _Problem(
-                int(part["_line"].min()),
+                part[1],
                 "value",
-                f"{measure} rows add up to {total} but participants is {participants} "
+                f"{measure} rows add up to {part[0]} but participants is {participants} "
                 f"({unit} {p_line})",
             )
     return None
@@ -237,14 +269,17 @@ def check_returns(frame: pd.DataFrame, rejected: list[Rejection], file: str, uni
             failed[key] = min(failed.get(key, r.line), r.line)
     out: list[Rejection] = []
     keep = np.ones(len(frame), dtype=bool)
-    for (programme, quarter), rows in frame.groupby(["programme", "quarter"], sort=True):
-        bad_line = failed.get((str(programme), str(quarter)))
+    positions = frame.groupby(["programme", "quarter"], sort=True).indices
+    for key, ret in sorted(_gather(frame).items()):
+        programme, quarter = key
+        bad_line = failed.get(key)
         # a return with a failed row is refused for that row alone: checking what is
         # left of it as a whole would report rows missing that were only rejected
-        problem = _return_problem(rows, unit) if bad_line is None else None
+        problem = _return_problem(ret, unit) if bad_line is None else None
         if problem is None and bad_line is None:
             continue
-        keep[frame.index.get_indexer(rows.index)] = False
+        rows = frame.iloc[positions[key]]
+        keep[positions[key]] = False
         others = rows
         if problem is not None:
             first = rows[rows["_line"] == problem.line].iloc[:1]
