@@ -82,3 +82,38 @@ def test_vfm_names_the_effect_file_field_that_is_wrong(tmp_path: Path, costs: Pa
     )
     assert result.exit_code == 1
     assert "result.json, field 'ci_low': a number is needed" in " ".join(result.output.split())
+
+
+def test_vfm_reads_the_plan_through_the_source_the_command_line_sets(
+    costs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from upstream.account.vfm import commands
+
+    frame = pd.read_csv(costs)
+    seen = []
+
+    def plan(settings: object) -> pd.DataFrame:
+        seen.append(settings)
+        return frame
+
+    monkeypatch.setattr(commands, "_plan_source", [plan])
+    result = runner.invoke(app, ["vfm", "--programme", "streetbase"])
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 1
+    assert "£100,000 over 2025-01-01 to 2025-06-30" in " ".join(result.output.split())
+
+    def missing(settings: object) -> pd.DataFrame:
+        raise ImportError("no action plan")
+
+    monkeypatch.setattr(commands, "_plan_source", [missing])
+    result = runner.invoke(app, ["vfm", "--programme", "streetbase"])
+    assert result.exit_code == 1
+    assert "the action plan is not available" in " ".join(result.output.split())
+
+
+def test_the_command_line_wires_the_action_plan() -> None:
+    from upstream.account.vfm import commands
+
+    assert [f.__module__ for f in commands._plan_source] == ["upstream.cli"]

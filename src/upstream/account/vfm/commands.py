@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from upstream.account.vfm.value import Effect
     from upstream.config import Settings
 
-__all__ = ["vfm"]
+__all__ = ["PlanCosts", "use_plan_costs", "vfm"]
 
 console = make_console()
 err = make_console(stderr=True)
@@ -45,20 +46,33 @@ def _costs_file(path: Path) -> pd.DataFrame:
         raise VfmError(f"{path}: cannot be read as CSV ({exc})") from exc
 
 
+PlanCosts = Callable[["Settings"], "pd.DataFrame"]
+"""Reads the programme budgets of the action plan (the frame of ``COST_COLUMNS``)."""
+_plan_source: list[PlanCosts] = []
+
+
+def use_plan_costs(source: PlanCosts) -> None:
+    """Say where ``upstream vfm`` reads programme budgets when no ``--costs`` is given.
+
+    The action plan lives in the case store, which nothing under ``account`` imports; the
+    command line (:mod:`upstream.cli`) wires it here.
+    """
+    _plan_source[:] = [source]
+
+
 def _plan_costs(settings: Settings) -> pd.DataFrame:
-    """Programme budgets from the action plan in the case store."""
+    """Programme budgets from the action plan, through the source the command line set."""
     from upstream.account.vfm.prices import VfmError
-    from upstream.cases.db import case_store
 
     try:
-        from upstream.account.actions import programme_budgets
+        if not _plan_source:
+            raise ImportError("no action-plan source is set")
+        return _plan_source[0](settings)
     except ImportError as exc:
         raise VfmError(
             "the action plan is not available in this installation; give the programme's "
             "costs with --costs FILE"
         ) from exc
-
-    return programme_budgets(case_store(settings).engine)
 
 
 def _money(x: float) -> str:
