@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -12,6 +13,8 @@ import pytest
 
 from tests.web.conftest import Tab
 from tests.web.test_home import _login
+from upstream.account.returns.section import reach_section
+from upstream.config import Settings
 from upstream.synth.returns import DEMO_PROGRAMMES
 
 
@@ -51,3 +54,39 @@ def test_reach_page_shows_returns_groups_and_places(
     assert page.locator('nav a[href="/reach"][aria-current="page"]').count() == 1
     assert tab.console_errors == [] and tab.page_errors == []
     page.screenshot(path=str(artifacts("reach-page.png")), full_page=True)
+
+
+def test_reach_page_shows_cost_per_young_person_from_the_plan(
+    bundled_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+    from fastapi.testclient import TestClient
+
+    from tests.cases.test_flow import api_login
+    from upstream.cases.demo import DEMO_PASSWORD
+    from upstream.web.app import create_app
+    from upstream.web.routes import reach as reach_route
+
+    costs = pd.DataFrame(
+        {
+            "programme": ["streetbase"],
+            "action_id": ["A7"],
+            "title": ["Streetbase outreach"],
+            "budget_gbp": [300_000.0],
+            "start": [date(2023, 7, 1)],
+            "due": [date(2025, 6, 30)],
+        }
+    )
+    monkeypatch.setattr(reach_route, "_plan_costs", lambda settings: costs)
+    with TestClient(create_app(bundled_settings)) as client:
+        api_login(client, "analyst", DEMO_PASSWORD)
+        page = client.get("/reach")
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    section = reach_section(bundled_settings, costs)
+    row = next(p for p in section["programmes"] if p["programme"] == "streetbase")
+    low, high = row["per_young_person"]
+    assert low == pytest.approx(300_000 / row["participants"])
+    assert high == pytest.approx(300_000 / row["busiest"])
+    assert f"£300,000 £{low:,.0f} to £{high:,.0f}" in text
+    assert "not in the plan" in text  # the other demo programmes have no cost here

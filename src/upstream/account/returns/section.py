@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
+
 from upstream.account.returns.reach_inputs import reach
-from upstream.account.returns.series import totals
+from upstream.account.returns.series import participants, totals
 from upstream.account.returns.store import load_returns
+from upstream.account.vfm import (
+    VfmError,
+    cost_per_young_person,
+    programme_cost,
+    young_people_reached,
+)
 from upstream.config import Settings
 
 __all__ = ["reach_section"]
@@ -17,12 +25,30 @@ def _num(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _programmes(returns: Any) -> list[dict[str, Any]]:
+def _costs(costs: pd.DataFrame | None, programme: str, returns: pd.DataFrame) -> dict[str, Any]:
+    """The programme's cost in the plan and its cost per young person (a range), if known."""
+    if costs is None:
+        return {}
+    try:
+        cost = programme_cost(costs, programme)
+    except VfmError:
+        return {"cost": None}
+    reached = young_people_reached(participants(returns), programme, cost.start, cost.end)
+    low, high = cost_per_young_person(cost.pounds, reached)
+    return {
+        "cost": cost.pounds,
+        "period": f"{cost.start} to {cost.end}",
+        "per_young_person": None if math.isnan(low) else [low, high],
+    }
+
+
+def _programmes(returns: pd.DataFrame, costs: pd.DataFrame | None) -> list[dict[str, Any]]:
     table = totals(returns)
     rows = []
     for programme, part in table.groupby("programme", sort=True):
         rows.append(
-            {
+            _costs(costs, str(programme), returns)
+            | {
                 "programme": programme,
                 "quarters": f"{part['quarter'].min()} to {part['quarter'].max()}",
                 "returns": len(part),
@@ -50,8 +76,13 @@ def _readings(groups: Any) -> list[str]:
     return out
 
 
-def reach_section(settings: Settings) -> dict[str, Any]:
-    """Everything the page shows: per-programme totals, group and place reach, readings."""
+def reach_section(settings: Settings, costs: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Everything the page shows: per-programme totals, group and place reach, readings.
+
+    With ``costs`` (the action plan's programme budgets, columns of
+    :data:`upstream.account.vfm.COST_COLUMNS`), each programme also carries its cost and
+    cost per young person reached.
+    """
     returns = load_returns(settings)
     if returns.empty:
         return {
@@ -90,7 +121,8 @@ def reach_section(settings: Settings) -> dict[str, Any]:
         "available": True,
         "synthetic": result.returns_synthetic,
         "quarters": f"{result.quarters[0]} to {result.quarters[-1]}",
-        "programmes": _programmes(returns),
+        "programmes": _programmes(returns, costs),
+        "costed": costs is not None,
         "groups": groups,
         "readings": readings,
         "places": places,

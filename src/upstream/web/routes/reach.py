@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
@@ -27,20 +28,35 @@ __all__ = ["router"]
 router = APIRouter(tags=["reach"])
 
 
+def _plan_costs(settings: Settings) -> pd.DataFrame | None:
+    """The action plan's programme budgets, when this installation has the action plan
+    (the same call ``upstream vfm`` makes through :func:`upstream.cli._plan_costs`)."""
+    try:
+        from upstream.account.actions import programme_budgets
+    except ImportError:
+        return None
+    from upstream.cases.db import case_store
+
+    frame: pd.DataFrame = programme_budgets(case_store(settings).engine)
+    return frame
+
+
 def _context(settings: Settings, cache: CacheDep) -> dict[str, Any]:
     path = returns_path(settings.data_dir)
     stamp = path.stat().st_mtime_ns if path.exists() else 0
+    costs = _plan_costs(settings)
+    digest = None if costs is None else int(pd.util.hash_pandas_object(costs).sum())
 
     def build() -> dict[str, Any]:
         from upstream.area import area_from_settings
 
         return {
-            "r": reach_section(settings),
+            "r": reach_section(settings, costs),
             "area_name": area_from_settings(settings).name,
             "active": "reach",
         }
 
-    return cache.get("reach", (page_version(settings), stamp), build)
+    return cache.get("reach", (page_version(settings), stamp, digest), build)
 
 
 @router.get("/reach", response_class=HTMLResponse)
