@@ -122,3 +122,38 @@ def test_place_reach_takes_the_highest_harm_fifth_of_lsoas() -> None:
     assert result.not_placed == {
         "outside": 5, "unknown": 1, "ward": 3, "LSOA not in the area's 2011 LSOAs": 2,
     }  # fmt: skip
+
+
+def test_harm_by_lsoa_from_partnership_data_or_police_uk() -> None:
+    from upstream.account.returns.reach_inputs import partnership_harm, street_harm
+    from upstream.definitions import load_definitions
+
+    incidents = pd.DataFrame(
+        {
+            "victim_u25": [True, True, False, True],
+            "local_month": ["2024-01", "2024-02", "2024-01", "2019-05"],
+            "lsoa_code": ["E01000001", "E01000001", "E01000002", "E01000003"],
+        }
+    )
+    harm, label = partnership_harm(incidents, ["2024-01", "2024-02", "2024-03"], synthetic=True)
+    assert harm.to_dict() == {"E01000001": 2.0}  # not under 25, or outside the quarters
+    assert label.endswith("(SYNTHETIC), in the returns' quarters")
+    harm, label = partnership_harm(incidents, ["2030-01"], synthetic=False)
+    assert harm.to_dict() == {"E01000001": 2.0, "E01000003": 1.0}
+    assert "over all months held" in label and "SYNTHETIC" not in label
+
+    definitions = load_definitions()
+    months = [f"2016-{m:02d}" for m in range(1, 13)] + ["2017-01"]
+    street = pd.DataFrame(
+        {
+            "month": months,
+            "crime_type": ["Robbery"] * 12 + ["Violence and sexual offences"],
+            "lsoa_code": ["E01000009"] + ["E01000001"] * 11 + ["E01000002"],
+        }
+    )
+    harm, label = street_harm(street, definitions)
+    robbery = definitions.harm_weight(pd.Series(["Robbery"])).iloc[0]
+    violence = definitions.harm_weight(pd.Series(["Violence and sexual offences"])).iloc[0]
+    # the last 12 months are 2016-02 to 2017-01: the 2016-01 robbery is left out
+    assert harm.to_dict() == pytest.approx({"E01000001": 11 * robbery, "E01000002": violence})
+    assert label == "harm-weighted serious violence, police.uk, 2016-02 to 2017-01"

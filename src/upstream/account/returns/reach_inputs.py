@@ -23,8 +23,10 @@ from upstream.account.returns.reach import (
 )
 from upstream.account.returns.store import load_returns
 from upstream.config import Settings
+from upstream.definitions import Definitions
+from upstream.report.inputs import ProfileData
 
-__all__ = ["Reach", "reach"]
+__all__ = ["Reach", "partnership_harm", "reach", "street_harm"]
 
 
 @dataclass
@@ -41,30 +43,46 @@ class Reach:
     notes: list[str] = field(default_factory=list)
 
 
-def _harm(data: object, months: list[str]) -> tuple[pd.Series, str]:
-    """Harm per 2011 LSOA, and a sentence saying what it is."""
-    incidents = getattr(data, "incidents", None)
-    if incidents is not None and not incidents.empty:
-        young = incidents[incidents["victim_u25"]]
-        within = young[young["local_month"].isin(months)]
-        label = "in the returns' quarters"
-        if within.empty:
-            within, label = young, "over all months held (none in the returns' quarters)"
-        synthetic = " (SYNTHETIC)" if getattr(data, "partnership_synthetic", False) else ""
-        return (
-            within.groupby("lsoa_code").size().astype("float64"),
-            f"violence against under-25s in the partnership data{synthetic}, {label}",
-        )
-    street = getattr(data, "street", None)
-    definitions = getattr(data, "definitions", None)
-    if street is not None and definitions is not None and not street.empty:
-        last = sorted(street["month"].unique())[-12:]
-        recent = street[street["month"].isin(last)]
-        weights = definitions.harm_weight(recent["crime_type"])
-        return (
-            weights.groupby(recent["lsoa_code"].to_numpy()).sum().astype("float64"),
-            f"harm-weighted serious violence, police.uk, {last[0]} to {last[-1]}",
-        )
+def partnership_harm(
+    incidents: pd.DataFrame, months: list[str], synthetic: bool
+) -> tuple[pd.Series, str]:
+    """Incidents with a victim under 25 per 2011 LSOA, in ``months`` (else in all months).
+
+    ``incidents`` has ``victim_u25``, ``local_month`` and ``lsoa_code`` (as the profile's
+    inputs give them). Returns the counts and a sentence saying what they are.
+    """
+    young = incidents[incidents["victim_u25"].astype(bool)]
+    within = young[young["local_month"].isin(months)]
+    label = "in the returns' quarters"
+    if within.empty:
+        within, label = young, "over all months held (none in the returns' quarters)"
+    flag = " (SYNTHETIC)" if synthetic else ""
+    return (
+        within.groupby("lsoa_code").size().astype("float64"),
+        f"violence against under-25s in the partnership data{flag}, {label}",
+    )
+
+
+def street_harm(street: pd.DataFrame, definitions: Definitions) -> tuple[pd.Series, str]:
+    """Harm-weighted police.uk serious violence per 2011 LSOA over the last 12 months held.
+
+    ``street`` has ``month``, ``crime_type`` and ``lsoa_code``.
+    """
+    last = sorted(street["month"].unique())[-12:]
+    recent = street[street["month"].isin(last)]
+    weights = definitions.harm_weight(recent["crime_type"])
+    return (
+        weights.groupby(recent["lsoa_code"].to_numpy()).sum().astype("float64"),
+        f"harm-weighted serious violence, police.uk, {last[0]} to {last[-1]}",
+    )
+
+
+def _harm(data: ProfileData, months: list[str]) -> tuple[pd.Series, str]:
+    """Harm per 2011 LSOA from the partnership data when loaded, else from police.uk."""
+    if data.incidents is not None and not data.incidents.empty:
+        return partnership_harm(data.incidents, months, data.partnership_synthetic)
+    if data.street is not None and not data.street.empty:
+        return street_harm(data.street, data.definitions)
     return pd.Series(dtype="float64"), "no incident data loaded"
 
 
