@@ -90,6 +90,25 @@ def _planning_kit(settings: Settings, store: EventStore) -> Iterator[str]:
     )
 
 
+def _demo_returns(settings: Settings) -> Iterator[str]:
+    """The SYNTHETIC programme returns of the demo plan, when no return is held."""
+    from upstream.account.returns import ingest_returns, load_returns
+    from upstream.synth.returns import write_demo_returns
+
+    if not load_returns(settings).empty:
+        yield "programme returns are already held"
+        return
+    area = area_from_settings(settings)
+    folder = settings.data_dir / "synthetic" / "returns"
+    paths = write_demo_returns(
+        folder, list(area.lsoas["lsoa_code"]), list(area.lsoas["population"])
+    )
+    inputs, _ = discover(paths, police_uk=False)
+    result = ingest_returns(inputs, settings.data_dir, quarantine_dir=settings.quarantine_dir)
+    count = sum(len(f.returns) for f in result.files)
+    yield f"loaded {count:,} SYNTHETIC programme returns from {folder}"
+
+
 def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     """Load what is missing into the stores; yield one line per step.
 
@@ -113,6 +132,7 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
         else:
             yield from _load_synthetic(settings, store)
         yield from _planning_kit(settings, store)
+        yield from _demo_returns(settings)
     from upstream.cases.demo import prepare_case_store
 
     yield from prepare_case_store(settings)

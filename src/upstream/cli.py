@@ -13,6 +13,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from upstream.account.returns.commands import app as returns_app
+from upstream.account.vfm.commands import use_plan_costs
+from upstream.account.vfm.commands import vfm as vfm_command
 from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
@@ -22,6 +25,9 @@ from upstream.terminal import WordsGroup
 from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from upstream.config import Settings
     from upstream.events import Partition
 
 app = typer.Typer(
@@ -36,6 +42,19 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(area_app, name="area")
 app.add_typer(cases_app, name="cases")
 app.add_typer(plan_app, name="plan")
+app.add_typer(returns_app, name="returns")
+app.command("vfm")(vfm_command)
+
+
+def _plan_costs(settings: Settings) -> pd.DataFrame:
+    """The action plan's programme budgets (the case store), for ``upstream vfm``."""
+    from upstream.account.actions import programme_budgets
+    from upstream.cases.db import case_store
+
+    return programme_budgets(case_store(settings).engine)
+
+
+use_plan_costs(_plan_costs)
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)
