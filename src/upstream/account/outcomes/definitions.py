@@ -108,18 +108,20 @@ def _measure(raw: object, where: str) -> Measure:
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise MeasureError(f"{where}: {unknown[0]}: unknown field; use {sorted(_KEYS)}")
-    for key in ("id", "name", "source", "unit", "direction", "baseline"):
-        if key not in raw:
-            raise MeasureError(f"{where}: {key}: missing")
-    for key in ("id", "name", "source", "unit", "direction", "interval", "note"):
-        if key in raw and not isinstance(raw[key], str):
-            raise MeasureError(f"{where}: {key}: must be text")
-    ident = raw["id"]
-    if not _ID.fullmatch(ident):
+    ident = raw.get("id")
+    if ident is None:
+        raise MeasureError(f"{where}: id: missing")
+    if not isinstance(ident, str) or not _ID.fullmatch(ident):
         raise MeasureError(
             f"{where}: id: {ident!r} must be lower-case letters, digits and underscores"
         )
     where = f"{where} ({ident})"
+    for key in ("name", "source", "unit", "direction", "baseline"):
+        if key not in raw:
+            raise MeasureError(f"{where}: {key}: missing")
+    for key in ("name", "source", "unit", "direction", "interval", "note"):
+        if key in raw and not isinstance(raw[key], str):
+            raise MeasureError(f"{where}: {key}: must be text")
     if raw["source"] not in SOURCES:
         raise MeasureError(f"{where}: source: {raw['source']!r} is not one of {sorted(SOURCES)}")
     spec = SOURCES[raw["source"]]

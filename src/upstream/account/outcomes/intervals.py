@@ -142,10 +142,13 @@ def _exact(
     n_latest, n_base = cn + cd, bn + bd
     with np.errstate(divide="ignore", invalid="ignore"):
         effect = float((cn / cd) / (bn / bd)) if bn and cd else float("nan")
-    lo, hi = confint_proportions_2indep(
-        cn, n_latest, bn, n_base, compare="odds-ratio", method="score", alpha=alpha
-    )
-    test = test_proportions_2indep(cn, n_latest, bn, n_base, compare="odds-ratio", method="score")
+    with np.errstate(divide="ignore", invalid="ignore"):  # the root search probes edges
+        lo, hi = confint_proportions_2indep(
+            cn, n_latest, bn, n_base, compare="odds-ratio", method="score", alpha=alpha
+        )
+        test = test_proportions_2indep(
+            cn, n_latest, bn, n_base, compare="odds-ratio", method="score"
+        )
     method = "score interval for the odds ratio of the group's share of searches"
     return "ratio of ratios", effect, float(lo), float(hi), float(test.pvalue), 1.0, method
 
