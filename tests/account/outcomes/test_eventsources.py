@@ -3,13 +3,18 @@ synthetic borough's planted headline (40 -> 52 and 11 -> 30)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from upstream.account.outcomes import SOURCES, compute_measure, load_measures
+from upstream.account.outcomes.compute import dispersion, evaluate_series
 from upstream.account.outcomes.context import OutcomeContext
 from upstream.account.outcomes.definitions import parse_measures
+from upstream.account.outcomes.sources import SourceResult
 from upstream.config import Settings
 
 SMALL_TOML = """
@@ -158,3 +163,22 @@ def test_stop_search_disparity_per_month(demo_settings, stop_search_rows):
 def test_returns_source_is_declared_but_not_wired():
     assert SOURCES["returns_ete"].function is None
     assert SOURCES["returns_ete"].frequency == "quarter"
+
+
+@pytest.mark.parametrize(
+    ("counts", "flagged"), [([3, 4, 3, 2, 4, 3, 3, 4], False), ([0, 9, 1, 12, 0, 8, 2, 10], True)]
+)
+def test_overdispersed_baselines_are_flagged_for_exact_intervals(counts, flagged):
+    months = [f"2023-{i:02d}" for i in range(1, 9)]
+    source = SourceResult(pd.DataFrame({"period": months, "numerator": counts, "denominator": 1.0}))
+    base = counts[:6]
+    mean = sum(base) / 6
+    by_hand = sum((c - mean) ** 2 for c in base) / 5 / mean  # variance (n - 1) over mean
+    assert dispersion(pd.Series(base)) == pytest.approx(by_hand)
+    assert np.isnan(dispersion(pd.Series(base[:5])))  # too few months to tell
+    (measure,) = parse_measures(SMALL_TOML.split("\n\n[[measure]]")[0], "m.toml")
+    measure = replace(measure, baseline=("2023-01", "2023-06"), window=2)
+    notes = evaluate_series(measure, source).notes
+    assert any("over-dispersion" in n for n in notes) is flagged
+    boot = replace(measure, interval="bootstrap")
+    assert not any("over-dispersion" in n for n in evaluate_series(boot, source).notes)

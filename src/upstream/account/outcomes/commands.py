@@ -91,6 +91,8 @@ def outcomes(
     console.print(table)
     for r in results:
         console.print(escape(r.reading), highlight=False, soft_wrap=True)
+        for note in r.notes:
+            console.print(f"  note: {escape(note)}", highlight=False, soft_wrap=True)
     if out is not None:
         from upstream.account.outcomes.output import write_outputs
 
