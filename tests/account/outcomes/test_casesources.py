@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event, select
 
-from upstream.account.outcomes import compute_measure, load_measures
+from upstream.account.outcomes import compute_all, compute_measure, load_measures
 from upstream.account.outcomes.context import OutcomeContext
 from upstream.cases.db import case_store
 from upstream.cases.localtime import LONDON
@@ -93,3 +93,11 @@ def test_an_empty_case_store_gives_no_measure(settings):
     result = compute_measure(OutcomeContext(settings), _measure("reached_in_time"))
     assert not result.available
     assert "holds no young people linked to incidents" in result.reading
+
+
+def test_without_a_case_store_the_case_measures_say_so_and_create_nothing(settings):
+    measures = [_measure("reached_in_time"), _measure("offer_acceptance")]
+    results = compute_all(settings, measures)
+    assert [r.available for r in results] == [False, False]
+    assert "there is no case store yet" in results[0].reading
+    assert not (settings.data_dir / "cases.sqlite").exists()

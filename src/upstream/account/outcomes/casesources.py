@@ -9,14 +9,15 @@ calendar months. Merged (duplicate) person records are left out, as on the board
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, inspect, select
 
 from upstream.account.outcomes.context import OutcomeContext
 from upstream.account.outcomes.sources import SourceResult, SourceUnavailable
-from upstream.cases.db import case_store
+from upstream.cases.db import case_store, database_url
 from upstream.cases.models import Incident, Involvement, Offer, Person, utcnow
 from upstream.cases.vocab import Outcome
 from upstream.events import month_range
@@ -46,7 +47,12 @@ def monthly_shares(at: pd.Series, hit: pd.Series, what: str) -> pd.DataFrame:
 
 
 def _rows(context: OutcomeContext, query: Any) -> pd.DataFrame:
+    url = database_url(context.settings)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise SourceUnavailable("there is no case store yet (upstream cases migrate)")
     store = case_store(context.settings)
+    if not inspect(store.engine).has_table(Offer.__tablename__):
+        raise SourceUnavailable("the case store is not set up (upstream cases migrate)")
     with store.engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all())
 
