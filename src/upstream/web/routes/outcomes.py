@@ -3,8 +3,11 @@
 Audience: measures built from open data (police.uk, MPS) are shown to everyone; measures
 built from partnership records (the incident extract, the case store, programme returns) only
 to signed-in partnership users, because their monthly counts are often 1 to 9, which the
-partnership does not publish. Event-store measures are cached per store version; case-store
-measures are counted afresh on each visit (they change as case work is recorded).
+partnership does not publish; and the case-store counts only to users whom the case store's
+policy lets see the board's figures (coordinators, caseworkers, analysts: one permission
+call, :func:`upstream.cases.access.is_allowed`). Event-store measures are cached per store
+version; case-store measures are counted afresh on each visit (they change as case work is
+recorded).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from upstream.account.outcomes.chart import control_figure
 from upstream.account.outcomes.compute import MeasureResult, compute_all
 from upstream.account.outcomes.definitions import Measure, load_measures
 from upstream.area import area_from_settings
+from upstream.cases.access import Action, is_allowed
 from upstream.config import Settings
 from upstream.plotting import figure_json
 from upstream.vocab import is_month
@@ -55,6 +59,16 @@ def _cards(settings: Settings, measures: list[Measure], end: str | None) -> list
     return [_card(r) for r in compute_all(settings, measures, end=end)]
 
 
+def _may_see(measure: Measure, public: bool, case_figures: bool) -> bool:
+    """Open data for everyone; partnership records for signed-in users; case-store counts
+    for those the case store's policy lets see the board's figures."""
+    if measure.spec.audience == "public":
+        return True
+    if public:
+        return False
+    return measure.spec.store != "cases" or case_figures
+
+
 @router.get("/outcomes", response_class=HTMLResponse)
 def outcomes_page(
     request: Request,
@@ -69,7 +83,8 @@ def outcomes_page(
     if end is not None and not is_month(end):
         raise HTTPException(status_code=422, detail="end must be a month, YYYY-MM")
     measures = load_measures()
-    shown = [m for m in measures if not public or m.spec.audience == "public"]
+    figures = view is not None and is_allowed(view.actor, Action.BOARD_FIGURES)
+    shown = [m for m in measures if _may_see(m, public, figures)]
     cached = [m for m in shown if m.spec.store in CACHED]
     name = f"outcomes:{'public' if public else 'full'}:{end or ''}"
     cards = {
