@@ -189,9 +189,11 @@ def dispersion(counts: pd.Series) -> float:
 
 
 def _end_for(measure: Measure, end: str) -> str:
-    """The last period to use for an ``end`` month: the month, or the quarter holding it."""
+    """The last period to use for an ``end`` month: the month, or the last quarter that is
+    over by the end of it (no quarter reaching past ``end``)."""
     if measure.frequency == "quarter":
-        return f"{end[:4]}Q{(int(end[5:7]) - 1) // 3 + 1}"
+        year, quarter = int(end[:4]), int(end[5:7]) // 3
+        return f"{year}Q{quarter}" if quarter else f"{year - 1}Q4"
     return end
 
 
