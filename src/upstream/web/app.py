@@ -22,6 +22,7 @@ from upstream.web.middleware import RequestLog, ResponseHeaders, ServerErrors
 from upstream.web.routes import cases as case_routes
 from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
+from upstream.web.routes import outcomes as outcomes_routes
 from upstream.web.routes import plan as plan_routes
 from upstream.web.routes import profile as profile_routes
 from upstream.web.routes import reach as reach_routes
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(profile_routes.router)
     app.include_router(plan_routes.router)
     app.include_router(reach_routes.router)
+    app.include_router(outcomes_routes.router)
     case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     return app
