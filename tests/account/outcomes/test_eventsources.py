@@ -160,8 +160,8 @@ def test_stop_search_disparity_per_month(demo_settings, stop_search_rows):
     assert any("ASSUMED" in note for note in result.notes)
 
 
-def test_returns_source_is_declared_but_not_wired():
-    assert SOURCES["returns_ete"].function is None
+def test_returns_source_is_quarterly_and_wired():
+    assert SOURCES["returns_ete"].function is not None  # test_returns_hook runs it on returns
     assert SOURCES["returns_ete"].frequency == "quarter"
 
 
