@@ -170,3 +170,146 @@ def power_command(
         console.print(mde.sentence(), highlight=False, soft_wrap=True)
     if out is not None:
         _write({"method": "analytic (Poisson GLM information)", "rows": rows}, out)
+
+
+ComparisonsOption = Annotated[
+    Path,
+    typer.Option(
+        "--comparisons",
+        help="CSV with columns month,area,count: the comparison areas, every month of --counts.",
+        metavar="FILE.csv",
+    ),
+]
+DeprivationOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--deprivation",
+        help="CSV with columns area,deprivation, including the treated area as --area.",
+        metavar="FILE.csv",
+    ),
+]
+AreaOption = Annotated[
+    str, typer.Option("--area", help="The treated area's name in the deprivation file.")
+]
+
+
+def _against(
+    counts: Path,
+    comparisons: Path,
+    start: str,
+    deprivation: Path | None,
+    area: str,
+    method: str,
+    k: int,
+    what: str,
+    min_pre: int,
+) -> dict[str, Any]:
+    from upstream.account.evaluation.compare import evaluate_against
+    from upstream.account.evaluation.panel import read_deprivation, read_panel
+    from upstream.account.evaluation.series import SeriesError, check_start, read_counts
+
+    try:
+        series = read_counts(counts)
+        check_start(series, start, min_pre)
+        pool = read_panel(comparisons, series.months)
+        dep = read_deprivation(deprivation) if deprivation is not None else None
+    except SeriesError as exc:
+        raise fail(str(exc)) from exc
+    if dep is not None and area not in dep.index:
+        raise fail(f"{deprivation}, field 'area': no row for the treated area {area!r}")
+    if pool.shape[1] < 2:
+        raise fail(f"{comparisons}, field 'area': need at least 2 comparison areas")
+    treated = series.frame["count"].set_axis(series.months.astype(str))
+    return evaluate_against(
+        treated,
+        pool,
+        start,
+        what=what,
+        k=min(k, pool.shape[1]),
+        deprivation=dep,
+        treated_deprivation=None if dep is None else float(dep[area]),
+        methods=(method,),
+    )
+
+
+@app.command("did")
+def did_command(
+    counts: CountsOption,
+    comparisons: ComparisonsOption,
+    start: StartOption,
+    out: OutOption,
+    deprivation: DeprivationOption = None,
+    area: AreaOption = "treated",
+    k: Annotated[int, typer.Option("--k", help="Comparison areas to match.", min=1)] = 5,
+    min_pre: MinPreOption = 12,
+    what: WhatOption = "the count",
+) -> None:
+    """Difference-in-differences against the --k comparison areas most like the treated one
+    before --start (pre-period trend, and deprivation when given)."""
+    result = _against(counts, comparisons, start, deprivation, area, "did", k, what, min_pre)
+    _write(result["did"], out)
+    console.print(result["did"]["verdict"], highlight=False, soft_wrap=True)
+
+
+@app.command("synth")
+def synth_command(
+    counts: CountsOption,
+    comparisons: ComparisonsOption,
+    start: StartOption,
+    out: OutOption,
+    min_pre: MinPreOption = 12,
+    what: WhatOption = "the count",
+) -> None:
+    """Synthetic control from the comparison areas, with placebo-in-space inference."""
+    result = _against(counts, comparisons, start, None, "treated", "synth", 5, what, min_pre)
+    _write(result["synth"], out)
+    console.print(result["synth"]["verdict"], highlight=False, soft_wrap=True)
+
+
+@app.command("borough")
+def borough_command(
+    borough: Annotated[str, typer.Option("--borough", help="London borough, as MPS names it.")],
+    series: Annotated[str, typer.Option("--series", help="MPS series, e.g. Robbery.")],
+    start: StartOption,
+    out: OutOption,
+    first: Annotated[
+        str | None, typer.Option("--first", help="First month used.", metavar="YYYY-MM")
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--last", help="Last month used.", metavar="YYYY-MM")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Comparison boroughs to match.", min=1)] = 5,
+) -> None:
+    """Every method on the bundled MPS borough series: the borough against the other London
+    boroughs (matched on pre-period trend and IMD 2019 deprivation)."""
+    from upstream.account.evaluation.areas import borough_deprivation, london_panel
+    from upstream.account.evaluation.compare import evaluate_against
+    from upstream.account.evaluation.series import SeriesError, check_start, series_from_frame
+    from upstream.config import get_settings
+
+    london = get_settings().bundled_data / "london"
+    try:
+        panel = london_panel(london / "mps_borough_monthly.parquet", series, first, last)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    if borough not in panel.columns:
+        raise fail(f"--borough: {borough!r} is not a borough in the {series!r} series")
+    treated = panel.pop(borough)
+    try:
+        check_start(series_from_frame(treated, source=f"{borough} {series}"), start)
+    except SeriesError as exc:
+        raise fail(str(exc)) from exc
+    dep = borough_deprivation(london / "london_imd2019_lsoa11.csv")
+    result = evaluate_against(
+        treated,
+        panel,
+        start,
+        what=f"{series.lower()} in {borough}",
+        k=k,
+        deprivation=dep,
+        treated_deprivation=float(dep[borough]) if borough in dep.index else None,
+    )
+    result.update({"borough": borough, "series": series})
+    _write(result, out)
+    for key in ("its", "did", "synth"):
+        console.print(result[key]["verdict"], highlight=False, soft_wrap=True)

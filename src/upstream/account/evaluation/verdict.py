@@ -75,12 +75,21 @@ def verdict(
 def _placebo_note(placebo: PlaceboResult) -> str:
     if placebo.n == 0:
         return ""
-    where = "invented start dates" if placebo.kind == "time" else "comparison areas"
     share = placebo.share_significant or 0.0
+    if placebo.kind == "space":
+        note = (
+            f"In {placebo.n} comparison areas, where this intervention did not happen, "
+            f"{share:.0%} changed 'significantly' at the same time; this area's change ranks "
+            f"with p = {placebo.rank_p:.2f} among them."
+        )
+        if share > 0.5:
+            note += " The change was shared, so it cannot be credited to anything local."
+        return note
     note = (
-        f"Placebo check over {placebo.n} {where}: {share:.0%} showed a 'significant' change "
-        f"where nothing happened; the real change ranks with p = {placebo.rank_p:.2f} among them."
+        f"Placebo check over {placebo.n} invented start dates: {share:.0%} showed a "
+        f"'significant' change where nothing happened; the real change ranks with "
+        f"p = {placebo.rank_p:.2f} among them."
     )
-    if placebo.kind == "time" and share > 0.15:
+    if share > 0.15:
         note += " The series moves a lot by itself, so treat the interval above with caution."
     return note
