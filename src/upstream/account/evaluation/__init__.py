@@ -4,7 +4,14 @@
 * :mod:`~upstream.account.evaluation.its` interrupted time series (segmented Poisson GLM);
 * :mod:`~upstream.account.evaluation.placebo` placebo tests in time and in space;
 * :mod:`~upstream.account.evaluation.power` power and minimum detectable effect;
-* :mod:`~upstream.account.evaluation.verdict` the plain-English conclusion.
+* :mod:`~upstream.account.evaluation.did` difference-in-differences with matched comparisons;
+* :mod:`~upstream.account.evaluation.synthcontrol` synthetic control;
+* :mod:`~upstream.account.evaluation.compare` every method on one intervention;
+* :mod:`~upstream.account.evaluation.region` an intervention's region and monthly counts;
+* :mod:`~upstream.account.evaluation.areas` the London borough comparison pool;
+* :mod:`~upstream.account.evaluation.panel` reading comparison-area files;
+* :mod:`~upstream.account.evaluation.verdict` the plain-English conclusion;
+* :mod:`~upstream.account.evaluation.page` the ``/evaluation`` page's content.
 """
 
 from upstream.account.evaluation.its import ItsResult, fit_its

@@ -313,3 +313,98 @@ def borough_command(
     _write(result, out)
     for key in ("its", "did", "synth"):
         console.print(result[key]["verdict"], highlight=False, soft_wrap=True)
+
+
+@app.command("counts")
+def counts_command(
+    out: Annotated[Path, typer.Option("--out", help="Counts CSV to write (month,count).")],
+    lsoa: Annotated[
+        list[str] | None, typer.Option("--lsoa", help="2011 LSOA code (repeatable).")
+    ] = None,
+    geojson: Annotated[
+        Path | None, typer.Option("--geojson", help="Drawn area: GeoJSON polygons, any CRS.")
+    ] = None,
+    schools: Annotated[
+        float | None,
+        typer.Option("--schools", help="Within this many metres of an open secondary school."),
+    ] = None,
+    cell: Annotated[
+        list[str] | None, typer.Option("--cell", help="Grid cell id (repeatable).")
+    ] = None,
+    cell_size: Annotated[int, typer.Option("--cell-size", help="Cell size, metres.")] = 150,
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events", help="police.uk street-level CSV or Parquet (default: the store)."
+        ),
+    ] = None,
+    crime_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--crime-type",
+            help="police.uk crime type (repeatable). Default: the "
+            "local serious-violence definition.",
+        ),
+    ] = None,
+    comparisons_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--comparisons-out",
+            help="Also write every LSOA outside the region as "
+            "comparison areas (month,area,count) for 'evaluate did' and 'synth'.",
+        ),
+    ] = None,
+    deprivation_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--deprivation-out",
+            help="Also write area,deprivation (IMD 2019 decile; "
+            "the region as 'treated', its LSOAs' mean).",
+        ),
+    ] = None,
+) -> None:
+    """Monthly counts of police.uk crimes inside an intervention's region (LSOAs, schools'
+    surroundings, a drawn area or grid cells), ready for 'evaluate its'."""
+    import pandas as pd
+
+    from upstream.account.evaluation.region import RegionError, lsoa_pool, monthly_counts, region_of
+    from upstream.cli_inputs import settings_area, street_input
+    from upstream.events import month_range
+    from upstream.plan.files import write_csv_atomic
+
+    area = settings_area()
+    try:
+        region = region_of(area, lsoas=lsoa or (), geojson=geojson, schools_radius=schools,
+                           cells=cell or (), cell_size=cell_size)  # fmt: skip
+    except RegionError as exc:
+        raise fail(str(exc)) from exc
+    frame = street_input(events)
+    if crime_type:
+        unknown = sorted(set(crime_type) - set(frame["crime_type"].astype(str)))
+        if unknown:
+            raise fail(f"--crime-type: no {unknown[0]!r} crimes in the data")
+        frame = frame[frame["crime_type"].isin(crime_type)]
+    else:
+        frame = frame[frame["is_target"]]
+    months = month_range(str(frame["month"].min()), str(frame["month"].max()))
+    counts = monthly_counts(frame, region, months)
+    write_csv_atomic(counts.rename("count").reset_index(), out)
+    console.print(
+        f"{int(counts.sum()):,} crimes in the region over {len(months)} months "
+        f"({months[0]} to {months[-1]}) written to {out}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if comparisons_out is None and deprivation_out is None:
+        return
+    pool, imd = lsoa_pool(frame, area, region, months)
+    if comparisons_out is not None:
+        long = pool.reset_index().melt("month", var_name="area", value_name="count")
+        write_csv_atomic(long, comparisons_out)
+    if deprivation_out is not None:
+        touched = area.lsoas[area.lsoas.geometry.intersects(region.buffer(-1.0))]["lsoa_code"]
+        own = area.imd.reindex(touched).mean() if area.imd is not None else float("nan")
+        dep = pd.concat([imd, pd.Series({"treated": own})]).dropna()
+        write_csv_atomic(
+            dep.rename("deprivation").rename_axis("area").reset_index(), deprivation_out
+        )

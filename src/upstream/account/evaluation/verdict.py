@@ -67,9 +67,8 @@ def verdict(
             f"risen by as much as {_pct(ci_high)} {interval}; the series is too short or too "
             "small to separate any effect from chance."
         )
-    for placebo in placebos:
-        text += " " + _placebo_note(placebo)
-    return text
+    notes = [_placebo_note(p) for p in placebos]
+    return " ".join([text, *(n for n in notes if n)])
 
 
 def _placebo_note(placebo: PlaceboResult) -> str:
