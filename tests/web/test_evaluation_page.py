@@ -17,9 +17,7 @@ def _text(page: object) -> str:
 
 
 @pytest.mark.browser
-def test_evaluation_page_shows_the_lockdown_and_the_mde_table(
-    empty_server: str, tab: Tab
-) -> None:
+def test_evaluation_page_shows_the_lockdown_and_the_mde_table(empty_server: str, tab: Tab) -> None:
     page = tab.page
     page.set_default_timeout(120_000)
     response = page.goto(empty_server + "/evaluation", timeout=120_000)
