@@ -109,3 +109,18 @@ def test_cli_contract_writes_rate_ratio_and_interval(tmp_path: Path) -> None:
     assert data["n_pre"] == 24 and data["n_post"] == 24
     assert "lower than expected" in data["verdict"]
     assert data["placebo_time"]["n"] > 0
+
+
+def test_cli_refuses_unknown_choices(tmp_path: Path) -> None:
+    path = _good(tmp_path, 36)
+    out = tmp_path / "r.json"
+    for option, value in [("--errors", "robust"), ("--season", "weekly"), ("--method", "ols")]:
+        result = runner.invoke(app, ["evaluate", "its", "--counts", str(path), "--start",
+                                     "2019-06", "--out", str(out), option, value])  # fmt: skip
+        assert result.exit_code == 1 and f"{option}: '{value}' is not one of" in result.output
+    assert not out.exists()
+    ok = runner.invoke(app, ["evaluate", "its", "--counts", str(path), "--start", "2019-06",
+                             "--out", str(out), "--errors", "hac", "--no-placebo"])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(out.read_text())
+    assert data["method"].endswith("+hac") and "placebo_time" not in data

@@ -87,6 +87,9 @@ def its_command(
     placebo: Annotated[
         bool, typer.Option("--placebo/--no-placebo", help="Run placebo starts in time.")
     ] = True,
+    errors: Annotated[
+        str, typer.Option(help="Standard errors: model, or hac (Newey-West, 3 lags).")
+    ] = "model",
     min_pre: MinPreOption = 12,
     what: WhatOption = "the count",
 ) -> None:
@@ -100,19 +103,28 @@ def its_command(
         raise fail(f"--season: {season!r} is not one of fourier, month, none")
     if method not in ("auto", "poisson", "quasipoisson", "negbin"):
         raise fail(f"--method: {method!r} is not one of auto, poisson, quasipoisson, negbin")
+    if errors not in ("model", "hac"):
+        raise fail(f"--errors: {errors!r} is not one of model, hac")
     try:
         series = read_counts(counts)
         month = check_start(series, start, min_pre)
     except SeriesError as exc:
         raise fail(str(exc)) from exc
-    result = fit_its(series, month, season=season, slope_change=slope_change, method=method)  # type: ignore[arg-type]
+    result = fit_its(
+        series,
+        month,
+        season=season,  # type: ignore[arg-type]
+        slope_change=slope_change,
+        method=method,  # type: ignore[arg-type]
+        errors=errors,  # type: ignore[arg-type]
+    )
     placebos: tuple[PlaceboResult, ...] = ()
     summary: dict[str, Any] = {"counts": str(counts), **result.summary()}
     if placebo:
         p = placebo_in_time(
             series,
             result,
-            fit=lambda s, m: fit_its(s, m, season=season, method=method),  # type: ignore[arg-type]
+            fit=lambda s, m: fit_its(s, m, season=season, method=method, errors=errors),  # type: ignore[arg-type]
         )
         placebos = (p,)
         summary["placebo_time"] = p.summary()
