@@ -62,13 +62,13 @@ class Mde:
         """The plain-English reading."""
         if self.fall_ratio == 0.0:
             return (
-                f"With about {self.per_year:g} offences a year, a {self.post_months}-month "
+                f"With about {self.per_year:,.0f} offences a year, a {self.post_months}-month "
                 f"evaluation (against {self.pre_months} months before) cannot detect any fall "
                 f"with {self.power:.0%} power; only a rise of {self.rise_percent:.0f}% or more."
             )
         return (
-            f"With about {self.per_year:g} offences a year, a {self.post_months}-month evaluation "
-            f"(against {self.pre_months} months before) detects only a fall of "
+            f"With about {self.per_year:,.0f} offences a year, a {self.post_months}-month "
+            f"evaluation (against {self.pre_months} months before) detects only a fall of "
             f"{self.fall_percent:.0f}% or more (or a rise of {self.rise_percent:.0f}% or more) "
             f"with {self.power:.0%} power."
         )

@@ -72,7 +72,7 @@ def verdict(
 
 
 def _placebo_note(placebo: PlaceboResult) -> str:
-    if placebo.n == 0:
+    if placebo.n == 0 and placebo.kind == "space":
         return ""
     share = placebo.share_significant or 0.0
     if placebo.kind == "space":
@@ -84,6 +84,11 @@ def _placebo_note(placebo: PlaceboResult) -> str:
         if share > 0.5:
             note += " The change was shared, so it cannot be credited to anything local."
         return note
+    if placebo.n < 5:
+        return (
+            f"Too few months before the start for a placebo check in time ({placebo.n} "
+            "invented start dates); the interval rests on the model alone."
+        )
     note = (
         f"Placebo check over {placebo.n} invented start dates: {share:.0%} showed a "
         f"'significant' change where nothing happened; the real change ranks with "
