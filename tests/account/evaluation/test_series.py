@@ -82,6 +82,8 @@ def test_start_outside_or_too_early(tmp_path: Path) -> None:
         ([f"{m},{-1 if m == '2018-04' else 4}" for m in _months(30)], "2019-06", "negative"),
         ([f"{m},4" for m in _months(30)], "2022-01", "outside the series"),
         ([f"{m},4" for m in _months(30)], "2018-09", "pre-period months"),
+        ([f"{m},0" for m in _months(30)], "2019-06", "field 'count': no offences before 2019-06"),
+        ([f"{m},{4 if m < '2019-06' else 0}" for m in _months(30)], "2019-06", "no offences from"),
     ],
 )
 def test_cli_refuses_bad_input_with_one_line_and_exit_1(

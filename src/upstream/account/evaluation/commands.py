@@ -94,6 +94,8 @@ def its_command(
     what: WhatOption = "the count",
 ) -> None:
     """Interrupted time series: the level change at --start as a rate ratio with a 95% interval."""
+    import numpy as np
+
     from upstream.account.evaluation.its import fit_its
     from upstream.account.evaluation.placebo import placebo_in_time
     from upstream.account.evaluation.series import SeriesError, check_start, read_counts
@@ -110,14 +112,17 @@ def its_command(
         month = check_start(series, start, min_pre)
     except SeriesError as exc:
         raise fail(str(exc)) from exc
-    result = fit_its(
-        series,
-        month,
-        season=season,  # type: ignore[arg-type]
-        slope_change=slope_change,
-        method=method,  # type: ignore[arg-type]
-        errors=errors,  # type: ignore[arg-type]
-    )
+    try:
+        result = fit_its(
+            series,
+            month,
+            season=season,  # type: ignore[arg-type]
+            slope_change=slope_change,
+            method=method,  # type: ignore[arg-type]
+            errors=errors,  # type: ignore[arg-type]
+        )
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        raise fail(f"{counts}: the model cannot be fitted to this series ({exc})") from exc
     placebos: tuple[PlaceboResult, ...] = ()
     summary: dict[str, Any] = {"counts": str(counts), **result.summary()}
     if placebo:

@@ -93,6 +93,8 @@ def placebo_in_time(
     for i in range(min_pre, len(months) - post + 1):
         fake = months[i]
         window = CountSeries(cut.frame.iloc[: i + post], cut.source, cut.has_exposure)
+        if window.frame["count"].iloc[:i].sum() == 0 or window.frame["count"].iloc[i:].sum() == 0:
+            continue  # no rate ratio without offences on both sides
         res = fit(window, fake)
         labels.append(str(fake))
         ratios.append(res.rate_ratio)
@@ -110,8 +112,9 @@ def placebo_in_space(
     start = pd.Period(real.start, freq="M")
     labels, ratios, ps = [], [], []
     for name, counts in comparisons.items():
-        if counts.sum() == 0 or (counts[counts.index.astype(str) >= real.start].sum() == 0):
-            continue  # no offences at all, or none after: no rate ratio to compare
+        after = counts.index.astype(str) >= real.start
+        if counts[after].sum() == 0 or counts[~after].sum() == 0:
+            continue  # no offences before or after: no rate ratio to compare
         res = fit(series_from_frame(counts, source=name), start)
         labels.append(name)
         ratios.append(res.rate_ratio)

@@ -188,8 +188,8 @@ def check_start(series: CountSeries, start: str, min_pre: int = MIN_PRE_MONTHS) 
     Raises
     ------
     SeriesError
-        ``start`` is not a month, lies outside the series, or leaves fewer than ``min_pre``
-        months before it.
+        ``start`` is not a month, lies outside the series, leaves fewer than ``min_pre``
+        months before it, or the series has no offences before it or from it on.
     """
     month = parse_month(start)
     first, last = series.months[0], series.months[-1]
@@ -200,6 +200,13 @@ def check_start(series: CountSeries, start: str, min_pre: int = MIN_PRE_MONTHS) 
             f"--start: {month} is outside the series in {series.source} ({first} to {last})"
         )
     pre = int((month - first).n)
+    counts = series.frame["count"]
+    for side, total in (("before", counts.iloc[:pre].sum()), ("from", counts.iloc[pre:].sum())):
+        if pre >= min_pre and total == 0:
+            raise SeriesError(
+                f"{series.source}, field 'count': no offences {side} {month}; a rate ratio "
+                "needs some on both sides of the start"
+            )
     if pre < min_pre:
         raise SeriesError(
             f"--start: {month} leaves {pre} months before it in {series.source} (first month "
