@@ -4,6 +4,8 @@ three verdicts, and the minimum-detectable-effect table, public (open data only)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -61,7 +63,9 @@ def test_evaluation_page_is_public(empty_server: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_evaluation_page_example_on_the_areas_police_uk_data(bundled_server: str, tab: Tab) -> None:
+def test_evaluation_page_example_on_the_areas_police_uk_data(
+    bundled_server: str, tab: Tab, artifacts: Callable[[str], Path]
+) -> None:
     """With the bundled police.uk data: serious violence near schools from an invented start
     (2017-07, six months before the data end) is evaluated, and the honest answer is that
     nothing can be told from it."""
@@ -82,3 +86,4 @@ def test_evaluation_page_example_on_the_areas_police_uk_data(bundled_server: str
     assert re.search(r"a 6-month evaluation \(against 15 months before\) detects only a fall of "
                      r"\d+% or more", mde)  # fmt: skip
     assert tab.page_errors == [] and tab.console_errors == []
+    page.screenshot(path=str(artifacts("evaluation.png")), full_page=True)
