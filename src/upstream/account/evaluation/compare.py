@@ -29,9 +29,8 @@ def _relative_verdict(result: dict[str, Any], what: str, method: str) -> str:
             "areas for an interval."
         )
     text = verdict(result["rate_ratio"], result["ci_low"], result["ci_high"], what=what)
-    return f"{method}, relative to the comparison areas: " + text.replace(
-        "than expected", "than the comparison areas imply"
-    )
+    text = text.replace("than expected", "than the comparison areas imply")
+    return f"Relative to the comparison areas: {text[0].lower()}{text[1:]}"
 
 
 def evaluate_against(
