@@ -29,7 +29,7 @@ from upstream.events import EventStore, month_range
 from upstream.forecast.data import street_events
 from upstream.plotting import figure_json
 
-__all__ = ["HEADLINE_RATES", "evaluation_page"]
+__all__ = ["HEADLINE_RATES", "cached_evaluation_page", "evaluation_page"]
 
 HEADLINE_RATES: tuple[tuple[str, float], ...] = (
     ("Knife-injury offences, victims under 25 (baseline about 40 a year)", 40.0),
@@ -125,3 +125,14 @@ def evaluation_page(settings: Settings, borough: str | None) -> dict[str, Any]:
     result["figure"] = _chart(result)
     page["example"] = result
     return page
+
+
+def cached_evaluation_page(settings: Settings) -> dict[str, Any]:
+    """:func:`evaluation_page` for the area pack's MPS borough, computed once per store
+    version and kept on disk (:func:`upstream.diskcache.cached_section`)."""
+    from upstream.diskcache import cached_section
+
+    def build() -> dict[str, Any]:
+        return evaluation_page(settings, area_from_settings(settings).mps_borough)
+
+    return cached_section(settings, "evaluation", build)

@@ -1,8 +1,9 @@
 """The Evaluation page: did it work, and could an evaluation tell?
 
 Public: it holds only open data (MPS borough series, IMD 2019) and arithmetic (power), no
-partnership records. The content comes from :func:`upstream.account.evaluation.page.
-evaluation_page`, built once per data version.
+partnership records. The content comes from
+:func:`upstream.account.evaluation.page.cached_evaluation_page`, built once per store version
+(by ``upstream bootstrap`` or the first view) and kept on disk.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from upstream.account.evaluation.page import evaluation_page
+from upstream.account.evaluation.page import cached_evaluation_page
 from upstream.area import area_from_settings
 from upstream.config import Settings
 from upstream.web.audience import signed_in
@@ -27,10 +28,9 @@ router = APIRouter(tags=["evaluation"])
 
 def _context(settings: Settings, cache: CacheDep) -> dict[str, Any]:
     def build() -> dict[str, Any]:
-        area = area_from_settings(settings)
         return {
-            "e": evaluation_page(settings, area.mps_borough),
-            "area_name": area.name,
+            "e": cached_evaluation_page(settings),
+            "area_name": area_from_settings(settings).name,
             "active": "evaluation",
         }
 
