@@ -162,6 +162,11 @@ def test_did_and_synth_cli(tmp_path: Path) -> None:
                               str(comp), "--start", START, "--out", str(out), "--deprivation",
                               str(dep), "--area", "Z"])  # fmt: skip
     assert res.exit_code == 1 and "no row for the treated area 'Z'" in res.output
+    partial = _write(tmp_path / "d2.csv", "area,deprivation", ["A,1", "T,2"])
+    res = runner.invoke(app, ["evaluate", "did", "--counts", str(counts), "--comparisons",
+                              str(comp), "--start", START, "--out", str(out), "--deprivation",
+                              str(partial), "--area", "T"])  # fmt: skip
+    assert res.exit_code == 1 and "no row for the comparison area 'B'" in res.output
 
 
 def test_borough_cli_refuses_unknown_names(tmp_path: Path) -> None:

@@ -234,6 +234,9 @@ def _against(
         raise fail(str(exc)) from exc
     if dep is not None and area not in dep.index:
         raise fail(f"{deprivation}, field 'area': no row for the treated area {area!r}")
+    missing = sorted(set(pool.columns) - set(dep.index)) if dep is not None else []
+    if missing:
+        raise fail(f"{deprivation}, field 'area': no row for the comparison area {missing[0]!r}")
     if pool.shape[1] < 2:
         raise fail(f"{comparisons}, field 'area': need at least 2 comparison areas")
     treated = series.frame["count"].set_axis(series.months.astype(str))
