@@ -4,9 +4,9 @@ known effects, and the real spring-2020 shock in the bundled MPS borough series.
 Measured:
 
 * interrupted time series (``fit_its``, default settings): coverage of the 95% interval and
-  the share of p < 0.05 under no effect (should be about 95% and 5%), for Poisson and
-  overdispersed (negative-binomial, variance = 2 x mean) counts, 36 months before and 24
-  after, with a 5% a year trend and seasonality;
+  the share of p < 0.05 under no effect (should be about 95% and 5%), for 11, 50 and 200
+  offences a year, Poisson and overdispersed (negative-binomial, variance = 2 x mean)
+  counts, 36 months before and 24 after, with a 5% a year trend and seasonality;
 * placebo starts in time on series with no intervention: the share "significant" (about 5%);
 * power: simulated power at the analytic minimum detectable effect (about 80%);
 * difference-in-differences: coverage and rejection under no effect (6 comparison areas);
@@ -51,7 +51,7 @@ START = pd.Period("2020-01", freq="M")
 def its_coverage(reps: int, seed: int) -> list[dict[str, Any]]:
     rows = []
     rng = np.random.default_rng(seed)
-    for per_year in (50, 200):
+    for per_year in (11, 50, 200):
         for dispersion in (1.0, 2.0):
             for ratio in (1.0, 0.75):
                 cover = reject = 0
