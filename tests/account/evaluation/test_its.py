@@ -15,7 +15,7 @@ from upstream.account.evaluation.its import design, fit_its
 from upstream.account.evaluation.placebo import placebo_in_space, placebo_in_time, rank_p_value
 from upstream.account.evaluation.power import simulate_counts
 from upstream.account.evaluation.series import series_from_frame
-from upstream.config import Settings
+from upstream.config import get_settings
 
 START = pd.Period("2020-01", freq="M")
 
@@ -123,11 +123,9 @@ def test_placebo_in_space_and_rank() -> None:
     assert rank_p_value(0.9, [0.5, 1.2, 0.95]) == pytest.approx(3 / 4)
 
 
-def test_spring_2020_shock_shows_a_clear_drop(bundled_data: Settings | None = None) -> None:
+def test_spring_2020_shock_shows_a_clear_drop() -> None:
     """The real first lockdown in the bundled MPS series: Waltham Forest robbery fell by
     about half in April-June 2020 against its 2016-2020 trend and season."""
-    from upstream.config import get_settings
-
     london = pd.read_parquet(get_settings().bundled_data / "london" / "mps_borough_monthly.parquet")
     rows = london[(london["borough"] == "Waltham Forest") & (london["series"] == "Robbery")]
     counts = rows.set_index("month")["count"].sort_index().loc["2016-01":"2020-06"]
