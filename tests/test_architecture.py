@@ -16,7 +16,9 @@ SRC = PROJECT_ROOT / "src" / "upstream"
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 # Capabilities that never touch identifiable case data or the web framework.
-ANALYTIC = ["analysis", "report", "forecast", "synth", "ingest", "area", "plan"]
+ANALYTIC = [
+    "analysis", "report", "forecast", "synth", "ingest", "area", "plan", "account/evaluation",
+]  # fmt: skip
 ANALYTIC_MODULES = [
     "events.py",
     "definitions.py",

@@ -146,3 +146,7 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
 
         if cached_plan_section(store, settings).get("available"):
             yield "prepared the Plan page (posts and rota, safe spaces, CCTV, emerging hot spots)"
+        from upstream.account.evaluation.page import cached_evaluation_page
+
+        cached_evaluation_page(settings)
+        yield "prepared the Evaluation page (the spring-2020 example and the power table)"

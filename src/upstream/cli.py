@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from upstream.account.evaluation.commands import app as evaluate_app
 from upstream.account.outcomes.commands import app as outcomes_app
 from upstream.account.returns.commands import app as returns_app
 from upstream.account.vfm.commands import use_plan_costs
@@ -57,6 +58,7 @@ def _plan_costs(settings: Settings) -> pd.DataFrame:
 
 use_plan_costs(_plan_costs)
 app.add_typer(outcomes_app, name="outcomes")
+app.add_typer(evaluate_app, name="evaluate")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

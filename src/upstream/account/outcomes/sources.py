@@ -164,10 +164,10 @@ def _crime_types() -> tuple[str, ...]:
     return POLICE_UK_CRIME_TYPES
 
 
-
 def _returns_ete(context: OutcomeContext, params: Mapping[str, Any]) -> SourceResult:
     """ETE participation per quarter from the programme returns held."""
     return ete_source_from(ete_participation)(context, params)
+
 
 _SPECS = [
     SourceSpec(
