@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from upstream.account.actions.commands import app as actions_app
 from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
@@ -36,6 +37,7 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(area_app, name="area")
 app.add_typer(cases_app, name="cases")
 app.add_typer(plan_app, name="plan")
+app.add_typer(actions_app, name="actions")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

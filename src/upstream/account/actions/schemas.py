@@ -40,8 +40,8 @@ class _In(BaseModel):
 def _note_for(rag: Rag, note: str | None) -> None:
     if rag in ATTENTION_RAG and (note is None or len(note.strip()) < MIN_NOTE):
         raise ValueError(
-            f"rag_note: a {rag.value} rating needs a note of at least {MIN_NOTE} characters "
-            "saying why and what is being done"
+            f"rag_note: {'an' if rag is Rag.AMBER else 'a'} {rag.value} rating needs a note "
+            f"of at least {MIN_NOTE} characters saying why and what is being done"
         )
 
 
