@@ -4,13 +4,15 @@ all-or-nothing and idempotent imports, append-only history, and the budgets cont
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
+from tests.cases.conftest import fresh_pg_url
 from upstream.account.actions import BUDGET_COLUMNS, programme_budgets
 from upstream.account.actions.access import plan_operator
 from upstream.account.actions.models import ActionChange
@@ -25,9 +27,11 @@ from upstream.account.actions.service import (
     update_progress,
 )
 from upstream.cases.audit_verify import verify_chain
-from upstream.cases.db import CaseStore
+from upstream.cases.db import CaseStore, database_url
+from upstream.cases.dbroles import grant_statements
 from upstream.cases.models import AuditEvent
 from upstream.cases.service import Conflict, NotFound
+from upstream.config import Settings
 
 from .conftest import TODAY, Team, action, load
 
@@ -202,3 +206,33 @@ def test_programme_budgets_contract(store: CaseStore, team: Team) -> None:
     assert pd.api.types.is_string_dtype(frame["title"])
     assert plan_size(store) == 4
     assert list_actions(plan_operator("t"), store)[0].ref == "A1"
+
+
+def test_the_app_role_adds_history_but_cannot_change_it(postgres_url: str, tmp_path: Path) -> None:
+    owner_url = fresh_pg_url(postgres_url)
+    owner = create_engine(database_url(Settings(database_url=owner_url)))
+    with owner.begin() as connection:
+        connection.execute(text("CREATE ROLE plan_app LOGIN PASSWORD 'plan-app-secret'"))
+        for statement in grant_statements("plan_app"):
+            connection.execute(text(statement))
+    owner.dispose()
+    rest = owner_url.split("//", 1)[1].split("@", 1)[-1]
+    settings = Settings(
+        data_dir=tmp_path / "var", database_url=f"postgresql://plan_app:plan-app-secret@{rest}"
+    )
+    app_store = CaseStore(database_url(settings), settings)
+    load(app_store, action("A1"))
+    load(app_store, action("A1", title="Renamed action"))
+    assert [c.field for c in get_action(plan_operator("t"), app_store, "A1").history] == [
+        "title",
+        "created",
+    ]
+    for sql in (
+        "UPDATE plan_action_changes SET new_value = 'x'",
+        "DELETE FROM plan_action_changes",
+        "TRUNCATE plan_action_changes",
+    ):
+        with pytest.raises(DBAPIError) as refused, app_store.engine.begin() as connection:
+            connection.execute(text(sql))
+        assert "permission denied" in str(refused.value)
+    app_store.dispose()
