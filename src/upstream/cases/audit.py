@@ -110,7 +110,6 @@ class AuditKind(StrEnum):
     NOT_FOUND = "access.not_found"
     PLAN_ACTION_CREATE = "plan.action_create"
     PLAN_ACTION_UPDATE = "plan.action_update"
-    PLAN_MILESTONE = "plan.milestone"
     PLAN_IMPORT = "plan.import"
     PLAN_EXPORT = "plan.export"
 
@@ -156,7 +155,6 @@ ACTION_LABELS: dict[str, str] = {
     AuditKind.NOT_FOUND: "asked for an unknown record",
     AuditKind.PLAN_ACTION_CREATE: "added an action to the action plan",
     AuditKind.PLAN_ACTION_UPDATE: "changed an action of the action plan",
-    AuditKind.PLAN_MILESTONE: "changed a milestone of the action plan",
     AuditKind.PLAN_IMPORT: "imported the action plan",
     AuditKind.PLAN_EXPORT: "exported the action plan",
 }

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from tests.cases.conftest import fresh_pg_url
 from upstream.account.actions.access import plan_operator
 from upstream.account.actions.models import ActionChange, PlanAction
-from upstream.account.actions.service import export_plan, list_actions
+from upstream.account.actions.service import export_plan, get_action, import_plan, list_actions
 from upstream.account.actions.xlsx import (
     ACTION_COLUMNS,
     PlanFileError,
@@ -25,7 +25,7 @@ from upstream.account.actions.xlsx import (
     read_plan,
     write_plan,
 )
-from upstream.cases.db import case_store, dispose_all
+from upstream.cases.db import CaseStore, case_store, dispose_all
 from upstream.cases.models import AuditEvent
 from upstream.cli import app
 from upstream.config import get_settings
@@ -263,3 +263,19 @@ def test_cli_as_a_user_applies_their_rights(tmp_path: Path, database: str) -> No
         input=PASSWORD + "\n",
     )
     assert result.exit_code == 1 and "cannot open a session" in result.output
+
+
+def test_a_workbook_without_milestones_leaves_them_alone(tmp_path: Path, store: CaseStore) -> None:
+    operator = plan_operator("t")
+    steps = [["A1", "Evening cover", "2026-09-30", None]]
+    with_steps = _book(tmp_path / "a.xlsx", [_row("A1")], steps)
+    import_plan(operator, store, read_plan(with_steps), source="a.xlsx")
+    without = _book(tmp_path / "b.xlsx", [_row("A1", Action="Streetbase, renamed")])
+    assert import_plan(operator, store, read_plan(without), source="b.xlsx").updated == ["A1"]
+    kept = get_action(operator, store, "A1").action
+    assert [m.title for m in kept.milestones] == ["Evening cover"]
+    emptied = _book(tmp_path / "c.xlsx", [_row("A1", Action="Streetbase, renamed")], [])
+    import_plan(operator, store, read_plan(emptied), source="c.xlsx")
+    assert get_action(operator, store, "A1").action.milestones == []
+    fields = [c.field for c in get_action(operator, store, "A1").history]
+    assert fields == ["milestone: Evening cover", "title", "milestone: Evening cover", "created"]

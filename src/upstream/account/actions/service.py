@@ -68,11 +68,14 @@ class PlanInputError(ValueError):
 @dataclass(frozen=True)
 class PlanRow:
     """An action to import, and where it came from (for messages): ``where`` such as
-    ``plan.xlsx, sheet Actions, row 7``, ``owner_column`` such as ``column F (owner)``."""
+    ``plan.xlsx, sheet Actions, row 7``, ``owner_column`` such as ``column F (owner)``;
+    ``with_milestones``: the row gives the action's milestones (a workbook without a
+    Milestones sheet does not, and leaves them as they are)."""
 
     data: ActionData
     where: str = "input"
     owner_column: str = "owner"
+    with_milestones: bool = True
 
 
 @dataclass(frozen=True)
@@ -379,7 +382,8 @@ def import_plan(
                 created.append(data.ref)
                 continue
             changed = _change(session, action, actor, "import", _fields(data, owner))
-            changed += _set_milestones(session, action, actor, "import", data.milestones)
+            if row.with_milestones:
+                changed += _set_milestones(session, action, actor, "import", data.milestones)
             if changed:
                 action.updated_at = utcnow()
                 record(

@@ -247,9 +247,8 @@ def read_plan(path: Path) -> list[PlanRow]:
         ws = book["Actions"] if "Actions" in book.sheetnames else book.worksheets[0]
         sheet = _Sheet(f"{name}, sheet {ws.title}", ws, ACTION_COLUMNS, REQUIRED_ACTION_COLUMNS)
         problems = list(sheet.problems)
-        steps = _milestones(
-            name, book["Milestones"] if "Milestones" in book.sheetnames else None, problems
-        )
+        has_steps = "Milestones" in book.sheetnames
+        steps = _milestones(name, book["Milestones"] if has_steps else None, problems)
         rows: list[PlanRow] = []
         seen: dict[str, int] = {}
         if not sheet.problems:
@@ -276,7 +275,7 @@ def read_plan(path: Path) -> list[PlanRow]:
                     problems.extend(_schema_problems(sheet, number, exc))
                     continue
                 owner = sheet.column("owner") if "owner" in sheet.index else "owner"
-                rows.append(PlanRow(data, f"{sheet.where}, row {number}", owner))
+                rows.append(PlanRow(data, f"{sheet.where}, row {number}", owner, has_steps))
             for ref, items in steps.items():
                 if ref not in seen:
                     problems.append(
