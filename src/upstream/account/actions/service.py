@@ -25,7 +25,14 @@ from upstream.account.actions.access import (
     ensure_plan_allowed,
     plan_allowed,
 )
-from upstream.account.actions.models import ActionChange, Milestone, PlanAction
+from upstream.account.actions.history import (
+    log_change,
+    milestone_text,
+    read_history,
+    record_changes,
+    set_milestones,
+)
+from upstream.account.actions.models import PlanAction
 from upstream.account.actions.schemas import (
     ActionData,
     ActionView,
@@ -189,15 +196,6 @@ def _load(session: Session, ref: str) -> PlanAction:
     return action
 
 
-def _history(session: Session, action_id: int) -> list[ChangeView]:
-    rows = session.scalars(
-        select(ActionChange)
-        .where(ActionChange.action_id == action_id)
-        .order_by(ActionChange.id.desc())
-    )
-    return [ChangeView.model_validate(r, from_attributes=True) for r in rows]
-
-
 @use_case
 def get_action(
     actor: Actor, store: CaseStore, ref: str, *, today: date | None = None
@@ -207,96 +205,8 @@ def get_action(
     with store.unit_of_work() as session:
         action = _load(session, ref)
         return ActionDetail(
-            _view(action, actor, today or today_in_london()), _history(session, action.id)
+            _view(action, actor, today or today_in_london()), read_history(session, action.id)
         )
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal | float):
-        return f"{Decimal(str(value)).quantize(Decimal('0.01'))}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _change(
-    session: Session, action: PlanAction, actor: Actor, via: str, changes: dict[str, Any]
-) -> list[str]:
-    """Set each changed field of ``action``; one history row per field really changed."""
-    changed = []
-    for name, new in changes.items():
-        old = getattr(action, name)
-        if _text(old) == _text(new):
-            continue
-        setattr(action, name, new)
-        if name == "owner_id":  # the history names people by username
-            name, old, new = "owner", _username(session, old), _username(session, new)
-        changed.append(name)
-        _log(session, action, actor, via, name, _text(old), _text(new))
-    return changed
-
-
-def _username(session: Session, user_id: int | None) -> str | None:
-    user = session.get(User, user_id) if user_id is not None else None
-    return user.username if user else None
-
-
-def _log(
-    session: Session,
-    action: PlanAction,
-    actor: Actor,
-    via: str,
-    name: str,
-    old: str | None,
-    new: str | None,
-) -> None:
-    session.add(
-        ActionChange(
-            action_id=action.id,
-            at=utcnow(),
-            by_id=actor.user_id,
-            by_name=actor.username[:64],
-            field=name[:64],
-            old_value=old,
-            new_value=new,
-            via=via,
-        )
-    )
-
-
-def _milestone_text(m: Milestone | MilestoneData | None) -> str | None:
-    if m is None:
-        return None
-    done = f", done {m.done_on.isoformat()}" if m.done_on else ""
-    return f"due {m.due.isoformat()}{done}"
-
-
-def _set_milestones(
-    session: Session, action: PlanAction, actor: Actor, via: str, wanted: Sequence[MilestoneData]
-) -> list[str]:
-    """Make the action's milestones those given (matched by title)."""
-    have = {m.title: m for m in action.milestones}
-    changed = []
-    for data in wanted:
-        current = have.pop(data.title, None)
-        if current is not None and _milestone_text(current) == _milestone_text(data):
-            continue
-        if current is None:
-            current = Milestone(action_id=action.id, title=data.title, due=data.due)
-            session.add(current)
-            action.milestones.append(current)
-        old = _milestone_text(current) if current.id else None
-        current.due, current.done_on = data.due, data.done_on
-        _log(session, action, actor, via, f"milestone: {data.title}", old, _milestone_text(data))
-        changed.append(f"milestone: {data.title}")
-    for title, gone in have.items():
-        _log(session, action, actor, via, f"milestone: {title}", _milestone_text(gone), None)
-        action.milestones.remove(gone)
-        session.delete(gone)
-        changed.append(f"milestone: {title}")
-    return changed
 
 
 def _owners(session: Session, rows: Sequence[PlanRow]) -> dict[str, User]:
@@ -376,14 +286,14 @@ def import_plan(
                 action = PlanAction(ref=data.ref, demo=demo, **_fields(data, owner))
                 session.add(action)
                 session.flush()
-                _log(session, action, actor, "import", "created", None, data.title)
-                _set_milestones(session, action, actor, "import", data.milestones)
+                log_change(session, action, actor, "import", "created", None, data.title)
+                set_milestones(session, action, actor, "import", data.milestones)
                 record(session, actor, AuditKind.PLAN_ACTION_CREATE, "action", data.ref)
                 created.append(data.ref)
                 continue
-            changed = _change(session, action, actor, "import", _fields(data, owner))
+            changed = record_changes(session, action, actor, "import", _fields(data, owner))
             if row.with_milestones:
-                changed += _set_milestones(session, action, actor, "import", data.milestones)
+                changed += set_milestones(session, action, actor, "import", data.milestones)
             if changed:
                 action.updated_at = utcnow()
                 record(
@@ -430,7 +340,7 @@ def update_progress(
         )
         if action.version != data.version:
             raise Conflict(f"action {ref} was changed by someone else: reload it and try again")
-        changed = _change(
+        changed = record_changes(
             session,
             action,
             actor,
@@ -444,10 +354,10 @@ def update_progress(
                 raise Conflict(f"action {ref} has no milestone {milestone_id}")
             if milestone.done_on == done_on:
                 continue
-            old = _milestone_text(milestone)
+            old = milestone_text(milestone)
             milestone.done_on = done_on
             name = f"milestone: {milestone.title}"
-            _log(session, action, actor, via, name, old, _milestone_text(milestone))
+            log_change(session, action, actor, via, name, old, milestone_text(milestone))
             changed.append(name)
         if changed:
             action.updated_at = utcnow()
