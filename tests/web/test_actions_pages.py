@@ -80,6 +80,7 @@ def test_an_owner_reports_progress_and_the_history_shows_it(
     assert _refs(mine.text) == ["DEMO-TR1"]
     detail = client.get("/actions/DEMO-TR1")
     assert "Report progress" in detail.text
+    assert "/actions/DEMO-TR1/owner" not in detail.text  # owners do not assign
     token = _form_token(detail.text)
     milestone = re.search(r'name="milestone_(\d+)"', detail.text)
     assert milestone
@@ -120,3 +121,20 @@ def test_the_export_is_the_import_workbook(web: tuple[TestClient, CaseStore, Act
     assert book.sheetnames == ["Actions", "Milestones", "About"]
     refs = [r[0] for r in book["Actions"].iter_rows(min_row=2, values_only=True)]
     assert len(refs) == 14 and all(str(r).startswith("DEMO-") for r in refs)
+
+
+def test_the_coordinator_gives_an_action_to_an_owner(
+    web: tuple[TestClient, CaseStore, Actor],
+) -> None:
+    client, store, board = web
+    add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+    page_login(client, "coord")
+    detail = client.get("/actions/DEMO-CU1")
+    assert 'action="/actions/DEMO-CU1/owner"' in detail.text
+    assert '<option value="board"' not in detail.text  # board members cannot own actions
+    form = {"csrf_token": _form_token(detail.text), "owner": "mentor", "version": "1"}
+    assert client.post("/actions/DEMO-CU1/owner", data=form).status_code == 303
+    assert get_action(board, store, "DEMO-CU1").action.owner == "mentor"
+    assert client.post("/actions/DEMO-CU1/owner", data=form).status_code == 409  # stale
+    bad = client.post("/actions/DEMO-CU1/owner", data={**form, "owner": "board", "version": "2"})
+    assert bad.status_code == 400 and "board member" in bad.text

@@ -22,6 +22,8 @@ from upstream.account.actions.models import ActionChange
 from upstream.account.actions.schemas import ProgressUpdate
 from upstream.account.actions.service import (
     PlanRow,
+    assign_owner,
+    assignable_owners,
     export_plan,
     get_action,
     import_plan,
@@ -130,3 +132,26 @@ def test_deny_by_default() -> None:
     stranger = Actor(7, "x", "visitor", "council")
     assert not any(plan_allowed(stranger, p, PlanResource(7)) for p in PlanPermission)
     assert set(PLAN_RULES) == set(PlanPermission)
+
+
+def test_managers_assign_owners_and_nobody_else_does(store: CaseStore, team: Team) -> None:
+    load(store, action("A1"))
+    assert "board" not in assignable_owners(team.coordinator, store)
+    assert {"navigator", "mentor", "coord"} <= set(assignable_owners(team.admin, store))
+    for who in ("owner", "board", "analyst"):
+        with pytest.raises(AccessDenied):
+            assign_owner(getattr(team, who), store, "A1", "navigator", 1)
+    with pytest.raises(ValueError, match="owner: 'board' is a board member"):
+        assign_owner(team.coordinator, store, "A1", "board", 1)
+    given = assign_owner(team.coordinator, store, "A1", "navigator", 1)
+    assert given.owner == "navigator" and given.version == 2
+    update_progress(team.owner, store, "A1", _progress(version=2))  # now theirs to update
+    assign_owner(team.admin, store, "A1", None, 3)
+    with pytest.raises(AccessDenied):
+        update_progress(team.owner, store, "A1", _progress(version=4))
+    owners = [
+        (c.old_value, c.new_value)
+        for c in get_action(team.board, store, "A1").history
+        if c.field == "owner"
+    ]
+    assert owners == [("navigator", None), (None, "navigator")]

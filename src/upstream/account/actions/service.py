@@ -55,6 +55,8 @@ __all__ = [
     "ImportResult",
     "PlanInputError",
     "PlanRow",
+    "assign_owner",
+    "assignable_owners",
     "board_order",
     "export_plan",
     "get_action",
@@ -209,23 +211,26 @@ def get_action(
         )
 
 
+def _owner_problem(user: User | None, name: str) -> str | None:
+    """Why ``name`` cannot own an action (``None``: they can)."""
+    if user is None or not user.active:
+        return f"no active user {name!r} to own the action"
+    if user.role == Role.BOARD:
+        return (
+            f"{name!r} is a board member, who reads the plan only; give the action to "
+            "someone who delivers it"
+        )
+    return None
+
+
 def _owners(session: Session, rows: Sequence[PlanRow]) -> dict[str, User]:
     names = {r.data.owner for r in rows if r.data.owner}
     users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(names)))}
     for row in rows:
         name = row.data.owner
-        if not name:
-            continue
-        user = users.get(name)
-        if user is None or not user.active:
-            raise PlanInputError(
-                f"{row.where}, {row.owner_column}: no active user {name!r} to own the action"
-            )
-        if user.role == Role.BOARD:
-            raise PlanInputError(
-                f"{row.where}, {row.owner_column}: {name!r} is a board member, who reads the "
-                "plan only; give the action to someone who delivers it"
-            )
+        problem = _owner_problem(users.get(name), name) if name else None
+        if problem:
+            raise PlanInputError(f"{row.where}, {row.owner_column}: {problem}")
     return users
 
 
@@ -365,6 +370,56 @@ def update_progress(
                 session, actor, AuditKind.PLAN_ACTION_UPDATE, "action", ref, detail=_detail(changed)
             )
         session.flush()
+        return _view(action, actor, today_in_london())
+
+
+@use_case
+def assignable_owners(actor: Actor, store: CaseStore) -> list[str]:
+    """Usernames of the active users who may own an action (for the managers' form)."""
+    ensure_plan_allowed(actor, PlanPermission.MANAGE)
+    with store.unit_of_work() as session:
+        users = session.scalars(
+            select(User.username)
+            .where(User.active.is_(True), User.role != Role.BOARD)
+            .order_by(User.username)
+        )
+        return list(users)
+
+
+@use_case
+def assign_owner(
+    actor: Actor, store: CaseStore, ref: str, owner: str | None, version: int
+) -> ActionView:
+    """Give an action to ``owner`` (a username; ``None``: to nobody). Managers only.
+
+    Raises
+    ------
+    PlanInputError
+        The user cannot own an action (unknown, disabled or a board member).
+    Conflict
+        The action changed since ``version`` was read.
+    """
+    ensure_plan_allowed(actor, PlanPermission.MANAGE, None, ref)
+    with store.unit_of_work() as session:
+        action = _load(session, ref)
+        if action.version != version:
+            raise Conflict(f"action {ref} was changed by someone else: reload it and try again")
+        user = None
+        if owner:
+            user = session.scalars(select(User).where(User.username == owner)).one_or_none()
+            problem = _owner_problem(user, owner)
+            if problem:
+                raise PlanInputError(f"owner: {problem}")
+        changed = record_changes(
+            session, action, actor, "web", {"owner_id": user.id if user else None}
+        )
+        if changed:
+            action.updated_at = utcnow()
+            record(
+                session, actor, AuditKind.PLAN_ACTION_UPDATE, "action", ref, detail=_detail(changed)
+            )
+        session.flush()
+        session.refresh(action)
         return _view(action, actor, today_in_london())
 
 

@@ -15,8 +15,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from upstream.account.actions.access import PlanPermission, plan_allowed
 from upstream.account.actions.schemas import MIN_NOTE, ActionView, ProgressUpdate
 from upstream.account.actions.service import (
+    assign_owner,
+    assignable_owners,
     export_plan,
     get_action,
     list_actions,
@@ -92,6 +95,7 @@ def _action_page(
     request: Request, view: Any, store: StoreDep, ref: str, errors: list[str], status: int = 200
 ) -> Response:
     detail = get_action(view.actor, store, ref)
+    managing = plan_allowed(view.actor, PlanPermission.MANAGE)
     return _page(
         request,
         view,
@@ -103,6 +107,7 @@ def _action_page(
         rags=list(Rag),
         min_note=MIN_NOTE,
         errors=errors,
+        owners=assignable_owners(view.actor, store) if managing else None,
     )
 
 
@@ -142,4 +147,14 @@ def report_progress(request: Request, ref: str, view: ActorSession, store: Store
     except ValueError:
         return _action_page(request, view, store, ref, ["a date is not valid"], status=400)
     update_progress(view.actor, store, ref, data)
+    return RedirectResponse(f"/actions/{ref}", status_code=303)
+
+
+@router.post("/{ref}/owner")
+def give_to_owner(request: Request, ref: str, view: ActorSession, store: StoreDep) -> Response:
+    """Give the action to a user, or to nobody (the coordinator and admins)."""
+    form: dict[str, str] = getattr(request.state, "form", {})
+    version = form.get("version", "0")
+    owner = form.get("owner", "").strip() or None
+    assign_owner(view.actor, store, ref, owner, int(version) if version.isdigit() else 0)
     return RedirectResponse(f"/actions/{ref}", status_code=303)
