@@ -7,16 +7,18 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from tests.account.actions.test_xlsx import _book, _row
 from tests.cases.conftest import add_user
 from tests.cases.test_auth import _form_token, page_login
 from upstream.account.actions.demo import load_demo_plan
-from upstream.account.actions.service import get_action
+from upstream.account.actions.service import get_action, list_actions
 from upstream.cases.access import Actor
 from upstream.cases.db import CaseStore, case_store, dispose_all
 from upstream.cases.models import User
@@ -138,3 +140,41 @@ def test_the_coordinator_gives_an_action_to_an_owner(
     assert client.post("/actions/DEMO-CU1/owner", data=form).status_code == 409  # stale
     bad = client.post("/actions/DEMO-CU1/owner", data={**form, "owner": "board", "version": "2"})
     assert bad.status_code == 400 and "board member" in bad.text
+
+
+def test_managers_import_a_workbook_on_the_page_all_or_nothing(
+    web: tuple[TestClient, CaseStore, Actor], tmp_path: Path
+) -> None:
+    client, store, board = web
+    add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+    bad = _book(tmp_path / "plan.xlsx", [_row("N1"), _row("N2", Domain="Prevent")])
+    good = _book(tmp_path / "good.xlsx", [_row("N1"), _row("N2")])
+
+    def upload(path: Path, token: str) -> Any:
+        with path.open("rb") as fh:
+            return client.post(
+                "/actions/import",
+                data={"csrf_token": token},
+                files={"file": (path.name, fh, "application/octet-stream")},
+            )
+
+    page_login(client, "board")
+    token = _form_token(client.get("/actions").text)
+    assert 'id="import-form"' not in client.get("/actions").text
+    assert upload(good, token).status_code == 403
+    client.cookies.clear()
+    page_login(client, "coord")
+    page = client.get("/actions")
+    assert 'id="import-form"' in page.text
+    token = _form_token(page.text)
+    assert upload(good, "forged").status_code == 403
+    refused = upload(bad, token)
+    assert refused.status_code == 400 and "Nothing imported" in refused.text
+    assert "plan.xlsx, sheet Actions, row 3, column B (domain): &#39;Prevent&#39;" in refused.text
+    assert len(list_actions(board, store)) == 14
+    done = upload(good, token)
+    assert done.status_code == 200 and "<strong>2</strong> actions added" in done.text
+    assert len(list_actions(board, store)) == 16
+    again = upload(good, token)
+    assert "<strong>0</strong> actions added" in again.text
+    assert "<strong>2</strong> unchanged" in again.text

@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -230,15 +230,23 @@ def _milestones(
     return out
 
 
-def read_plan(path: Path) -> list[PlanRow]:
+def read_plan(path: Path | BinaryIO, name: str | None = None) -> list[PlanRow]:
     """Every action of the workbook, checked; nothing unless every row is good.
+
+    Parameters
+    ----------
+    path
+        The workbook's file, or its bytes as a binary file (an upload).
+    name
+        The file name messages give (default: the file's own name).
 
     Raises
     ------
     PlanFileError
         Naming file, sheet, row and column of each bad cell (up to 50).
     """
-    name = Path(path).name
+    if name is None:
+        name = Path(path).name if isinstance(path, str | Path) else "upload.xlsx"
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:

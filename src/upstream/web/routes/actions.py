@@ -8,26 +8,33 @@ writes the history and the audit; the routes hold no role checks.
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from upstream.account.actions.access import PlanPermission, plan_allowed
 from upstream.account.actions.schemas import MIN_NOTE, ActionView, ProgressUpdate
 from upstream.account.actions.service import (
+    ImportResult,
+    PlanInputError,
     assign_owner,
     assignable_owners,
     export_plan,
     get_action,
+    import_plan,
     list_actions,
     today_in_london,
     update_progress,
 )
 from upstream.account.actions.vocab import Domain, Rag, Status
-from upstream.account.actions.xlsx import plan_workbook
+from upstream.account.actions.xlsx import PlanFileError, plan_workbook, read_plan
 from upstream.cases.localtime import from_uk_date
 from upstream.web.deps import templates
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect, page_context
@@ -37,6 +44,8 @@ __all__ = ["router"]
 router = APIRouter(prefix="/actions", dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 10 * 1024 * 1024
+"""The largest workbook the import page takes (bytes)."""
 
 
 def _page(request: Request, view: Any, template: str, status: int = 200, **extra: Any) -> Response:
@@ -75,6 +84,7 @@ def plan_page(
         demo=any(a.demo for a in everything),
         domains=list(Domain),
         budget=sum(a.budget_gbp or 0 for a in everything),
+        can_manage=plan_allowed(view.actor, PlanPermission.MANAGE),
     )
 
 
@@ -88,6 +98,50 @@ def export_xlsx(view: ActorSession, store: StoreDep) -> Response:
         plan_workbook(actions, demo=demo, exported=today),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _file_name(upload: UploadFile) -> str:
+    """The upload's own name, reduced to plain characters (it goes into messages and the
+    audit); ``upload.xlsx`` when there is none."""
+    name = re.sub(r"[^A-Za-z0-9._ -]", "_", (upload.filename or "").rsplit("/", 1)[-1])
+    return name[:80] or "upload.xlsx"
+
+
+def _import(actor: Any, store: StoreDep, data: bytes, name: str) -> ImportResult:
+    rows = read_plan(io.BytesIO(data), name)
+    return import_plan(actor, store, rows, source=name)
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_upload(request: Request, view: ActorSession, store: StoreDep) -> Response:
+    """Import an uploaded plan workbook: all of it or, naming each bad cell, none of it
+    (the coordinator and admins)."""
+    form = await request.form()
+    upload = form.get("file")
+    problems: list[str] = []
+    result: ImportResult | None = None
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        problems = ["choose the plan's XLSX file to import"]
+    else:
+        name = _file_name(upload)
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            problems = [f"{name}: larger than {MAX_UPLOAD // (1024 * 1024)} MB"]
+        else:
+            try:
+                result = await run_in_threadpool(_import, view.actor, store, data, name)
+            except PlanFileError as exc:
+                problems = exc.problems
+            except PlanInputError as exc:
+                problems = [str(exc)]
+    return _page(
+        request,
+        view,
+        "actions_import.html",
+        status=400 if problems else 200,
+        problems=problems,
+        result=result,
     )
 
 
