@@ -43,6 +43,11 @@ class Team:
 
 @pytest.fixture
 def team(store: CaseStore, password_hash: str) -> Team:  # noqa: F811
+    return make_team(store, password_hash)
+
+
+def make_team(store: CaseStore, password_hash: str) -> Team:  # noqa: F811
+    """The users of :class:`Team`, added to ``store``."""
     return Team(
         coordinator=add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL, None, password_hash),
         admin=add_user(store, "admin", Role.ADMIN, Agency.COUNCIL, None, password_hash),

@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from tests.cases.conftest import fresh_pg_url
 from upstream.account.actions import BUDGET_COLUMNS, programme_budgets
 from upstream.account.actions.access import plan_operator
-from upstream.account.actions.models import ActionChange
+from upstream.account.actions.models import ActionChange, PlanAction
 from upstream.account.actions.schemas import ProgressUpdate
 from upstream.account.actions.service import (
     PlanInputError,
@@ -33,7 +34,7 @@ from upstream.cases.models import AuditEvent
 from upstream.cases.service import Conflict, NotFound
 from upstream.config import Settings
 
-from .conftest import TODAY, Team, action, load
+from .conftest import TODAY, Team, action, load, make_team
 
 
 def _events(store: CaseStore, prefix: str = "plan.") -> list[AuditEvent]:
@@ -236,3 +237,31 @@ def test_the_app_role_adds_history_but_cannot_change_it(postgres_url: str, tmp_p
             connection.execute(text(sql))
         assert "permission denied" in str(refused.value)
     app_store.dispose()
+
+
+def test_two_reports_at_once_the_second_is_a_conflict(
+    pg_store: CaseStore, password_hash: str
+) -> None:
+    """Both reports read version 1; the other one commits between this one's read and write
+    (PostgreSQL: SQLite's writers take the lock at the start, so they never interleave)."""
+    store = pg_store
+    team = make_team(store, password_hash)
+    load(store, action("A1", owner="navigator"))
+    fired: list[bool] = []
+
+    def meanwhile(session: Session, _context: object, _instances: object) -> None:
+        if fired or not any(isinstance(o, PlanAction) for o in session.dirty):
+            return
+        fired.append(True)
+        with store.engine.begin() as other:
+            other.execute(text("UPDATE plan_actions SET version = version + 1, status = 'stopped'"))
+
+    event.listen(Session, "before_flush", meanwhile)
+    try:
+        with pytest.raises(Conflict, match="changed by someone else"):
+            update_progress(
+                team.owner, store, "A1", ProgressUpdate(status="complete", rag="green", version=1)
+            )
+    finally:
+        event.remove(Session, "before_flush", meanwhile)
+    assert fired and get_action(team.board, store, "A1").action.status == "stopped"

@@ -10,7 +10,8 @@ the case tool's :func:`~upstream.cases.service.use_case`, in their own transacti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from upstream.account.actions.access import (
     PlanPermission,
@@ -326,6 +328,20 @@ def import_plan(
     return ImportResult(created, updated, unchanged)
 
 
+def _changed_meanwhile(ref: str) -> Conflict:
+    return Conflict(f"action {ref} was changed by someone else: reload it and try again")
+
+
+@contextmanager
+def _one_writer(ref: str) -> Iterator[None]:
+    """Two changes made at once from the same version: the second is a :class:`Conflict`
+    (the version column's check at write time), not a server error."""
+    try:
+        yield
+    except StaleDataError:
+        raise _changed_meanwhile(ref) from None
+
+
 @use_case
 def update_progress(
     actor: Actor, store: CaseStore, ref: str, data: ProgressUpdate, *, via: str = "web"
@@ -338,13 +354,13 @@ def update_progress(
         The action changed since ``data.version`` was read, or a milestone id is not the
         action's.
     """
-    with store.unit_of_work() as session:
+    with _one_writer(ref), store.unit_of_work() as session:
         action = _load(session, ref)
         ensure_plan_allowed(
             actor, PlanPermission.UPDATE_PROGRESS, PlanResource(action.owner_id), ref
         )
         if action.version != data.version:
-            raise Conflict(f"action {ref} was changed by someone else: reload it and try again")
+            raise _changed_meanwhile(ref)
         changed = record_changes(
             session,
             action,
@@ -400,10 +416,10 @@ def assign_owner(
         The action changed since ``version`` was read.
     """
     ensure_plan_allowed(actor, PlanPermission.MANAGE, None, ref)
-    with store.unit_of_work() as session:
+    with _one_writer(ref), store.unit_of_work() as session:
         action = _load(session, ref)
         if action.version != version:
-            raise Conflict(f"action {ref} was changed by someone else: reload it and try again")
+            raise _changed_meanwhile(ref)
         user = None
         if owner:
             user = session.scalars(select(User).where(User.username == owner)).one_or_none()
