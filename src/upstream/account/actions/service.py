@@ -118,7 +118,7 @@ def board_order(actions: Iterable[ActionView]) -> list[ActionView]:
     then complete or stopped; within each, the earliest due date first, then the reference.
     """
 
-    def key(a: ActionView) -> tuple[int, int, date, str]:
+    def key(a: ActionView) -> tuple[int, date, str]:
         if not a.open:
             group = 5
         elif a.overdue and a.rag is Rag.RED:
@@ -127,7 +127,7 @@ def board_order(actions: Iterable[ActionView]) -> list[ActionView]:
             group = 1
         else:
             group = 2 + _RAG_RANK[a.rag]
-        return (group, 0, a.due, a.ref)
+        return (group, a.due, a.ref)
 
     return sorted(actions, key=key)
 
