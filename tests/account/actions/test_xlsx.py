@@ -51,7 +51,7 @@ def _row(ref: str, **over: Any) -> list[Any]:
         "RAG": "G",
         "RAG note": None,
         "Budget GBP": "£150,000",
-        "Outcome measures": "reached_within_deadline; offer_acceptance",
+        "Outcome measures": "reached_in_time; offer_acceptance",
         "Programme": "streetbase",
     }
     values.update(over)
@@ -108,7 +108,7 @@ def test_a_good_workbook_reads_every_kind_of_cell(tmp_path: Path) -> None:
         date(2028, 3, 31),
         150000,
     )
-    assert first.outcome_ids == ["reached_within_deadline", "offer_acceptance"]
+    assert first.outcome_ids == ["reached_in_time", "offer_acceptance"]
     assert [(m.title, m.done_on) for m in first.milestones] == [
         ("Evening cover", None),
         ("Weekend cover", date(2026, 12, 20)),

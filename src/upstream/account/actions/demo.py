@@ -83,13 +83,13 @@ DEMO_PLAN: tuple[dict[str, Any], ...] = (
        "into support.", "voluntary", owner="youthworker",
        start=_D(2025, 4, 1), due=_D(2028, 3, 31), status="in_progress", rag="green",
        budget_gbp=150_000, programme="streetbase",
-       outcome_ids=["reached_within_deadline", "offer_acceptance"]),
+       outcome_ids=["reached_in_time", "offer_acceptance"]),
     _a("SU2", "support", "Urgent Response Coordinator",
        "One coordinator makes sure every young person harmed or involved in serious violence "
        "is offered support within the deadline (the case tool).", "council",
        owner="coordinator", start=_D(2025, 4, 1), due=_D(2028, 3, 31),
        status="in_progress", rag="green", budget_gbp=55_000, programme="urgent_response",
-       outcome_ids=["reached_within_deadline", "offer_acceptance"]),
+       outcome_ids=["reached_in_time", "offer_acceptance"]),
     _a("SU3", "support", "Family therapy",
        "Functional family therapy for families of young people at risk, referred through the "
        "Urgent Response Coordinator.", "health", owner="therapist",
@@ -107,7 +107,7 @@ DEMO_PLAN: tuple[dict[str, Any], ...] = (
        start=_D(2025, 4, 1), due=_D(2026, 10, 31), status="in_progress", rag="red",
        rag_note="DEMO: funding ends in October; renewal bid with the ICB not yet decided.",
        budget_gbp=110_000, programme="ae_navigators",
-       outcome_ids=["reached_within_deadline", "knife_injury_u25"],
+       outcome_ids=["reached_in_time", "knife_injury_u25"],
        milestones=[{"title": "Evening and weekend cover", "due": _D(2026, 6, 30)}]),
     _a("TR2", "treat", "Custody mentors",
        "Mentors meet young people in police custody and stay with them for twelve weeks "
