@@ -7,6 +7,8 @@ running it again does nothing (and never duplicates a month).
 * Partnership incident data are confidential, so the demo uses the calibrated synthetic
   borough (``upstream.synth``, seed 1): generated into ``<data dir>/synthetic`` and ingested
   like a real extract. Every row is labelled synthetic, and every page that shows it says so.
+* Outside production, an empty action plan gets the DEMO plan (the seed strategy's
+  commitments, :mod:`upstream.account.actions.demo`), labelled demo.
 
 Both are Waltham Forest's. With another area pack (``UPSTREAM_AREA_DIR``) they are loaded
 only when its area overlaps Waltham Forest (a sub-area of it, say), and then rows outside
@@ -136,6 +138,9 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     from upstream.cases.demo import prepare_case_store
 
     yield from prepare_case_store(settings)
+    from upstream.account.actions.demo import prepare_action_plan
+
+    yield from prepare_action_plan(settings)
     if warm:
         from upstream.forecast.summary import cached_forecast_section
 

@@ -18,6 +18,7 @@ from upstream.account.outcomes.commands import app as outcomes_app
 from upstream.account.returns.commands import app as returns_app
 from upstream.account.vfm.commands import use_plan_costs
 from upstream.account.vfm.commands import vfm as vfm_command
+from upstream.account.actions.commands import app as actions_app
 from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
@@ -59,6 +60,7 @@ def _plan_costs(settings: Settings) -> pd.DataFrame:
 use_plan_costs(_plan_costs)
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(actions_app, name="actions")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

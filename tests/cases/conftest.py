@@ -45,6 +45,8 @@ def purpose_for(username: str) -> str:
         return "administration"
     if "analyst" in username:
         return "analysis"
+    if username.startswith("board"):
+        return "oversight"
     return "coordination" if username.startswith("coord") else "direct_support"
 
 

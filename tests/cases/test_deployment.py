@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from upstream.cases.auth import LoginFailed, login
 from upstream.cases.db import CaseStore, case_store, database_url, dispose_all
-from upstream.cases.demo import DEMO_ADMIN_FILE, DEMO_PASSWORD, seed_demo
+from upstream.cases.demo import DEMO_ADMIN_FILE, DEMO_PASSWORD, DEMO_USERS, seed_demo
 from upstream.cases.deployment import UnsafeDeployment, check_production
 from upstream.cases.models import AuditEvent, User
 from upstream.cli import app as cli
@@ -69,7 +69,7 @@ def test_production_refuses_to_start_while_demo_users_are_active(
         monkeypatch.setenv(f"UPSTREAM_{key.upper()}", value)
     monkeypatch.setenv("UPSTREAM_DATA_DIR", str(demo_dir))
     done = CliRunner().invoke(cli, ["cases", "disable-demo"])
-    assert done.exit_code == 0 and "disabled 7 demo user(s)" in done.output
+    assert done.exit_code == 0 and f"disabled {len(DEMO_USERS)} demo user(s)" in done.output
     store = case_store(settings)
     check_production(store)
     with TestClient(create_app(settings)) as client:
@@ -78,7 +78,7 @@ def test_production_refuses_to_start_while_demo_users_are_active(
         events = session.scalars(
             select(AuditEvent.detail).where(AuditEvent.actor_name == "system:disable-demo")
         ).all()
-        assert events.count("demo user disabled") == 7
+        assert events.count("demo user disabled") == len(DEMO_USERS)
         # even if one is enabled again behind the app's back, it cannot log in
         session.execute(update(User).where(User.username == "coordinator").values(active=True))
     with pytest.raises(LoginFailed, match="demo accounts"):

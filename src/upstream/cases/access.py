@@ -23,6 +23,8 @@ The rules in words
   their own service only.
 * **analyst**: the board's aggregate figures only; never a person, an identity or a list.
 * **admin**: users, the audit log, subject access exports and retention; no case work.
+* **board** (a partnership board member): nothing in the case store; reads the action plan
+  (:mod:`upstream.account.actions.access`).
 * **system** (scheduled jobs on the server): retention only.
 
 Fields (``FIELD_RULES``)
@@ -114,6 +116,7 @@ PURPOSES: dict[str, frozenset[Purpose]] = {
     Role.CASEWORKER: frozenset({Purpose.DIRECT_SUPPORT, Purpose.SAFEGUARDING}),
     Role.ANALYST: frozenset({Purpose.ANALYSIS}),
     Role.ADMIN: frozenset({Purpose.ADMINISTRATION, Purpose.SUBJECT_ACCESS}),
+    Role.BOARD: frozenset({Purpose.OVERSIGHT}),
     "system": frozenset({Purpose.RETENTION, Purpose.ADMINISTRATION}),
 }
 """The purposes each role may state for a session (DPA 2018 s.62: why data are consulted)."""

@@ -108,6 +108,10 @@ class AuditKind(StrEnum):
     LOGOUT = "auth.logout"
     DENIED = "access.denied"
     NOT_FOUND = "access.not_found"
+    PLAN_ACTION_CREATE = "plan.action_create"
+    PLAN_ACTION_UPDATE = "plan.action_update"
+    PLAN_IMPORT = "plan.import"
+    PLAN_EXPORT = "plan.export"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -149,6 +153,10 @@ ACTION_LABELS: dict[str, str] = {
     AuditKind.LOGOUT: "logged out",
     AuditKind.DENIED: "was refused",
     AuditKind.NOT_FOUND: "asked for an unknown record",
+    AuditKind.PLAN_ACTION_CREATE: "added an action to the action plan",
+    AuditKind.PLAN_ACTION_UPDATE: "changed an action of the action plan",
+    AuditKind.PLAN_IMPORT: "imported the action plan",
+    AuditKind.PLAN_EXPORT: "exported the action plan",
 }
 """What each kind of event means, in words (the admin page shows these)."""
 

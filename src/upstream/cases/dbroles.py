@@ -4,7 +4,8 @@ Run migrations as the database's owner (``upstream cases migrate``), and run the
 separate login role granted only what :func:`grant_statements` lists: it reads and writes case
 records, can only *insert* audit events and seal them into the chain (UPDATE of the three
 chain columns alone; no DELETE or TRUNCATE: the triggers are a second line behind the missing
-privileges), and can move the chain head. Not being the owner,
+privileges), and can move the chain head. The action plan's history
+(``plan_action_changes``) is insert-only too. Not being the owner,
 it cannot ALTER or DROP a table or a trigger.
 """
 
@@ -12,11 +13,13 @@ from __future__ import annotations
 
 import re
 
+import upstream.account.actions.models  # noqa: F401  (the action plan's tables, same database)
 from upstream.cases.models import Base
 
-__all__ = ["APPEND_ONLY", "grant_statements"]
+__all__ = ["APPEND_ONLY", "INSERT_ONLY", "grant_statements"]
 
 APPEND_ONLY = ("audit_events",)
+INSERT_ONLY = ("plan_action_changes",)
 _CHAIN = "audit_chain"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -26,12 +29,12 @@ def grant_statements(role: str) -> list[str]:
     if not _NAME.match(role):
         raise ValueError("role: use lower-case letters, digits and _ (a PostgreSQL name)")
     tables = sorted(Base.metadata.tables)
-    ordinary = [t for t in tables if t not in (*APPEND_ONLY, _CHAIN)]
+    ordinary = [t for t in tables if t not in (*APPEND_ONLY, *INSERT_ONLY, _CHAIN)]
     return [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};",
         f"GRANT USAGE ON SCHEMA public TO {role};",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(ordinary)} TO {role};",
-        f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {role};",
+        f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY + INSERT_ONLY)} TO {role};",
         # sealing sets these three on events not yet in the chain (the triggers check that)
         f"GRANT UPDATE (seq, prev_hash, hash) ON {', '.join(APPEND_ONLY)} TO {role};",
         f"GRANT SELECT, UPDATE ON {_CHAIN} TO {role};",

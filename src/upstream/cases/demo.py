@@ -72,6 +72,7 @@ DEMO_USERS = (
     ),
     DemoUser("therapist", Role.CASEWORKER, Agency.HEALTH, Service.FAMILY_THERAPY, "family therapy"),
     DemoUser("analyst", Role.ANALYST, Agency.POLICE, None, "analyst (figures only)"),
+    DemoUser("board", Role.BOARD, Agency.PROBATION, None, "board member (action plan, read only)"),
     DemoUser("admin", Role.ADMIN, Agency.COUNCIL, None, "admin (users, audit)"),
 )
 

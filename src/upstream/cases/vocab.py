@@ -33,6 +33,8 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     CASEWORKER = "caseworker"
     ANALYST = "analyst"
+    BOARD = "board"
+    """A partnership board member: reads the action plan; no case work, no case figures."""
 
 
 class Agency(StrEnum):
@@ -116,6 +118,7 @@ class Purpose(StrEnum):
     ADMINISTRATION = "administration"
     SUBJECT_ACCESS = "subject_access"
     RETENTION = "retention"
+    OVERSIGHT = "oversight"
 
 
 _LABELS = {
@@ -129,6 +132,7 @@ _LABELS = {
     "in_person": "in person",
     "direct_support": "direct support of the young person",
     "subject_access": "subject access request",
+    "oversight": "partnership oversight (the action plan)",
 }
 
 

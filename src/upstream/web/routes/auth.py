@@ -232,7 +232,12 @@ def _set_session_cookie(response: Response, settings: Settings, token: str) -> N
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/cases") and "//" not in target and "\\" not in target:
+    if (
+        target
+        and target.startswith(("/cases", "/actions"))
+        and "//" not in target
+        and "\\" not in target
+    ):
         return target
     return "/cases"
 

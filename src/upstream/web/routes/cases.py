@@ -122,6 +122,8 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
     """The coordinator's board (a caseworker's own service; figures only for analysts)."""
     if view.actor.role == Role.ADMIN:
         return _see_other("/cases/admin")
+    if view.actor.role == Role.BOARD:  # board members read the action plan only
+        return _see_other("/actions")
     data = board(view.actor, store)
     return _page(request, view, "board.html", board=data)
 
@@ -450,8 +452,9 @@ _STATUS = {
 }
 
 
-CASE_PATHS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account")
-"""Paths of the case tool: sent with ``Cache-Control: no-store``."""
+CASE_PATHS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions")
+"""Paths of the case tool (and the action plan, which shares its sessions): sent with
+``Cache-Control: no-store``; their invalid input is answered with the case tool's error page."""
 _OURS = CASE_PATHS
 
 
