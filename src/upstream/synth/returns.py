@@ -50,7 +50,7 @@ DEMO_PROGRAMMES = (
                   (0, 0.45, 0.5, 0.02, 0, 0.03), 0.0),
     DemoProgramme("safe_spaces", "Safe Spaces Network (synthetic)", 90, 60,
                   (0, 0.3, 0.45, 0.2, 0, 0.05), 0.02),
-    DemoProgramme("aande_navigators", "Whipps Cross A&E Navigators (synthetic)", 45, 40,
+    DemoProgramme("ae_navigators", "Whipps Cross A&E Navigators (synthetic)", 45, 40,
                   (0, 0.05, 0.35, 0.55, 0.02, 0.03), 0.15),
     DemoProgramme("custody_mentors", "Custody Mentoring (synthetic)", 35, 70,
                   (0, 0.02, 0.4, 0.55, 0, 0.03), 0.2),

@@ -71,3 +71,16 @@ def test_bootstrap_loads_it_once_with_the_demo_owners_and_never_in_production(
     assert list(prepare_action_plan(production)) == []
     assert plan_size(case_store(production)) == 0
     dispose_all()
+
+
+def test_the_demo_plan_returns_and_measures_name_each_other() -> None:
+    """Every synthetic programme return has its action (so value for money finds its
+    cost), and every outcome id an action links to is a shipped outcome measure."""
+    from upstream.account.outcomes import load_measures
+    from upstream.synth.returns import DEMO_PROGRAMMES
+
+    programmes = {action.get("programme") for action in DEMO_PLAN}
+    assert {spec.programme for spec in DEMO_PROGRAMMES} <= programmes
+    measures = {measure.id for measure in load_measures()}
+    linked = {oid for action in DEMO_PLAN for oid in action.get("outcome_ids", [])}
+    assert linked and linked <= measures
