@@ -13,12 +13,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from upstream.account.actions.commands import app as actions_app
 from upstream.account.evaluation.commands import app as evaluate_app
 from upstream.account.outcomes.commands import app as outcomes_app
 from upstream.account.returns.commands import app as returns_app
 from upstream.account.vfm.commands import use_plan_costs
 from upstream.account.vfm.commands import vfm as vfm_command
-from upstream.account.actions.commands import app as actions_app
 from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
