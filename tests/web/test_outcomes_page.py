@@ -67,9 +67,9 @@ def test_signed_in_users_see_every_measure_with_its_chart(
     # the demo case store began weeks ago, long after 2024-07: said plainly, no chart
     reached = page.locator("#measure-reached_in_time")
     assert "not available" in reached.inner_text() and reached.locator(".plot").count() == 0
-    # ETE participation waits for programme returns: said plainly, no chart
+    # ETE participation from the demo's programme returns: quarterly, labelled synthetic
     ete = page.locator("#measure-ete_participation")
-    assert "not available" in ete.inner_text() and ete.locator(".plot").count() == 0
+    assert "SYNTHETIC data" in ete.inner_text() and ete.locator(".plot").count() == 1
     # each chart has the limits, the centre line and the values
     names = page.locator("#plot-knife_injury_u25 .legendtext").evaluate_all(
         "els => els.map(e => e.textContent)"

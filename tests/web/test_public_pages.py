@@ -149,8 +149,10 @@ def test_upstream_serve_sends_no_server_header(workers: int, tmp_path: Path) -> 
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    stderr = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"upstream serve did not start: {stderr[-2000:]}")
+                    if process.poll() is None:  # still starting: stop it, or its stderr never ends
+                        os.killpg(process.pid, signal.SIGKILL)
+                    _, stderr = process.communicate()
+                    pytest.fail(f"upstream serve did not start: {stderr.decode()[-2000:]}")
                 time.sleep(0.2)
         assert response.status_code == 200
         assert "server" not in response.headers, response.headers
