@@ -264,7 +264,8 @@ def people_item(data: ProfileData, shares: Mapping[str, PopulationShares], numbe
     section.id, section.number, section.title = "people", number, "Disproportionality"
     section.synthetic = data.partnership_synthetic and data.incidents is not None
     readings = [r for r in _readings(section) if "ethnic" in r.lower() or "times" in r.lower()]
-    summary = readings[0] if readings else (_readings(section) or ["No figures."])[0]
+    notices = [b.text for b in section.blocks if isinstance(b, Notice)]
+    summary = next(iter(readings or _readings(section) or notices), "No figures.")
     return PackItem("people", section.title, summary, section, synthetic=section.synthetic)
 
 
