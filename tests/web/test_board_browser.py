@@ -37,6 +37,10 @@ def board_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         dispose_all()
 
 
+A4_WIDTH, A4_HEIGHT = 688, 1016
+"""A4 less the pack's 14 mm margins, in CSS pixels (96 to the inch)."""
+
+
 def pdf_pages(data: bytes) -> int:
     """Pages of a PDF (Chromium writes one ``/Type /Page`` object per page)."""
     return len(re.findall(rb"/Type\s*/Page(?!s)", data))
@@ -74,6 +78,10 @@ def test_a_board_member_reads_and_prints_the_pack(
     assert page.locator("nav.packnav").is_hidden()
     assert page.eval_on_selector("#summary-2", "e => getComputedStyle(e).breakAfter") == "page"
     assert page.eval_on_selector("#headline", "e => getComputedStyle(e).breakBefore") == "page"
+    page.set_viewport_size({"width": A4_WIDTH, "height": A4_HEIGHT})
+    for summary in ("#summary-1", "#summary-2"):  # each summary fits on its one page
+        height = page.eval_on_selector(summary, "e => e.getBoundingClientRect().height")
+        assert 0 < height <= A4_HEIGHT, (summary, height)
     pdf = page.pdf(format="A4", print_background=True)
     artifacts("board-pack.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF-")

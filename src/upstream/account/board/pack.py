@@ -101,13 +101,14 @@ def _plan(settings: Settings) -> dict[str, Any]:
 
 def build_pack(settings: Settings, quarter: Quarter, *, today: date | None = None) -> BoardPack:
     """Compute every item of the board pack for ``quarter``."""
+    from upstream.account.actions.service import today_in_london
     from upstream.account.outcomes.compute import compute_all
     from upstream.account.outcomes.definitions import load_measures
     from upstream.analysis.disparity import load_population_shares
     from upstream.area import area_from_settings, definitions_from_settings
     from upstream.report.inputs import load_inputs
 
-    today = today or datetime.now(UTC).date()
+    today = today or today_in_london()
     area = area_from_settings(settings)
     data = load_inputs(settings, area, definitions_from_settings(settings))
     populations = os.environ.get("UPSTREAM_POPULATIONS_FILE")
