@@ -144,3 +144,20 @@ def test_bad_quarter_is_refused_and_nothing_written(
     assert result.exit_code == 1
     assert f"--quarter: '{bad}' is not a quarter in YYYYQn form" in result.output
     assert not out.exists()
+
+
+def test_every_outcome_measure_has_the_rag_of_its_verdict(
+    pack: str, demo_settings: Settings, this_quarter: Quarter
+) -> None:
+    from upstream.account.outcomes import compute_all, load_measures
+
+    expected = {"better than baseline": "GREEN", "worse than baseline": "RED"}
+    results = compute_all(demo_settings, load_measures(), end=this_quarter.last_month)
+    table = pack[
+        pack.index('id="rag-table"') : pack.index("</table>", pack.index('id="rag-table"'))
+    ]
+    shown = dict(re.findall(r'data-measure="([^"]+)">.*?class="rag rag-\w+">(\w+)<', table))
+    assert shown == {
+        r.measure.id: (expected.get(r.verdict, "AMBER") if r.available else "GREY") for r in results
+    }
+    assert set(shown.values()) - {"GREY"}, "some measures should be available in the demo"
