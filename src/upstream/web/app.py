@@ -20,6 +20,7 @@ from upstream.config import Settings, get_settings
 from upstream.web.cache import PageCache
 from upstream.web.middleware import RequestLog, ResponseHeaders, ServerErrors
 from upstream.web.routes import actions as action_routes
+from upstream.web.routes import board as board_routes
 from upstream.web.routes import cases as case_routes
 from upstream.web.routes import evaluation as evaluation_routes
 from upstream.web.routes import forecast as forecast_routes
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(outcomes_routes.router)
     app.include_router(evaluation_routes.router)
     app.include_router(action_routes.router)
+    app.include_router(board_routes.router)
     case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     return app

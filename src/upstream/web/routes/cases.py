@@ -452,8 +452,10 @@ _STATUS = {
 }
 
 
-CASE_PATHS = ("/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions")
-"""Paths of the case tool (and the action plan, which shares its sessions): sent with
+CASE_PATHS = (
+    "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board"
+)  # fmt: skip
+"""Paths of the case tool (and the action plan and board pack, which share its sessions): sent with
 ``Cache-Control: no-store``; their invalid input is answered with the case tool's error page."""
 _OURS = CASE_PATHS
 
