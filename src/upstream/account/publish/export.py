@@ -13,6 +13,7 @@ so a reader who trusts the manifest never sees a half-written set.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -38,6 +39,8 @@ __all__ = [
     "OpenData",
     "build_open_data",
     "check_cell",
+    "csv_text",
+    "manifest_of",
     "write_open_data",
 ]
 
@@ -133,17 +136,24 @@ def _check(data: OpenData, policy: Policy) -> None:
                 raise RuntimeError(f"{entry['file']}: {column} would publish {bad[0]!r}")
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """One published frame as CSV text (cells a spreadsheet would run are neutralised)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow(safe_row(row))
+    return buffer.getvalue()
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(frame.columns)
-        for row in frame.itertuples(index=False):
-            writer.writerow(safe_row(row))
+        handle.write(csv_text(frame))
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def _manifest(data: OpenData, policy: Policy, area: Area) -> dict[str, Any]:
+def manifest_of(data: OpenData, policy: Policy, area: Area) -> dict[str, Any]:
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "area": area.name,
@@ -166,7 +176,7 @@ def write_open_data(out: Path, snapshot: Snapshot, area: Area, policy: Policy) -
     """Build and write the open data into ``out``; returns the manifest written."""
     data = build_open_data(snapshot, area, policy)
     _check(data, policy)
-    manifest = _manifest(data, policy, area)
+    manifest = manifest_of(data, policy, area)
     out.mkdir(parents=True, exist_ok=True)
     before = _listed(out)
     stage = out / f".publish-{uuid.uuid4().hex}"
