@@ -86,8 +86,9 @@ def attack(
     shown: list[tuple[list[int], float, float]] = []
     hidden: list[tuple[str, int, list[int]]] = []
     for name, frame in frames.items():
+        own = sorted(p for p in set(frame["period"]) if QUARTER.match(p))  # ALL: these
         for pos, row in frame.iterrows():
-            cells = _cells(row, index, quarters)
+            cells = _cells(row, index, own)
             value = str(row[column])
             if value == "[c]":
                 hidden.append((name, int(pos), cells))
