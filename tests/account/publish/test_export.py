@@ -103,3 +103,24 @@ def test_an_output_path_that_cannot_be_written_is_one_line(
     code, _, stderr = run("--out", str(blocker))
     assert code == 1 and "cannot write the open data" in stderr and str(blocker) in stderr
     assert blocker.read_text() == "not a folder"
+
+
+def test_the_ledger_records_every_release_without_counts(tmp_path: Path, small_store: Path) -> None:
+    assert run("--out", str(tmp_path / "a"))[0] == 0
+    ledger = json.loads((small_store / "open-data" / "ledger.json").read_text())
+    nodes = ledger["nodes"]
+    assert nodes and all(set(n) == {"dim", "value", "quarters", "suppressed"} for n in nodes)
+    assert any(n["suppressed"] for n in nodes) and not all(n["suppressed"] for n in nodes)
+    # a second release elsewhere follows the first's suppressions exactly
+    assert run("--out", str(tmp_path / "b"))[0] == 0
+    for name in ("incidents_by_msoa_quarter.csv", "incidents_by_offence_quarter.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_an_unreadable_ledger_stops_the_release(tmp_path: Path, small_store: Path) -> None:
+    ledger = small_store / "open-data" / "ledger.json"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_text("{not json")
+    code, _, stderr = run("--out", str(tmp_path / "open"))
+    assert code == 1 and f"{ledger}: cannot read what was published before" in stderr
+    assert not (tmp_path / "open").exists()

@@ -31,6 +31,7 @@ def publish(
 ) -> None:
     """Write the open-data CSV files and manifest.json, under the disclosure policy."""
     from upstream.account.publish.export import write_open_data
+    from upstream.account.publish.ledger import LEDGER, LedgerError
     from upstream.account.publish.policy import PolicyError, load_policy
     from upstream.area import area_from_settings
     from upstream.config import get_settings
@@ -40,8 +41,9 @@ def publish(
         policy = load_policy(policy_file)
         settings = get_settings()
         snapshot = EventStore(settings.events_dir).snapshot()
-        manifest = write_open_data(out, snapshot, area_from_settings(settings), policy)
-    except PolicyError as exc:
+        area = area_from_settings(settings)
+        manifest = write_open_data(out, snapshot, area, policy, settings.data_dir / LEDGER)
+    except (PolicyError, LedgerError) as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except OSError as exc:

@@ -26,8 +26,9 @@ from typing import Any
 import pandas as pd
 
 from upstream.account.disclosure import SUPPRESSED
+from upstream.account.publish.ledger import locked_ledger, read_ledger, write_ledger
 from upstream.account.publish.policy import Policy
-from upstream.account.publish.suppress import Published, publish_tables
+from upstream.account.publish.suppress import Key, Published, publish_tables
 from upstream.account.publish.tables import Counts, NoData, partnership_counts, street_counts
 from upstream.area.model import Area
 from upstream.csvsafe import safe_row
@@ -56,6 +57,7 @@ class OpenData:
     entries: list[dict[str, Any]]
     notes: list[str]
     synthetic: bool
+    ledger: dict[Key, bool]
 
 
 def check_cell(value: str, threshold: int, base: int) -> bool:
@@ -87,8 +89,12 @@ def _partnership(published: Published, counts: Counts) -> list[dict[str, Any]]:
     ]
 
 
-def build_open_data(snapshot: Snapshot, area: Area, policy: Policy) -> OpenData:
-    """Every open-data file the policy allows from the event store (never the case store)."""
+def build_open_data(
+    snapshot: Snapshot, area: Area, policy: Policy, earlier: dict[Key, bool] | None = None
+) -> OpenData:
+    """Every open-data file the policy allows from the event store (never the case store),
+    consistent with what was published before (``earlier``, the ledger)."""
+    ledger = dict(earlier or {})
     frames: dict[str, pd.DataFrame] = {}
     entries: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -98,7 +104,8 @@ def build_open_data(snapshot: Snapshot, area: Area, policy: Policy) -> OpenData:
     except NoData as exc:
         notes.append(f"partnership tables not published: {exc}")
     else:
-        published = publish_tables(counts, policy)
+        published = publish_tables(counts, policy, earlier=ledger)
+        ledger = published.ledger
         frames.update(published.frames)
         entries += _partnership(published, counts)
         synthetic = counts.synthetic
@@ -121,7 +128,7 @@ def build_open_data(snapshot: Snapshot, area: Area, policy: Policy) -> OpenData:
                     geography="msoa",
                 )
             )
-    return OpenData(frames, entries, notes, synthetic)
+    return OpenData(frames, entries, notes, synthetic, ledger)
 
 
 def _check(data: OpenData, policy: Policy) -> None:
@@ -172,9 +179,19 @@ def manifest_of(data: OpenData, policy: Policy, area: Area) -> dict[str, Any]:
     }
 
 
-def write_open_data(out: Path, snapshot: Snapshot, area: Area, policy: Policy) -> dict[str, Any]:
-    """Build and write the open data into ``out``; returns the manifest written."""
-    data = build_open_data(snapshot, area, policy)
+def write_open_data(
+    out: Path, snapshot: Snapshot, area: Area, policy: Policy, ledger: Path
+) -> dict[str, Any]:
+    """Build and write the open data into ``out``, consistent with the releases the
+    ``ledger`` file records (and record this one); returns the manifest written."""
+    with locked_ledger(ledger):
+        data = build_open_data(snapshot, area, policy, read_ledger(ledger))
+        manifest = _write(out, data, policy, area)
+        write_ledger(ledger, data.ledger)
+    return manifest
+
+
+def _write(out: Path, data: OpenData, policy: Policy, area: Area) -> dict[str, Any]:
     _check(data, policy)
     manifest = manifest_of(data, policy, area)
     out.mkdir(parents=True, exist_ok=True)

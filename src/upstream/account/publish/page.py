@@ -9,6 +9,7 @@ shade per band of the published whole-period count; a ``[c]`` MSOA is hatched gr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from upstream.account.disclosure import SUPPRESSED
 from upstream.account.publish.export import OpenData, build_open_data
+from upstream.account.publish.ledger import locked_ledger, read_ledger, write_ledger
 from upstream.account.publish.policy import Policy
 from upstream.account.publish.suppress import ALL
 from upstream.area.model import Area
@@ -134,9 +136,12 @@ def _map(frame: pd.DataFrame, area: Area) -> tuple[str | None, list[tuple[str, s
     return svg, [*legend, ("url(#hatch)", "[c] not published")]
 
 
-def open_data_page(snapshot: Snapshot, area: Area, policy: Policy) -> OpenDataPage:
-    """The page's content from the event store (never the case store)."""
-    data = build_open_data(snapshot, area, policy)
+def open_data_page(snapshot: Snapshot, area: Area, policy: Policy, ledger: Path) -> OpenDataPage:
+    """The page's content from the event store (never the case store), consistent with every
+    earlier release the ``ledger`` records; showing it records it there too."""
+    with locked_ledger(ledger):
+        data = build_open_data(snapshot, area, policy, read_ledger(ledger))
+        write_ledger(ledger, data.ledger)
     tables = []
     map_svg: str | None = None
     legend: list[tuple[str, str]] = []

@@ -17,7 +17,7 @@ Published counts that are not suppressed are then rounded to the policy's base (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,14 +59,16 @@ TABLES = (
     ),
 )
 
-Key = tuple[str, str | None, str]
-"""A node: (dimension, its value or None for the whole area/every group, period)."""
+Key = tuple[str, str | None, tuple[str, ...]]
+"""A node: (dimension, its value or None for the whole area/every group, its quarters)."""
 
 
 @dataclass(frozen=True)
 class Published:
     """The tables as published (``frames``: strings, ``[c]`` where suppressed) and the
-    disclosure state behind them (``values``, ``suppressed`` per node; never exported)."""
+    disclosure state behind them (``values``, ``suppressed`` per node; never exported).
+    ``ledger`` is every node ever published, this release's and earlier ones', and whether
+    it was suppressed (:mod:`upstream.account.publish.ledger` keeps it)."""
 
     frames: dict[str, pd.DataFrame]
     specs: tuple[TableSpec, ...]
@@ -75,6 +77,7 @@ class Published:
     primary: NDArray[np.bool_]
     suppressed: NDArray[np.bool_]
     lines: tuple[Line, ...]
+    ledger: dict[Key, bool]
 
 
 def periods_of(quarters: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -93,49 +96,47 @@ def _levels(counts: Counts, dim: str) -> tuple[str, ...]:
     return tuple(counts.msoas) if dim == "msoa" else counts.offences
 
 
-def _canonical(dim: str, value: str | None, period: str) -> Key:
-    return ("", None, period) if value is None else (dim, value, period)
+def _canonical(dim: str, value: str | None, quarters: tuple[str, ...]) -> Key:
+    return ("", None, quarters) if value is None else (dim, value, quarters)
 
 
-def _node_values(
-    counts: Counts, keys: Sequence[Key], periods: dict[str, tuple[str, ...]]
-) -> NDArray[np.int64]:
+def _node_values(counts: Counts, keys: Sequence[Key]) -> NDArray[np.int64]:
     frame = counts.frame
     by_quarter = {
         dim: frame.groupby([dim, "quarter"])["n"].sum().to_dict() for dim in ("msoa", "offence")
     }
     area = frame.groupby("quarter")["n"].sum().to_dict()
     out = np.zeros(len(keys), dtype=np.int64)
-    for i, (dim, value, period) in enumerate(keys):
-        source = area if value is None else by_quarter[dim]
-        out[i] = sum(
-            int(source.get(q if value is None else (value, q), 0)) for q in periods[period]
-        )
+    for i, (dim, value, quarters) in enumerate(keys):
+        if value is None:
+            out[i] = sum(int(area.get(q, 0)) for q in quarters)
+        else:
+            out[i] = sum(int(by_quarter[dim].get((value, q), 0)) for q in quarters)
     return out
 
 
 def _structure(
-    counts: Counts, specs: Sequence[TableSpec]
-) -> tuple[list[Key], list[Line], dict[str, tuple[str, ...]]]:
-    periods = periods_of(counts.quarters)
+    counts: Counts, dims: Sequence[str], spans: Sequence[tuple[str, ...]]
+) -> tuple[list[Key], list[Line]]:
+    """Every node and line of ``dims`` over the period ``spans`` (tuples of quarters)."""
     index: dict[Key, int] = {}
 
-    def node(dim: str, value: str | None, period: str) -> int:
-        return index.setdefault(_canonical(dim, value, period), len(index))
+    def node(dim: str, value: str | None, quarters: tuple[str, ...]) -> int:
+        return index.setdefault(_canonical(dim, value, quarters), len(index))
 
     lines: set[Line] = set()
-    for spec in specs:
-        levels = _levels(counts, spec.dim)
-        for period in periods:
-            members = tuple(node(spec.dim, v, period) for v in levels)
-            lines.add(Line(members, node(spec.dim, None, period)))
+    for dim in dims:
+        levels = _levels(counts, dim)
+        for span in spans:
+            members = tuple(node(dim, v, span) for v in levels)
+            lines.add(Line(members, node(dim, None, span)))
         for value in (*levels, None):
-            for period, inside in periods.items():
-                if len(inside) > 1:
-                    members = tuple(node(spec.dim, value, q) for q in inside)
-                    lines.add(Line(members, node(spec.dim, value, period)))
+            for span in spans:
+                if len(span) > 1:
+                    members = tuple(node(dim, value, (q,)) for q in span)
+                    lines.add(Line(members, node(dim, value, span)))
     keys = sorted(index, key=index.__getitem__)
-    return keys, sorted(lines, key=lambda line: (line.total, line.members)), periods
+    return keys, sorted(lines, key=lambda line: (line.total, line.members))
 
 
 def _frame(
@@ -146,8 +147,8 @@ def _frame(
 ) -> pd.DataFrame:
     rows = []
     for value in (*_levels(counts, spec.dim), None):
-        for period in periods:
-            shown = cell[_canonical(spec.dim, value, period)]
+        for period, quarters in periods.items():
+            shown = cell[_canonical(spec.dim, value, quarters)]
             if spec.dim == "msoa":
                 code = ALL if value is None else value
                 name = "All MSOAs" if value is None else counts.msoas[value]
@@ -159,29 +160,60 @@ def _frame(
     return pd.DataFrame(rows)
 
 
+def _earlier(counts: Counts, earlier: Mapping[Key, bool]) -> dict[Key, bool]:
+    """The earlier release's nodes this store can still count (its quarters are all here)."""
+    known = set(counts.quarters)
+    dims: dict[str, set[str | None]] = {
+        "msoa": set(counts.msoas),
+        "offence": set(counts.offences),
+        "": {None},
+    }
+    return {
+        key: hidden
+        for key, hidden in earlier.items()
+        if set(key[2]) <= known and key[0] in dims and key[1] in dims[key[0]]
+    }
+
+
 def publish_tables(
     counts: Counts,
     policy: Policy,
     *,
+    earlier: Mapping[Key, bool] | None = None,
     secondary: bool = True,
     rounding: bool = True,
 ) -> Published:
     """The partnership tables the policy allows, suppressed together and rounded.
 
-    ``secondary`` and ``rounding`` exist so the attack test can show what each protects
-    against; a policy file cannot switch either off (:mod:`upstream.account.publish.policy`).
+    ``earlier`` is what earlier releases published (node: suppressed?): a node suppressed
+    before stays suppressed, a node shown before is public for good and is never chosen as
+    a complement, and earlier period totals (an ``ALL`` over fewer quarters) are in the
+    lines, so this release cannot be differenced against them. ``secondary`` and
+    ``rounding`` exist so the attack test can show what each protects against; a policy file
+    cannot switch either off (:mod:`upstream.account.publish.policy`).
     """
     specs = tuple(s for s in TABLES if s.geography in policy.geographies)
-    keys, lines, periods = _structure(counts, specs)
-    values = _node_values(counts, keys, periods)
+    periods = periods_of(counts.quarters)
+    before = _earlier(counts, earlier or {})
+    spans = list(dict.fromkeys([*periods.values(), *(k[2] for k in before)]))
+    dims = list(dict.fromkeys([*(s.dim for s in specs), *(k[0] for k in before if k[0])]))
+    keys, lines = _structure(counts, dims, spans)
+    values = _node_values(counts, keys)
     primary = policy.rule.small(values)
-    hidden = (
-        secondary_suppression(values, primary, lines) if secondary and lines else primary.copy()
-    )
+    hide = primary | np.array([before.get(k, False) for k in keys], dtype=bool)
+    shown_before = np.array([k in before and not before[k] for k in keys], dtype=bool)
+    if secondary and lines:
+        hidden = secondary_suppression(values, hide, lines, fixed=shown_before)
+    else:
+        hidden = hide.copy()
     base = policy.rounding_base if rounding else 1
     cell = {
         key: SUPPRESSED if hidden[i] else str(round_to(int(values[i]), base))
         for i, key in enumerate(keys)
     }
     frames = {spec.name: _frame(spec, counts, periods, cell) for spec in specs}
-    return Published(frames, specs, tuple(keys), values, primary, hidden, tuple(lines))
+    ledger = {**(earlier or {})}
+    current = {_canonical(s.dim, v, q) for s in specs
+               for v in (*_levels(counts, s.dim), None) for q in periods.values()}  # fmt: skip
+    ledger.update({k: bool(hidden[i]) for i, k in enumerate(keys) if k in current})
+    return Published(frames, specs, tuple(keys), values, primary, hidden, tuple(lines), ledger)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from upstream.account.publish.export import csv_text, manifest_of
+from upstream.account.publish.ledger import LEDGER
 from upstream.account.publish.page import OpenDataPage, open_data_page
 from upstream.account.publish.policy import DEFAULT_POLICY
 from upstream.area import area_from_settings
@@ -31,7 +32,8 @@ router = APIRouter(tags=["open data"])
 def _page(settings: Settings, cache: CacheDep) -> OpenDataPage:
     def build() -> OpenDataPage:
         snapshot = EventStore(settings.events_dir).snapshot()
-        return open_data_page(snapshot, area_from_settings(settings), DEFAULT_POLICY)
+        area = area_from_settings(settings)
+        return open_data_page(snapshot, area, DEFAULT_POLICY, settings.data_dir / LEDGER)
 
     return cache.get("open-data", page_version(settings), build)
 
