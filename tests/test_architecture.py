@@ -4,6 +4,7 @@ run is documented in the README."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 # Capabilities that never touch identifiable case data or the web framework.
 ANALYTIC = [
     "analysis", "report", "forecast", "synth", "ingest", "area", "plan", "account/evaluation",
+    "account/publish",
 ]  # fmt: skip
 ANALYTIC_MODULES = [
     "events.py",
@@ -67,6 +69,71 @@ def package_files(packages: list[str]) -> list[Path]:
 def test_analysis_forecast_and_report_never_import_synth(path: Path) -> None:
     bad = sorted(name for name in imports_of(path) if name.startswith("upstream.synth"))
     assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
+
+
+def _module_path(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    for candidate in (SRC.joinpath(*parts).with_suffix(".py"), SRC.joinpath(*parts, "__init__.py")):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+APP_SHELL = {"upstream.web", "upstream.web.routes"}
+"""The web app's shell (the factory that mounts every router, the case routes among them, each
+in its own module): a route is judged by what its own module imports, not by the shell."""
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """``imports_of`` plus the submodules named in ``from package import module``."""
+    names = imports_of(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.update(
+                f"{node.module}.{a.name}"
+                for a in node.names
+                if _module_path(f"{node.module}.{a.name}") is not None
+            )
+    return names
+
+
+def upstream_closure(path: Path) -> set[str]:
+    """Every upstream module ``path`` imports, directly or through the modules it imports
+    (packages count with their ``__init__``; the app shell is not followed)."""
+    seen: set[str] = set()
+    todo = [path]
+    while todo:
+        for name in _imported_modules(todo.pop()):
+            if not name.startswith("upstream"):
+                continue
+            parts = name.split(".")
+            for k in range(2, len(parts) + 1):  # a module's packages run first
+                prefix = ".".join(parts[:k])
+                found = _module_path(prefix)
+                if prefix not in seen and prefix not in APP_SHELL and found is not None:
+                    seen.add(prefix)
+                    todo.append(found)
+    return seen
+
+
+PUBLIC_DATA = [
+    *sorted((SRC / "account" / "publish").rglob("*.py")),
+    SRC / "web" / "routes" / "open_data.py",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_DATA, ids=lambda p: str(p.relative_to(SRC)))
+def test_the_open_data_never_reaches_the_case_store(path: Path) -> None:
+    """The public open-data page and export read only vetted aggregates from the event
+    store: nothing they import, however indirectly, is the case store, its database or the
+    sign-in machinery, and no code string names the case store's database."""
+    reached = upstream_closure(path)
+    bad = sorted(m for m in reached if m.startswith(("upstream.cases", "upstream.web.routes.auth")))
+    assert bad == [], f"{path.relative_to(SRC)} reaches {bad}"
+    third = {n for f in [path, *(_module_path(m) for m in reached)] if f for n in imports_of(f)}
+    assert not {n for n in third if n.startswith(("sqlalchemy", "alembic", "psycopg"))}
+    named = [s for s in _code_strings(path) if re.search(r"case_store|cases\.sqlite|database", s)]
+    assert named == []
 
 
 def _code_strings(path: Path) -> list[str]:

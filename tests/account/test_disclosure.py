@@ -161,3 +161,24 @@ def test_one_way_property(cells: list[int]) -> None:
     assert int(hidden.sum()) != 1, "one hidden value in a line is its total minus the rest"
     # the total is suppressed only when it is itself small
     assert hidden[-1] == (0 < values[-1] < 10)
+
+
+def test_values_published_before_are_never_picked_as_complements() -> None:
+    # one row: 3 + 20 + 30 = 53; without history the smallest other member (20) is picked
+    values = np.array([3, 20, 30, 53])
+    line = (Line((0, 1, 2), 3),)
+    primary = np.array([True, False, False, False])
+    assert secondary_suppression(values, primary, line).tolist() == [True, True, False, False]
+    # 20 was published before: it is public for good, so 30 is hidden instead
+    fixed = np.array([False, True, False, False])
+    hidden = secondary_suppression(values, primary, line, fixed=fixed)
+    assert hidden.tolist() == [True, False, True, False]
+    assert not determined(hidden, line).any()
+
+
+def test_a_value_its_published_history_gives_away_cannot_be_protected() -> None:
+    values = np.array([3, 20, 30, 53])
+    line = (Line((0, 1, 2), 3),)
+    primary = np.array([True, False, False, False])
+    with pytest.raises(ValueError, match="published before"):
+        secondary_suppression(values, primary, line, fixed=np.array([False, True, True, True]))

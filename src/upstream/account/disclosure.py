@@ -238,22 +238,30 @@ def determined(suppressed: ArrayLike, lines: Sequence[Line]) -> NDArray[np.bool_
 
 
 def _complement(
-    flat: NDArray[np.int64], hidden: NDArray[np.bool_], line: Line, zero: bool = True
+    flat: NDArray[np.int64],
+    hidden: NDArray[np.bool_],
+    line: Line,
+    zero: bool = True,
+    fixed: NDArray[np.bool_] | None = None,
 ) -> int | None:
     """The value of ``line`` to suppress next: its smallest non-zero published member (ties
     by position), else its total if published and non-zero, else (with ``zero``) a published
-    zero."""
-    members = [m for m in line.members if not hidden[m] and flat[m] > 0]
+    zero. Values in ``fixed`` (published before, so public for good) are never picked."""
+    taken = hidden if fixed is None else hidden | fixed
+    members = [m for m in line.members if not taken[m] and flat[m] > 0]
     if members:
         return min(members, key=lambda m: (int(flat[m]), m))
-    if not hidden[line.total] and flat[line.total] > 0:
+    if not taken[line.total] and flat[line.total] > 0:
         return line.total
-    zeros = [e for e in line.entries if not hidden[e]] if zero else []
+    zeros = [e for e in line.entries if not taken[e]] if zero else []
     return min(zeros) if zeros else None
 
 
 def secondary_suppression(
-    values: ArrayLike, primary: ArrayLike, lines: Sequence[Line]
+    values: ArrayLike,
+    primary: ArrayLike,
+    lines: Sequence[Line],
+    fixed: ArrayLike | None = None,
 ) -> NDArray[np.bool_]:
     """Everything to suppress (``primary`` included) so that no unpublished value can be
     worked out from the published ones and the table's sums.
@@ -263,9 +271,16 @@ def secondary_suppression(
     lines (:func:`determined`), suppress one more value (:func:`_breaker`) and start again.
     Each round suppresses one more value and a table with every value unpublished fixes
     none, so this ends.
+
+    ``fixed`` marks values already published (in an earlier release): they stay published
+    and are never picked; :class:`ValueError` if the rest cannot protect every unpublished
+    value.
     """
     flat = _counts(values).ravel()
     hidden = np.asarray(primary, dtype=bool).ravel().copy()
+    known = (
+        np.zeros_like(hidden) if fixed is None else np.asarray(fixed, dtype=bool).ravel() & ~hidden
+    )
     while True:
         progress = True
         while progress:
@@ -273,35 +288,45 @@ def secondary_suppression(
             for line in exposed_lines(hidden, lines):
                 if int(hidden[list(line.entries)].sum()) != 1:
                     continue  # an earlier pick in this pass already covered it
-                pick = _complement(flat, hidden, line)
-                if pick is None:  # pragma: no cover - a one-unknown line has a published entry
-                    raise RuntimeError("no value left to suppress in an exposed line")
+                pick = _complement(flat, hidden, line, fixed=known)
+                if pick is None:  # every other value of the line was published before
+                    raise ValueError("cannot protect a value: its line was published before")
                 hidden[pick] = True
                 progress = True
         fixed = np.flatnonzero(determined(hidden, lines))
         if not len(fixed):
             return hidden.reshape(np.shape(values))
-        hidden[_breaker(flat, hidden, lines, int(fixed[0]))] = True
+        hidden[_breaker(flat, hidden, lines, int(fixed[0]), known)] = True
 
 
 def _breaker(
-    flat: NDArray[np.int64], hidden: NDArray[np.bool_], lines: Sequence[Line], k: int
+    flat: NDArray[np.int64],
+    hidden: NDArray[np.bool_],
+    lines: Sequence[Line],
+    k: int,
+    known: NDArray[np.bool_] | None = None,
 ) -> int:
     """What to suppress next when unpublished value ``k`` is still fixed: a non-zero
     complement in one of its lines; else the smallest non-zero published value anywhere whose
-    suppression frees it; else a published zero in its lines; else any published value."""
+    suppression frees it; else a published zero in its lines; else any published value.
+    Values in ``known`` (published before) are never picked."""
+    known = np.zeros_like(hidden) if known is None else known
     mine = [line for line in lines if k in line.entries]
     for line in mine:
-        pick = _complement(flat, hidden, line, zero=False)
+        pick = _complement(flat, hidden, line, zero=False, fixed=known)
         if pick is not None:
             return pick
-    for e in sorted(np.flatnonzero(~hidden & (flat > 0)), key=lambda e: (int(flat[e]), int(e))):
+    free = ~hidden & ~known
+    for e in sorted(np.flatnonzero(free & (flat > 0)), key=lambda e: (int(flat[e]), int(e))):
         trial = hidden.copy()
         trial[e] = True
         if not determined(trial, lines)[k]:
             return int(e)
     for line in mine:
-        pick = _complement(flat, hidden, line)
+        pick = _complement(flat, hidden, line, fixed=known)
         if pick is not None:
             return pick
-    return int(np.flatnonzero(~hidden)[0])  # a table with every value hidden fixes none
+    left = np.flatnonzero(free)
+    if not len(left):
+        raise ValueError("cannot protect a value: everything else was published before")
+    return int(left[0])  # a table with every value hidden fixes none
