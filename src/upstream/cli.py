@@ -17,6 +17,7 @@ from upstream.account.actions.commands import app as actions_app
 from upstream.account.evaluation.commands import app as evaluate_app
 from upstream.account.outcomes.commands import app as outcomes_app
 from upstream.account.returns.commands import app as returns_app
+from upstream.account.survey.commands import app as survey_app
 from upstream.account.vfm.commands import use_plan_costs
 from upstream.account.vfm.commands import vfm as vfm_command
 from upstream.area.commands import app as area_app
@@ -61,6 +62,7 @@ use_plan_costs(_plan_costs)
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(actions_app, name="actions")
+app.add_typer(survey_app, name="survey")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)
