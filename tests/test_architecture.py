@@ -18,6 +18,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 # Capabilities that never touch identifiable case data or the web framework.
 ANALYTIC = [
     "analysis", "report", "forecast", "synth", "ingest", "area", "plan", "account/evaluation",
+    "account/survey",
 ]  # fmt: skip
 ANALYTIC_MODULES = [
     "events.py",
