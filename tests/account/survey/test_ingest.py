@@ -112,3 +112,25 @@ def test_xlsx_rows_are_named_by_row(tmp_path: Path, settings: Settings) -> None:
     assert "w.xlsx, row 4, field 'tenure'" in result.output
     assert runner.invoke(app, ["survey", "import", str(path), "--max-rejects", "1"]).exit_code == 0
     assert len(load_responses(settings)) == 2
+
+
+def test_xlsx_date_cells_and_numeric_weights_are_read(tmp_path: Path, settings: Settings) -> None:
+    from datetime import datetime
+
+    rows = [respondent(i) for i in range(2)]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(rows[0]))
+    for r in rows:
+        cells = list(r.values())
+        cells[1] = 1.25  # weight as a number
+        cells[2] = datetime(2025, 7, 14)  # an Excel date cell
+        sheet.append(cells)
+    path = tmp_path / "dates.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    stored = load_responses(settings)
+    assert stored["wave"].tolist() == ["2025Q3", "2025Q3"]
+    assert stored["weight"].tolist() == [1.25, 1.25]

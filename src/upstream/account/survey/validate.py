@@ -39,7 +39,7 @@ EARLIEST_WAVE = date(2000, 1, 1)
 MAX_WEIGHT = 10_000.0
 """Weights at or above this are refused: no respondent stands for that many others in a
 borough survey once weights are scaled to the sample (the usual scaling has mean 1)."""
-_DATE = r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$"
+_DATE = r"^\s*\d{4}-\d{2}-\d{2}(T00:00:00)?\s*$"  # a spreadsheet's date cell reads as midnight
 _NUMBER = r"^\s*(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 
 
@@ -81,7 +81,7 @@ def check_survey_rows(batch: Batch, file: str, unit: str, today: date) -> Checke
         f"weight must be a positive number below {MAX_WEIGHT:,.0f}",
     )
     text = df["wave_date"].str.strip()
-    day = _dates(text.where(text.str.fullmatch(_DATE)))
+    day = _dates(text.where(text.str.fullmatch(_DATE)).str[:10])
     rows.check("wave_date", day.isna().to_numpy(dtype=bool), "wave_date must be a date YYYY-MM-DD")
     late = (day > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
     rows.check("wave_date", late, f"wave_date is after today ({today}): an impossible wave")
