@@ -20,6 +20,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 ANALYTIC = [
     "analysis", "report", "forecast", "synth", "ingest", "area", "plan", "account/evaluation",
     "account/publish",
+    "account/survey",
 ]  # fmt: skip
 ANALYTIC_MODULES = [
     "events.py",

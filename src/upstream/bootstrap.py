@@ -7,6 +7,8 @@ running it again does nothing (and never duplicates a month).
 * Partnership incident data are confidential, so the demo uses the calibrated synthetic
   borough (``upstream.synth``, seed 1): generated into ``<data dir>/synthetic`` and ingested
   like a real extract. Every row is labelled synthetic, and every page that shows it says so.
+* The demo borough's resident survey is SYNTHETIC too (:mod:`upstream.synth.survey`,
+  calibrated to the strategy's figures), imported like real survey microdata.
 * Outside production, an empty action plan gets the DEMO plan (the seed strategy's
   commitments, :mod:`upstream.account.actions.demo`), labelled demo.
 
@@ -111,6 +113,26 @@ def _demo_returns(settings: Settings) -> Iterator[str]:
     yield f"loaded {count:,} SYNTHETIC programme returns from {folder}"
 
 
+def _demo_survey(settings: Settings) -> Iterator[str]:
+    """The SYNTHETIC resident survey of the demo borough, when no survey is held."""
+    from upstream.account.survey import ingest_survey, load_responses
+    from upstream.synth.survey import write_demo_survey
+
+    if not load_responses(settings).empty:
+        yield "a resident survey is already held"
+        return
+    msoas = area_from_settings(settings).msoas_2021
+    areas = []
+    if msoas is not None and len(msoas):
+        north = msoas.geometry.representative_point().y
+        areas = list(zip(msoas["msoa_code"].astype(str), north.astype(float), strict=True))
+    folder = settings.data_dir / "synthetic" / "survey"
+    inputs, _ = discover(write_demo_survey(folder, areas), police_uk=False)
+    result = ingest_survey(inputs, settings.data_dir, quarantine_dir=settings.quarantine_dir)
+    rows = sum(f.stored for f in result.files)
+    yield f"loaded a SYNTHETIC resident survey ({rows:,} respondents) from {folder}"
+
+
 def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     """Load what is missing into the stores; yield one line per step.
 
@@ -135,6 +157,7 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
             yield from _load_synthetic(settings, store)
         yield from _planning_kit(settings, store)
         yield from _demo_returns(settings)
+        yield from _demo_survey(settings)
     from upstream.cases.demo import prepare_case_store
 
     yield from prepare_case_store(settings)

@@ -19,6 +19,7 @@ from upstream.account.evaluation.commands import app as evaluate_app
 from upstream.account.outcomes.commands import app as outcomes_app
 from upstream.account.publish.commands import publish as publish_command
 from upstream.account.returns.commands import app as returns_app
+from upstream.account.survey.commands import app as survey_app
 from upstream.account.vfm.commands import use_plan_costs
 from upstream.account.vfm.commands import vfm as vfm_command
 from upstream.area.commands import app as area_app
@@ -65,6 +66,7 @@ app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(actions_app, name="actions")
 app.command("board-pack")(board_pack_command)
 app.command("publish")(publish_command)
+app.add_typer(survey_app, name="survey")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

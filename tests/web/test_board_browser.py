@@ -71,7 +71,7 @@ def test_a_board_member_reads_and_prints_the_pack(
     messages = page.eval_on_selector_all("li.message", "els => els.map(e => e.dataset.item)")
     assert messages == ["headline", "outcomes", "actions", "urgent", "people", "deployment",
                         "evaluation", "residents"]  # fmt: skip
-    assert "no resident survey loaded" in page.inner_text("#residents")
+    assert "no resident survey loaded" in page.inner_text("#residents")  # none in this store
     assert "DEMO-" in page.inner_text("#actions")  # the demo plan's exceptions are listed
     page.screenshot(path=str(artifacts("board-screen.png")), full_page=False)
     page.emulate_media(media="print")

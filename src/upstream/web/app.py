@@ -30,6 +30,7 @@ from upstream.web.routes import outcomes as outcomes_routes
 from upstream.web.routes import plan as plan_routes
 from upstream.web.routes import profile as profile_routes
 from upstream.web.routes import reach as reach_routes
+from upstream.web.routes import residents as residents_routes
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STRICT_TRANSPORT_SECURITY", "create_app"]
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(profile_routes.router)
     app.include_router(plan_routes.router)
     app.include_router(reach_routes.router)
+    app.include_router(residents_routes.router)
     app.include_router(outcomes_routes.router)
     app.include_router(evaluation_routes.router)
     app.include_router(action_routes.router)

@@ -64,9 +64,13 @@ def test_synthetic_parts_are_labelled(pack: str) -> None:
         assert head is not None and "SYNTHETIC" in head.group(0), item
 
 
-def test_no_survey_is_said_plainly(pack: str) -> None:
+def test_the_demo_survey_is_resident_insight(pack: str) -> None:
+    """make run loads the synthetic resident survey: its reading leads the item."""
     text = _text(pack)
-    assert "Resident insight: Not available: no resident survey loaded." in text
+    assert "SYNTHETIC survey (demonstration data, not residents" in text
+    assert "no resident survey loaded" not in text
+    head = re.search(r'<h2 id="residents-h">[^\n]*', pack)
+    assert head is not None and "SYNTHETIC" in head.group(0)
 
 
 def test_urgent_response_matches_the_case_store(

@@ -3,12 +3,8 @@ not) and the RAG of outcome measures."""
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-
-import pytest
 
 from upstream.account.actions.schemas import ActionView
 from upstream.account.actions.vocab import Rag, Status
@@ -19,8 +15,11 @@ from upstream.account.board.sections import (
     first_sentences,
     resident_item,
 )
+from upstream.account.survey import ingest_survey
 from upstream.config import Settings
+from upstream.ingest import discover
 from upstream.report.model import Notice, Table
+from upstream.synth.survey import write_demo_survey
 
 TODAY = date(2025, 6, 30)
 
@@ -63,35 +62,30 @@ def test_no_plan_is_said_plainly() -> None:
     assert item.summary == "Not available: the action plan is empty (upstream actions import FILE)."
 
 
-def test_survey_absent_on_this_branch_gives_none(tmp_path: Any) -> None:
-    assert "upstream.account.survey" not in sys.modules
+def test_no_survey_held_gives_none(tmp_path: Any) -> None:
     assert survey_summary(Settings(data_dir=tmp_path)) is None
     assert resident_item(None, 8).summary == "Not available: no resident survey loaded."
 
 
-def test_survey_summary_flows_into_the_pack(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The survey helper's contract: ``survey_board_summary(settings) -> dict | None``."""
-    seen: list[Settings] = []
-
-    def survey_board_summary(settings: Settings) -> dict[str, Any]:
-        seen.append(settings)
-        return {
-            "headline": [{"question": "worry_knife_crime", "estimate": 0.412, "ci_low": 0.371,
-                          "ci_high": 0.455, "n": 812, "n_eff": 640.2, "wave": "2025-03"}],
-            "reading": "Two in five residents worry about knife crime.",
-            "synthetic": True,
-        }  # fmt: skip
-
-    module = types.ModuleType("upstream.account.survey")
-    module.survey_board_summary = survey_board_summary  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "upstream.account.survey", module)
+def test_the_imported_survey_flows_into_the_pack(tmp_path: Any) -> None:
+    """The synthetic survey imported as real microdata would be: its board summary (the
+    survey's own estimates) is the pack's resident-insight item, labelled synthetic."""
     settings = Settings(data_dir=tmp_path)
-    item = resident_item(survey_summary(settings), 8)
-    assert seen == [settings]
+    areas = [(f"E02{900 + i:06d}", 180_000.0 + 400 * i) for i in range(20)]
+    paths = write_demo_survey(tmp_path / "survey-files", areas)
+    inputs, _ = discover(paths, police_uk=False)
+    ingest_survey(inputs, settings.data_dir, quarantine_dir=settings.quarantine_dir)
+    summary = survey_summary(settings)
+    assert summary is not None and summary["synthetic"]
+    item = resident_item(summary, 8)
     assert item.synthetic and item.available
-    assert item.summary == "Two in five residents worry about knife crime."
+    assert item.summary == summary["reading"] and item.summary.startswith("SYNTHETIC")
     table = next(b for b in item.section.blocks if isinstance(b, Table))
-    assert table.rows == [["worry_knife_crime", "41%", "37% to 46%", "812", "2025-03"]]
+    first = summary["headline"][0]
+    assert len(table.rows) == len(summary["headline"])
+    assert table.rows[0][0] == first["label"]
+    assert table.rows[0][1] == f"{100 * first['estimate']:.0f}%"
+    assert table.rows[0][2] == f"{100 * first['ci_low']:.0f}% to {100 * first['ci_high']:.0f}%"
     assert "SYNTHETIC" in table.caption
 
 

@@ -1,8 +1,8 @@
 """Assemble the board pack of a quarter: every item, in the order the board reads them.
 
 :func:`build_pack` reads the stores named by the settings (event store, case store through
-aggregates only, action plan, plan and evaluation caches) and the resident survey when its
-module and data are present; it writes nothing.
+aggregates only, action plan, plan and evaluation caches) and the resident survey when one
+is held; it writes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from upstream.account.board.sections import (
     resident_item,
     urgent_item,
 )
+from upstream.account.survey import survey_board_summary
 from upstream.config import Settings
 
 __all__ = ["BoardPack", "build_pack", "survey_summary"]
@@ -51,16 +52,8 @@ class BoardPack:
 
 
 def survey_summary(settings: Settings) -> Mapping[str, Any] | None:
-    """The resident survey's board summary, or None when the survey module or its data are
-    absent (the survey package is optional: imported here, lazily)."""
-    try:
-        from upstream.account.survey import (  # type: ignore[attr-defined,unused-ignore]
-            survey_board_summary,
-        )
-    except ImportError:
-        return None
-    result: Mapping[str, Any] | None = survey_board_summary(settings)
-    return result
+    """The resident survey's board summary, or None when no survey is held."""
+    return survey_board_summary(settings)
 
 
 def _actions(settings: Settings, today: date) -> tuple[list[Any] | None, str]:

@@ -351,7 +351,7 @@ def resident_item(summary_data: Mapping[str, Any] | None, number: int) -> PackIt
         section.add(Text(reading))
     rows = [
         [
-            str(h.get("question", "")),
+            str(h.get("label") or h.get("question", "")),
             f"{100 * float(h['estimate']):.0f}%",
             f"{100 * float(h['ci_low']):.0f}% to {100 * float(h['ci_high']):.0f}%",
             str(h.get("n", "")),

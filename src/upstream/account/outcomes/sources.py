@@ -18,7 +18,9 @@ MPS), ``signed_in`` for anything built from partnership records.
 
 The programme-returns source ``returns_ete`` reads
 :func:`upstream.account.returns.ete_participation` (quarterly ETE starts and participants,
-Parquet under the data folder); with no return held its measures say so. Another source
+Parquet under the data folder); with no return held its measures say so. The resident-survey
+source ``survey_proportion`` reads :mod:`upstream.account.survey.outcome` (a question's
+weighted share per wave, as effective counts). Another source
 function may be given to a declared source with :func:`register_source`.
 """
 
@@ -81,7 +83,7 @@ class SourceSpec:
 
     name: str
     unit: str
-    store: str  # "events" | "open" | "cases" | "returns"
+    store: str  # "events" | "open" | "cases" | "returns" | "survey"
     description: str
     params: Mapping[str, Param] = field(default_factory=dict)
     frequency: str = "month"
@@ -162,6 +164,18 @@ def _crime_types() -> tuple[str, ...]:
     from upstream.definitions import POLICE_UK_CRIME_TYPES
 
     return POLICE_UK_CRIME_TYPES
+
+
+def _survey_questions() -> tuple[str, ...]:
+    from upstream.account.survey.schema import QUESTIONS
+
+    return tuple(QUESTIONS)
+
+
+def _survey(context: OutcomeContext, params: Mapping[str, Any]) -> SourceResult:
+    from upstream.account.survey.outcome import survey_source
+
+    return survey_source(context, params)
 
 
 def _returns_ete(context: OutcomeContext, params: Mapping[str, Any]) -> SourceResult:
@@ -249,6 +263,16 @@ _SPECS = [
         "per quarter, of the participants.",
         frequency="quarter",
         function=_returns_ete,
+    ),
+    SourceSpec(
+        "survey_proportion",
+        "proportion",
+        "survey",
+        "Resident survey: the weighted share giving the answers a question's measure counts "
+        "(e.g. very or fairly worried), per wave (quarter), as Kish effective counts.",
+        {"question": Param("str", "fear_affects_life", _survey_questions(), "survey question")},
+        frequency="quarter",
+        function=_survey,
     ),
 ]
 

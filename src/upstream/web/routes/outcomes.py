@@ -1,13 +1,13 @@
 """The Outcomes page: every outcome measure's control chart and plain-English reading.
 
 Audience: measures built from open data (police.uk, MPS) are shown to everyone; measures
-built from partnership records (the incident extract, the case store, programme returns) only
-to signed-in partnership users, because their monthly counts are often 1 to 9, which the
-partnership does not publish; and the case-store counts only to users whom the case store's
-policy lets see the board's figures (coordinators, caseworkers, analysts: one permission
-call, :func:`upstream.cases.access.is_allowed`). Event-store measures are cached per store
-version; case-store measures are counted afresh on each visit (they change as case work is
-recorded).
+built from partnership records (the incident extract, the case store, programme returns, the
+resident survey) only to signed-in partnership users, because their monthly counts are often
+1 to 9, which the partnership does not publish; and the case-store counts only to users whom
+the case store's policy lets see the board's figures (coordinators, caseworkers, analysts:
+one permission call, :func:`upstream.cases.access.is_allowed`). Event-store measures are
+cached per store version; case-store measures are counted afresh on each visit (they change as
+case work is recorded).
 """
 
 from __future__ import annotations
