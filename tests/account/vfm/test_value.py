@@ -15,6 +15,7 @@ from upstream.account.vfm import (
     VfmError,
     break_even,
     cost_per_young_person,
+    covered_cost,
     programme_cost,
     simulate,
     young_people_reached,
@@ -74,6 +75,23 @@ def test_cost_per_young_person_spans_the_possible_head_counts() -> None:
     assert (low, high) == (500.0, pytest.approx(250_000 / 150))
     none = young_people_reached(returns, "streetbase", date(2026, 1, 1), date(2026, 6, 30))
     assert all(math.isnan(v) for v in cost_per_young_person(1.0, none))
+
+
+def test_only_the_budget_of_the_quarters_with_returns_is_set_against_their_participants() -> None:
+    cost = programme_cost(costs_frame(), "streetbase")  # 250,000 over 365 days from 2024-04-01
+    returns = pd.DataFrame(
+        {"programme": ["streetbase"] * 2, "quarter": ["2024Q3", "2025Q2"], "participants": [92, 7]}
+    )
+    reached = young_people_reached(returns, "streetbase", cost.start, cost.end)
+    assert reached.quarters == ["2024Q3"]  # 2025Q2 begins after the costed period
+    # July to September 2024: 92 of the period's 365 days
+    assert covered_cost(cost, reached) == pytest.approx(250_000 * 92 / 365)
+    every = young_people_reached(
+        pd.DataFrame({"programme": ["streetbase"] * 4, "quarter": ["2024Q2", "2024Q3", "2024Q4",
+                      "2025Q1"], "participants": [1, 1, 1, 1]}),
+        "streetbase", cost.start, cost.end,
+    )  # fmt: skip
+    assert covered_cost(cost, every) == pytest.approx(250_000)
 
 
 def test_break_even_is_cost_over_baseline_years_and_unit_cost() -> None:

@@ -13,6 +13,7 @@ from upstream.account.returns.store import load_returns
 from upstream.account.vfm import (
     VfmError,
     cost_per_young_person,
+    covered_cost,
     programme_cost,
     young_people_reached,
 )
@@ -34,7 +35,7 @@ def _costs(costs: pd.DataFrame | None, programme: str, returns: pd.DataFrame) ->
     except VfmError:
         return {"cost": None}
     reached = young_people_reached(participants(returns), programme, cost.start, cost.end)
-    low, high = cost_per_young_person(cost.pounds, reached)
+    low, high = cost_per_young_person(covered_cost(cost, reached), reached)
     return {
         "cost": cost.pounds,
         "period": f"{cost.start} to {cost.end}",

@@ -156,6 +156,7 @@ def vfm(
         Effect,
         break_even,
         cost_per_young_person,
+        covered_cost,
         effect_from_json,
         programme_cost,
         simulate,
@@ -187,7 +188,8 @@ def vfm(
         raise _fail(str(exc)) from exc
     returns = load_returns(settings)
     reached = young_people_reached(participants(returns), programme, cost.start, cost.end)
-    low, high = cost_per_young_person(cost.pounds, reached)
+    spent = covered_cost(cost, reached)
+    low, high = cost_per_young_person(spent, reached)
     synthetic = bool(returns.loc[returns["programme"] == programme, "synthetic"].any())
     result: dict[str, Any] = {
         "programme": programme,
@@ -218,10 +220,18 @@ def vfm(
     )
     label = " (SYNTHETIC returns)" if synthetic else ""
     if reached.participant_quarters:
+        quarters = len(reached.quarters)
+        heads = (
+            f"{reached.participant_quarters:,} in {reached.quarters[0]}"
+            if quarters == 1
+            else f"between {reached.busiest_quarter:,} (busiest quarter) and "
+            f"{reached.participant_quarters:,} (summed over {quarters} quarters)"
+        )
+        each = _money(low) if low == high else f"{_money(low)} to {_money(high)}"
         console.print(
-            f"Young people reached{label}: between {reached.busiest_quarter:,} (busiest quarter) "
-            f"and {reached.participant_quarters:,} (summed over {len(reached.quarters)} "
-            f"quarters); cost per young person {_money(low)} to {_money(high)}.",
+            f"Young people reached{label}: {heads}; cost per young person {each} (the "
+            f"{_money(spent)} of the budget falling in the quarter(s) with returns, spending "
+            "assumed even).",
             highlight=False,
             soft_wrap=True,
         )

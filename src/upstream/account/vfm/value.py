@@ -156,8 +156,22 @@ def young_people_reached(
     )
 
 
+def covered_cost(cost: ProgrammeCost, reached: Reached) -> float:
+    """The part of the budget spent in the quarters the returns cover, spending assumed even
+    over the costed period (a whole budget set against one quarter's participants would
+    make each young person look many times dearer than they were)."""
+    days = (cost.end - cost.start).days + 1
+    covered = 0
+    for quarter in set(reached.quarters):
+        first, last = _quarter_bounds(quarter)
+        covered += max(0, (min(last, cost.end) - max(first, cost.start)).days + 1)
+    return cost.pounds * covered / days
+
+
 def cost_per_young_person(cost: float, reached: Reached) -> tuple[float, float]:
     """The cost per young person reached: (lowest, highest) over the possible head counts.
+
+    ``cost`` is what was spent over the quarters of ``reached`` (:func:`covered_cost`).
 
     The lowest divides by the participants summed over quarters, the highest by the
     busiest quarter's; NaNs when nobody was reached.
