@@ -67,9 +67,12 @@ CASE_STORE_DOORS = {"account/outcomes/casesources.py"}
 """The one account module that reads the case store: monthly counts for the outcome measures,
 selecting no personal field (tests/account/outcomes/test_casesources.py checks every query)."""
 
-CASE_STORE_PACKAGES = ("account/actions/",)
+CASE_STORE_PACKAGES = ("account/actions/", "account/board/")
 """The action plan lives in the case store's database by design: it shares its users,
-sessions, policy and audit log (tests/account/actions)."""
+sessions, policy and audit log (tests/account/actions). The board pack reads the case store's
+totals (urgent response, action-plan exceptions) for signed-in board members, through an
+audited use case; tests/account/board/test_cli.py checks no personal field reaches the pack.
+The open data (account/publish) never may: tests/account/publish checks every import."""
 
 
 def test_account_never_imports_the_case_store_or_the_web() -> None:
