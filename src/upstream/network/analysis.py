@@ -114,8 +114,9 @@ def exploitation(
     """Adults (18+) co-involved as suspects with under-18s, with the indicators behind it.
 
     One row per such adult: ``children`` (distinct under-18s), ``occasions`` (distinct
-    incidents shared with them), ``max_age_gap``, ``county_lines`` (shared incidents
-    labelled with county-lines markers, :data:`COUNTY_LINES`), and ``flag``: at least
+    incidents shared with them), ``max_age_gap``, ``county_lines`` (children whose shared
+    incidents carry a county-lines marker, :data:`COUNTY_LINES`; labels are merged per pair,
+    so this counts children, not incidents), and ``flag``: at least
     ``min_occasions`` occasions (repeated co-involvement) and either an age gap of at least
     ``min_gap`` years or a county-lines marker (peers a year or two apart are not flagged).
     """
@@ -133,7 +134,7 @@ def exploitation(
             entry.occasions |= ids
             entry.gap = max(entry.gap, int(age[adult] - age[child]))
             if COUNTY_LINES.search(str(row.labels)):
-                entry.county |= ids
+                entry.county.add(child)
     rows = [
         (adult, int(age[adult]), len(e.children), len(e.occasions), e.gap, len(e.county))
         for adult, e in found.items()

@@ -1,0 +1,114 @@
+"""Lists: a stated purpose, evidence and review dates, no victim as offender, harm not
+association, removal with a reason, and the audit on every list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from tests.network.helpers import AS_OF, frame, link, person
+from upstream.definitions import load_definitions
+from upstream.network.graph import build_graph
+from upstream.network.links import active_links, validate_links
+from upstream.network.lists import PersonList, SafeguardError, build_list, remove_person
+from upstream.network.people import validate_people
+
+PURPOSE = "Offer diversion to those doing most harm"
+
+
+def day(days_ago: int) -> str:
+    return (AS_OF - timedelta(days=days_ago)).isoformat()
+
+
+def setting():
+    """H (the hub, a victim linked to everyone, no offences); R (one robbery, 100);
+    V (two violence, 60 each); D (drugs, 8); A (anti-social behaviour, weight 0);
+    X (robbery 3 years ago, outside the window)."""
+    people = validate_people(frame([
+        person("H", harmed=day(20)),
+        person("R", offences=f"{day(50)}|Robbery|INC-R", eth="Black"),
+        person("V", offences=f"{day(40)}|Violence and sexual offences|INC-V1;"
+                             f"{day(300)}|Violence and sexual offences|INC-V2", harmed=day(10)),
+        person("D", offences=f"{day(30)}|Drugs|INC-D", age=16),
+        person("A", offences=f"{day(30)}|Anti-social behaviour|INC-A"),
+        person("X", offences=f"{day(1100)}|Robbery|INC-X"),
+    ]))  # fmt: skip
+    rows = [link("H", p, "friend") for p in ("R", "V", "D", "A", "X")]
+    graph = build_graph(active_links(validate_links(frame(rows)), AS_OF), people["id"])
+    return people, graph
+
+
+def harm_list() -> PersonList:
+    people, graph = setting()
+    return build_list(people, graph, load_definitions(), purpose=PURPOSE, as_of=AS_OF)
+
+
+def test_harm_ranks_offences_by_weight_never_association() -> None:
+    plist = harm_list()
+    e = plist.entries
+    assert list(e["person"]) == ["V", "R", "D"]  # 120, 100, 8
+    assert list(e["score"]) == [120.0, 100.0, 8.0]
+    assert "H" not in set(e["person"])  # the victim hub: most links, no offences
+    assert "X" not in set(e["person"])  # aged out of the window
+    assert "A" not in set(e["person"])  # no harm-weighted offence
+
+
+def test_each_person_carries_evidence_and_review_date() -> None:
+    e = harm_list().entries.set_index("person")
+    assert e.loc["V", "evidence_ids"] == "INC-V1;INC-V2"
+    assert e.loc["V", "last_evidence"] == date.fromisoformat(day(40))
+    assert e.loc["V", "review_date"] == date(2027, 5, 21)  # 24 months after 2025-05-21
+
+
+def test_a_victim_cannot_be_put_on_a_harm_list() -> None:
+    plist = harm_list()
+    victim = pd.DataFrame([{"rank": 1, "person": "H", "score": 0.0, "offences": 0,
+                            "evidence_ids": "INC-H", "last_evidence": AS_OF,
+                            "review_date": AS_OF}])  # fmt: skip
+    with pytest.raises(SafeguardError, match="only people with harmful offences"):
+        PersonList(PURPOSE, "harm", AS_OF, 24, victim, plist.audit)
+
+
+def test_a_list_needs_a_purpose() -> None:
+    people, graph = setting()
+    with pytest.raises(SafeguardError, match="stated purpose"):
+        build_list(people, graph, load_definitions(), purpose="  list ", as_of=AS_OF)
+
+
+def test_the_audit_is_always_attached() -> None:
+    plist = harm_list()
+    t = plist.audit.table
+    assert set(t["dimension"]) == {"ethnic_group", "age_band", "sex"}
+    black = t[(t["dimension"] == "ethnic_group") & (t["group"] == "Black")].iloc[0]
+    # suspects of serious violence in the window: R and V (D's drugs is not serious violence)
+    assert (black["list_n"], black["list_total"], black["suspects_n"], black["suspects_total"]) \
+        == (1, 3, 1, 2)  # fmt: skip
+    assert black["victims_total"] == 2  # H and V
+
+
+def test_removal_needs_a_reason_and_leaves_a_record() -> None:
+    plist = harm_list()
+    with pytest.raises(SafeguardError, match="reason"):
+        remove_person(plist, "R", reason=" ", removed_by="analyst", removed_on=AS_OF)
+    with pytest.raises(SafeguardError, match="not on the list"):
+        remove_person(plist, "H", reason="x", removed_by="analyst", removed_on=AS_OF)
+    new, record = remove_person(plist, "V", reason="Moved away; case closed",
+                                removed_by="analyst", removed_on=AS_OF)  # fmt: skip
+    assert list(new.entries["person"]) == ["R", "D"] and list(new.entries["rank"]) == [1, 2]
+    assert (record.person, record.former_rank, record.purpose) == ("V", 1, PURPOSE)
+    assert new.removals == (record,)
+    assert new.audit.table.loc[new.audit.table["dimension"] == "sex", "list_total"].iat[0] == 2
+    assert list(plist.entries["person"]) == ["V", "R", "D"]  # the old list is unchanged
+
+
+def test_a_safeguarding_list_ranks_by_exposure_and_shows_no_offences() -> None:
+    people, graph = setting()
+    plist = build_list(people, graph, load_definitions(), purpose=PURPOSE, as_of=AS_OF,
+                       kind="safeguarding")  # fmt: skip
+    e = plist.entries.set_index("person")
+    # everyone linked to H (harmed 20 days ago) has exposure 1; H's contacts include V (harmed)
+    assert e.loc["R", "score"] == 1.0 and e.loc["H", "score"] == pytest.approx(1 / 5)
+    assert (e["offences"] == 0).all()
+    assert e.loc["R", "evidence_ids"] == "INC-HR30"
