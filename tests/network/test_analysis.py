@@ -24,8 +24,19 @@ def day(days_ago: int) -> str:
 def two_triangles(harm: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, nx.Graph]:
     """Triangles A and B joined through K; Z has no links; B2 harmed lately, B3 13 months ago;
     with ``harm``, B2 was harmed by A2 (a link between the triangles)."""
-    rows = [link(x, y) for x, y in [("A1", "A2"), ("A1", "A3"), ("A2", "A3"), ("B1", "B2"),
-                                    ("B1", "B3"), ("B2", "B3"), ("K", "A1"), ("K", "B1")]]  # fmt: skip
+    rows = [
+        link(x, y)
+        for x, y in [
+            ("A1", "A2"),
+            ("A1", "A3"),
+            ("A2", "A3"),
+            ("B1", "B2"),
+            ("B1", "B3"),
+            ("B2", "B3"),
+            ("K", "A1"),
+            ("K", "B1"),
+        ]
+    ]
     if harm:
         rows.append(link("B2", "A2", "victim_suspect", days_ago=60, ref="INC-HARM"))
     people = [person(p) for p in ("A1", "A2", "A3", "B1", "K", "Z")]
@@ -77,27 +88,52 @@ def test_violence_between_groups_points_from_suspects_to_victims() -> None:
 
 
 def test_exploitation_needs_repeats_and_an_age_gap_or_county_lines() -> None:
-    rows = [link("M", "C1", ref="INC-1", labels="county lines"),
-            link("C1", "M", ref="INC-2", days_ago=90),
-            link("N", "C2", ref="INC-3"), link("N", "C2", ref="INC-4", days_ago=80),
-            link("O", "C3", ref="INC-5"), link("O", "C4", "friend", ref="INC-6")]  # fmt: skip
-    people = validate_people(frame([person("M", 30), person("N", 18), person("O", 40),
-                                    person("C1", 15), person("C2", 17), person("C3", 14),
-                                    person("C4", 12)]))  # fmt: skip
+    rows = [
+        link("M", "C1", ref="INC-1", labels="county lines"),
+        link("C1", "M", ref="INC-2", days_ago=90),
+        link("N", "C2", ref="INC-3"),
+        link("N", "C2", ref="INC-4", days_ago=80),
+        link("O", "C3", ref="INC-5"),
+        link("O", "C4", "friend", ref="INC-6"),
+    ]
+    people = validate_people(
+        frame(
+            [
+                person("M", 30),
+                person("N", 18),
+                person("O", 40),
+                person("C1", 15),
+                person("C2", 17),
+                person("C3", 14),
+                person("C4", 12),
+            ]
+        )
+    )
     active = active_links(validate_links(frame(rows)), AS_OF)
     out = an.exploitation(active, people, AS_OF).set_index("person")
-    assert out.loc["M"].to_dict() == {"age": 30, "children": 1, "occasions": 2, "max_age_gap": 15,
-                                      "county_lines": 1, "flag": True}  # fmt: skip
+    assert out.loc["M"].to_dict() == {
+        "age": 30,
+        "children": 1,
+        "occasions": 2,
+        "max_age_gap": 15,
+        "county_lines": 1,
+        "flag": True,
+    }
     assert not out.loc["N", "flag"]  # peers a year apart
     assert not out.loc["O", "flag"] and out.loc["O", "occasions"] == 1  # friend links don't count
 
 
 def test_victim_offender_overlap() -> None:
-    people = validate_people(frame([
-        person("V", harmed=day(10)), person("O", offences=f"{day(5)}|Robbery|INC-1"),
-        person("VO", harmed=day(10), offences=f"{day(5)}|Robbery|INC-2"),
-        person("OLD", harmed=day(900), offences=f"{day(5)}|Robbery|INC-3"),
-    ]))  # fmt: skip
+    people = validate_people(
+        frame(
+            [
+                person("V", harmed=day(10)),
+                person("O", offences=f"{day(5)}|Robbery|INC-1"),
+                person("VO", harmed=day(10), offences=f"{day(5)}|Robbery|INC-2"),
+                person("OLD", harmed=day(900), offences=f"{day(5)}|Robbery|INC-3"),
+            ]
+        )
+    )
     out = an.victim_offender_overlap(people, load_definitions(), AS_OF).set_index("person")
     assert list(out.index[out["both"]]) == ["VO"]
     assert out.loc["OLD", "offender"] and not out.loc["OLD", "victim"]
@@ -110,18 +146,19 @@ def test_the_synthetic_network_shows_what_was_planted() -> None:
     active = active_links(validate_links(s.links), AS_OF)
     g = build_graph(active, people["id"])
     truth = s.truth
-    assert not g.has_edge(*truth["aged_out"])  # type: ignore[misc]
+    assert not g.has_edge(*truth.aged_out)
     m = an.groups(g, seed=0)
     comp = dict(zip(m["person"], m["component"], strict=True))
     community = dict(zip(m["person"], m["community"], strict=True))
-    g1, g2, g3 = truth["groups"]  # type: ignore[misc]
+    g1, g2, g3 = truth.groups
     assert len({comp[p] for p in [*g1, *g2, *g3]}) == 1
     brokers = an.centrality(g, m).set_index("person")["broker"]
-    assert brokers[truth["broker"]]
+    assert brokers[truth.broker]
     flagged = an.exploitation(active, people, AS_OF)
-    assert list(flagged.loc[flagged["flag"], "person"]) == [truth["exploiter"]]
+    assert list(flagged.loc[flagged["flag"], "person"]) == [truth.exploiter]
     v = an.group_violence(g, m)
-    assert {"from_group": community[g1[2]], "to_group": community[g2[0]]}.items() <= \
-        v.iloc[0].to_dict().items()  # fmt: skip
+    assert {"from_group": community[g1[2]], "to_group": community[g2[0]]}.items() <= v.iloc[
+        0
+    ].to_dict().items()
     overlap = an.victim_offender_overlap(people, load_definitions(), AS_OF).set_index("person")
-    assert overlap.loc[list(truth["overlap"]), "both"].all()  # type: ignore[call-overload]
+    assert overlap.loc[list(truth.overlap), "both"].all()

@@ -16,13 +16,19 @@ Z = 1.959963984540054
 def dims(groups: dict[str, list[str]]) -> pd.DataFrame:
     """People ``prefix0..`` with the given ethnic groups, all 18-24 and male."""
     rows = [(f"{prefix}{i}", g) for prefix, gs in groups.items() for i, g in enumerate(gs)]
-    return pd.DataFrame({"ethnic_group": [g for _, g in rows], "age_band": "18-24", "sex": "M"},
-                        index=[p for p, _ in rows])  # fmt: skip
+    return pd.DataFrame(
+        {"ethnic_group": [g for _, g in rows], "age_band": "18-24", "sex": "M"},
+        index=[p for p, _ in rows],
+    )
 
 
 def black_share_case(listed: int, black: int, base: int, base_black: int) -> pd.DataFrame:
-    return dims({"L": ["Black"] * black + ["White"] * (listed - black),
-                 "S": ["Black"] * base_black + ["White"] * (base - base_black)})  # fmt: skip
+    return dims(
+        {
+            "L": ["Black"] * black + ["White"] * (listed - black),
+            "S": ["Black"] * base_black + ["White"] * (base - base_black),
+        }
+    )
 
 
 def ids(prefix: str, n: int) -> list[str]:
@@ -44,7 +50,9 @@ def test_a_list_78_of_100_against_27_of_100_by_hand() -> None:
     assert black["suspects_ratio_lo"] == pytest.approx(ratio * math.exp(-Z * se))
     assert black["suspects_ratio_hi"] == pytest.approx(ratio * math.exp(Z * se))
     assert (black["suspects_ratio_lo"], black["suspects_ratio_hi"]) == (
-        pytest.approx(2.0590, abs=5e-4), pytest.approx(4.0533, abs=5e-4))  # fmt: skip
+        pytest.approx(2.0590, abs=5e-4),
+        pytest.approx(4.0533, abs=5e-4),
+    )
     # Wilson for the list's share: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)
     p, n = 0.78, 100
     centre, half = p + Z * Z / (2 * n), Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
@@ -92,8 +100,9 @@ def test_a_tiny_list_is_not_beyond_chance() -> None:
 def test_victims_and_resident_counts_are_compared_too() -> None:
     d = black_share_case(10, 5, 10, 3)
     residents = {"ethnic_group": {"Black": 180, "White": 820}, "sex": {"M": 500, "F": 500}}
-    audit = audit_table(ids("L", 10), d,
-                        {"suspects": ids("S", 10), "victims": ids("S", 4), "residents": residents})  # fmt: skip
+    audit = audit_table(
+        ids("L", 10), d, {"suspects": ids("S", 10), "victims": ids("S", 4), "residents": residents}
+    )
     black = row(audit.table, "ethnic_group", "Black")
     assert black["residents_share"] == pytest.approx(0.18)
     assert black["residents_ratio"] == pytest.approx(0.5 / 0.18)

@@ -26,15 +26,23 @@ def setting():
     """H (the hub, a victim linked to everyone, no offences); R (one robbery, 100);
     V (two violence, 60 each); D (drugs, 8); A (anti-social behaviour, weight 0);
     X (robbery 3 years ago, outside the window)."""
-    people = validate_people(frame([
-        person("H", harmed=day(20)),
-        person("R", offences=f"{day(50)}|Robbery|INC-R", eth="Black"),
-        person("V", offences=f"{day(40)}|Violence and sexual offences|INC-V1;"
-                             f"{day(300)}|Violence and sexual offences|INC-V2", harmed=day(10)),
-        person("D", offences=f"{day(30)}|Drugs|INC-D", age=16),
-        person("A", offences=f"{day(30)}|Anti-social behaviour|INC-A"),
-        person("X", offences=f"{day(1100)}|Robbery|INC-X"),
-    ]))  # fmt: skip
+    people = validate_people(
+        frame(
+            [
+                person("H", harmed=day(20)),
+                person("R", offences=f"{day(50)}|Robbery|INC-R", eth="Black"),
+                person(
+                    "V",
+                    offences=f"{day(40)}|Violence and sexual offences|INC-V1;"
+                    f"{day(300)}|Violence and sexual offences|INC-V2",
+                    harmed=day(10),
+                ),
+                person("D", offences=f"{day(30)}|Drugs|INC-D", age=16),
+                person("A", offences=f"{day(30)}|Anti-social behaviour|INC-A"),
+                person("X", offences=f"{day(1100)}|Robbery|INC-X"),
+            ]
+        )
+    )
     rows = [link("H", p, "friend") for p in ("R", "V", "D", "A", "X")]
     graph = build_graph(active_links(validate_links(frame(rows)), AS_OF), people["id"])
     return people, graph
@@ -64,9 +72,19 @@ def test_each_person_carries_evidence_and_review_date() -> None:
 
 def test_a_victim_cannot_be_put_on_a_harm_list() -> None:
     plist = harm_list()
-    victim = pd.DataFrame([{"rank": 1, "person": "H", "score": 0.0, "offences": 0,
-                            "evidence_ids": "INC-H", "last_evidence": AS_OF,
-                            "review_date": AS_OF}])  # fmt: skip
+    victim = pd.DataFrame(
+        [
+            {
+                "rank": 1,
+                "person": "H",
+                "score": 0.0,
+                "offences": 0,
+                "evidence_ids": "INC-H",
+                "last_evidence": AS_OF,
+                "review_date": AS_OF,
+            }
+        ]
+    )
     with pytest.raises(SafeguardError, match="only people with harmful offences"):
         PersonList(PURPOSE, "harm", AS_OF, 24, victim, plist.audit)
 
@@ -83,8 +101,12 @@ def test_the_audit_is_always_attached() -> None:
     assert set(t["dimension"]) == {"ethnic_group", "age_band", "sex"}
     black = t[(t["dimension"] == "ethnic_group") & (t["group"] == "Black")].iloc[0]
     # suspects of serious violence in the window: R and V (D's drugs is not serious violence)
-    assert (black["list_n"], black["list_total"], black["suspects_n"], black["suspects_total"]) \
-        == (1, 3, 1, 2)  # fmt: skip
+    assert (black["list_n"], black["list_total"], black["suspects_n"], black["suspects_total"]) == (
+        1,
+        3,
+        1,
+        2,
+    )
     assert black["victims_total"] == 2  # H and V
 
 
@@ -94,8 +116,9 @@ def test_removal_needs_a_reason_and_leaves_a_record() -> None:
         remove_person(plist, "R", reason=" ", removed_by="analyst", removed_on=AS_OF)
     with pytest.raises(SafeguardError, match="not on the list"):
         remove_person(plist, "H", reason="x", removed_by="analyst", removed_on=AS_OF)
-    new, record = remove_person(plist, "V", reason="Moved away; case closed",
-                                removed_by="analyst", removed_on=AS_OF)  # fmt: skip
+    new, record = remove_person(
+        plist, "V", reason="Moved away; case closed", removed_by="analyst", removed_on=AS_OF
+    )
     assert list(new.entries["person"]) == ["R", "D"] and list(new.entries["rank"]) == [1, 2]
     assert (record.person, record.former_rank, record.purpose) == ("V", 1, PURPOSE)
     assert new.removals == (record,)
@@ -105,8 +128,9 @@ def test_removal_needs_a_reason_and_leaves_a_record() -> None:
 
 def test_a_safeguarding_list_ranks_by_exposure_and_shows_no_offences() -> None:
     people, graph = setting()
-    plist = build_list(people, graph, load_definitions(), purpose=PURPOSE, as_of=AS_OF,
-                       kind="safeguarding")  # fmt: skip
+    plist = build_list(
+        people, graph, load_definitions(), purpose=PURPOSE, as_of=AS_OF, kind="safeguarding"
+    )
     e = plist.entries.set_index("person")
     # everyone linked to H (harmed 20 days ago) has exposure 1; H's contacts include V (harmed)
     assert e.loc["R", "score"] == 1.0 and e.loc["H", "score"] == pytest.approx(1 / 5)

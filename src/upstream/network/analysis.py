@@ -59,8 +59,9 @@ def centrality(
         rows.append((person, graph.degree(person), between[person], len(others)))
     out = pd.DataFrame(rows, columns=["person", "degree", "betweenness", "other_communities"])
     out["broker"] = (out["betweenness"] > 0) & (out["other_communities"] > 0)
-    return out.sort_values(["betweenness", "degree", "person"], ascending=[False, False, True],
-                           ignore_index=True)  # fmt: skip
+    return out.sort_values(
+        ["betweenness", "degree", "person"], ascending=[False, False, True], ignore_index=True
+    )
 
 
 def victim_offender_overlap(
@@ -73,8 +74,13 @@ def victim_offender_overlap(
     off = offences_long(people, definitions)
     off = off[(off["date"] >= start) & (off["date"] <= as_of)]
     offended = off.groupby("person").size().reindex(people["id"], fill_value=0)
-    out = pd.DataFrame({"person": people["id"].to_numpy(), "victim": harmed.to_numpy() > 0,
-                        "offender": offended.to_numpy() > 0})  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "person": people["id"].to_numpy(),
+            "victim": harmed.to_numpy() > 0,
+            "offender": offended.to_numpy() > 0,
+        }
+    )
     out["both"] = out["victim"] & out["offender"]
     return out
 
@@ -92,8 +98,9 @@ def exposure(graph: nx.Graph, people: pd.DataFrame, as_of: date, months: int = 1
         hit = sum(int(harmed.get(c, 0) > 0) for c in contacts)
         rows.append((person, len(contacts), hit, hit / len(contacts) if contacts else 0.0))
     out = pd.DataFrame(rows, columns=["person", "contacts", "contacts_harmed", "exposure"])
-    return out.sort_values(["exposure", "contacts_harmed", "person"],
-                           ascending=[False, False, True], ignore_index=True)  # fmt: skip
+    return out.sort_values(
+        ["exposure", "contacts_harmed", "person"], ascending=[False, False, True], ignore_index=True
+    )
 
 
 @dataclass
@@ -139,13 +146,15 @@ def exploitation(
         (adult, int(age[adult]), len(e.children), len(e.occasions), e.gap, len(e.county))
         for adult, e in found.items()
     ]
-    out = pd.DataFrame(rows, columns=["person", "age", "children", "occasions", "max_age_gap",
-                                      "county_lines"])  # fmt: skip
+    out = pd.DataFrame(
+        rows, columns=["person", "age", "children", "occasions", "max_age_gap", "county_lines"]
+    )
     out["flag"] = (out["occasions"] >= min_occasions) & (
         (out["max_age_gap"] >= min_gap) | (out["county_lines"] > 0)
     )
-    return out.sort_values(["flag", "occasions", "person"], ascending=[False, False, True],
-                           ignore_index=True)  # fmt: skip
+    return out.sort_values(
+        ["flag", "occasions", "person"], ascending=[False, False, True], ignore_index=True
+    )
 
 
 def group_violence(graph: nx.Graph, membership: pd.DataFrame) -> pd.DataFrame:
@@ -160,5 +169,6 @@ def group_violence(graph: nx.Graph, membership: pd.DataFrame) -> pd.DataFrame:
             directed.add_edge(u, v, incidents=w + 1)
     rows = [(u, v, d["incidents"]) for u, v, d in directed.edges(data=True)]
     out = pd.DataFrame(rows, columns=["from_group", "to_group", "incidents"])
-    return out.sort_values(["incidents", "from_group", "to_group"], ascending=[False, True, True],
-                           ignore_index=True)  # fmt: skip
+    return out.sort_values(
+        ["incidents", "from_group", "to_group"], ascending=[False, True, True], ignore_index=True
+    )

@@ -56,10 +56,13 @@ def person_dimensions(people: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Ethnic group, age band (on ``as_of``) and sex of each person, indexed by id."""
     band = age_band(ages(people, as_of))
     return pd.DataFrame(
-        {"ethnic_group": people["ethnic_group"].to_numpy(), "age_band": band.to_numpy(),
-         "sex": people["sex"].to_numpy()},
+        {
+            "ethnic_group": people["ethnic_group"].to_numpy(),
+            "age_band": band.to_numpy(),
+            "sex": people["sex"].to_numpy(),
+        },
         index=people["id"].to_numpy(),
-    )  # fmt: skip
+    )
 
 
 def _counts(dims: pd.DataFrame, ids: Iterable[str]) -> dict[str, pd.Series]:
@@ -90,10 +93,11 @@ def audit_table(
     counted = {
         name: (
             {d: pd.Series(dict(base.get(d, {})), dtype="int64") for d in DIMENSIONS}
-            if isinstance(base, Mapping) else _counts(dims, base)
+            if isinstance(base, Mapping)
+            else _counts(dims, base)
         )
         for name, base in bases.items()
-    }  # fmt: skip
+    }
     z = float(norm.ppf(0.5 + level / 2))
     rows = []
     for d in DIMENSIONS:
@@ -103,19 +107,28 @@ def audit_table(
             k = int(listed[d].get(g, 0))
             share, lo, hi = share_interval(k, n, level)
             row: dict[str, object] = {
-                "dimension": d, "group": g, "list_n": k, "list_total": n, "list_share": share,
-                "list_lo": lo, "list_hi": hi,
-            }  # fmt: skip
+                "dimension": d,
+                "group": g,
+                "list_n": k,
+                "list_total": n,
+                "list_share": share,
+                "list_lo": lo,
+                "list_hi": hi,
+            }
             for name in BASES:
                 if name not in counted:
                     continue
                 c = counted[name][d]
                 kb, nb = int(c.get(g, 0)), int(c.sum())
                 ratio, r_lo, r_hi = ratio_interval(k, n, kb, nb, level)
-                row |= {f"{name}_n": kb, f"{name}_total": nb,
-                        f"{name}_share": kb / nb if nb else math.nan,
-                        f"{name}_ratio": ratio, f"{name}_ratio_lo": r_lo,
-                        f"{name}_ratio_hi": r_hi}  # fmt: skip
+                row |= {
+                    f"{name}_n": kb,
+                    f"{name}_total": nb,
+                    f"{name}_share": kb / nb if nb else math.nan,
+                    f"{name}_ratio": ratio,
+                    f"{name}_ratio_lo": r_lo,
+                    f"{name}_ratio_hi": r_hi,
+                }
                 if name == "suspects":
                     se = (math.log(r_hi) - math.log(r_lo)) / (2 * z) if r_lo > 0 else math.nan
                     p = float(norm.sf(math.log(ratio) / se)) if se > 0 else math.nan

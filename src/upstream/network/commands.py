@@ -97,6 +97,9 @@ def analyse(
     residents: Annotated[
         Path | None, typer.Option(help="Residents counts CSV: dimension,group,count.")
     ] = None,
+    top: Annotated[
+        int | None, typer.Option(min=1, help="List only the highest-ranked N people.")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the community detection.")] = 0,
 ) -> None:
     """Groups, brokers, exposure, exploitation indicators and a safeguarded list with its
@@ -126,41 +129,67 @@ def analyse(
         unknown = ~valid_links[column].isin(known)
         if unknown.any():
             line = int(unknown.to_numpy().nonzero()[0][0]) + 2
-            raise fail(f"{links}: line {line}, {column}: not a person in {people}. "
-                       "Nothing was written.")  # fmt: skip
+            raise fail(
+                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
+            )
     counts = read_residents(residents) if residents else None
     definitions = definitions_from_settings(get_settings())
     active = active_links(valid_links, day, window_months)
     graph = build_graph(active, valid_people["id"])
     membership = an.groups(graph, seed=seed)
     try:
-        plist = build_list(valid_people, graph, definitions, purpose=purpose, as_of=day,
-                           kind=kind, window_months=window_months, residents=counts)  # fmt: skip
+        plist = build_list(
+            valid_people,
+            graph,
+            definitions,
+            purpose=purpose,
+            as_of=day,
+            kind=kind,
+            window_months=window_months,
+            residents=counts,
+            limit=top,
+        )
     except SafeguardError as exc:
         raise fail(f"--purpose/--list: {exc}. Nothing was written.") from exc
     centre = an.centrality(graph, membership, seed=seed)
     flagged = an.exploitation(active, valid_people, day)
     summary = {
-        "as_of": day.isoformat(), "purpose": plist.purpose, "list": kind,
-        "window_months": window_months, "synthetic": synthetic,
-        "people": graph.number_of_nodes(), "links_active": len(active),
-        "links_recorded": len(valid_links), "connections": graph.number_of_edges(),
+        "as_of": day.isoformat(),
+        "purpose": plist.purpose,
+        "list": kind,
+        "window_months": window_months,
+        "synthetic": synthetic,
+        "people": graph.number_of_nodes(),
+        "links_active": len(active),
+        "links_recorded": len(valid_links),
+        "connections": graph.number_of_edges(),
         "components": int(membership["component"].nunique()),
         "communities": int(membership["community"].nunique()),
-        "brokers": int(centre["broker"].sum()), "exploitation_flags": int(flagged["flag"].sum()),
-        "listed": len(plist.entries), "audit_warnings": list(plist.audit.warnings),
-    }  # fmt: skip
-    audit_json = {**summary, "level": plist.audit.level, "alpha": plist.audit.alpha,
-                  "table": json.loads(plist.audit.table.to_json(orient="records"))}  # fmt: skip
+        "brokers": int(centre["broker"].sum()),
+        "exploitation_flags": int(flagged["flag"].sum()),
+        "listed": len(plist.entries),
+        "audit_warnings": list(plist.audit.warnings),
+    }
+    audit_json = {
+        **summary,
+        "level": plist.audit.level,
+        "alpha": plist.audit.alpha,
+        "table": json.loads(plist.audit.table.to_json(orient="records")),
+    }
     tables = {
-        "groups.csv": membership, "centrality.csv": centre,
-        "exposure.csv": an.exposure(graph, valid_people, day), "exploitation.csv": flagged,
+        "groups.csv": membership,
+        "centrality.csv": centre,
+        "exposure.csv": an.exposure(graph, valid_people, day),
+        "exploitation.csv": flagged,
         "group_violence.csv": an.group_violence(graph, membership),
         "overlap.csv": an.victim_offender_overlap(valid_people, definitions, day, window_months),
-        "list.csv": plist.entries, "audit.csv": plist.audit.table,
-    }  # fmt: skip
-    texts = {"audit.json": json.dumps(audit_json, indent=2, default=str) + "\n",
-             "summary.json": json.dumps(summary, indent=2) + "\n"}  # fmt: skip
+        "list.csv": plist.entries,
+        "audit.csv": plist.audit.table,
+    }
+    texts = {
+        "audit.json": json.dumps(audit_json, indent=2, default=str) + "\n",
+        "summary.json": json.dumps(summary, indent=2) + "\n",
+    }
     try:
         write_outputs(tables, texts, out)
     except OSError as exc:
@@ -177,5 +206,6 @@ def analyse(
         f"{summary['communities']:,} communities, {summary['brokers']:,} brokers, "
         f"{summary['exploitation_flags']:,} exploitation flags; {summary['listed']:,} listed "
         f"for: {escape(plist.purpose)}; audit beside the list in {escape(str(out))}",
-        highlight=False, soft_wrap=True,
-    )  # fmt: skip
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -48,8 +48,15 @@ __all__ = [
 
 KINDS = ("co_suspect", "victim_suspect", "co_victim", "sibling", "friend", "intelligence")
 COLUMNS = (
-    "a", "b", "kind", "evidence_ids", "evidence_date", "source_agency", "grading", "review_date",
-)  # fmt: skip
+    "a",
+    "b",
+    "kind",
+    "evidence_ids",
+    "evidence_date",
+    "source_agency",
+    "grading",
+    "review_date",
+)
 OPTIONAL = ("grading", "labels")
 GRADING = re.compile(r"^[ABC][1-5][PC]$")
 """The 3x5x2 grading: source evaluation, information assessment, handling code."""
@@ -95,17 +102,19 @@ def validate_links(frame: pd.DataFrame) -> pd.DataFrame:
     bad_kind = ~out["kind"].isin(KINDS)
     if bad_kind.any():
         raise NetworkInputError(
-            f"not one of {', '.join(KINDS)}", line=int(bad_kind.to_numpy().nonzero()[0][0]) + 2,
+            f"not one of {', '.join(KINDS)}",
+            line=int(bad_kind.to_numpy().nonzero()[0][0]) + 2,
             field="kind",
-        )  # fmt: skip
+        )
     graded = out["grading"] != ""
     bad_grade = graded & ~out["grading"].str.match(GRADING.pattern)
     bad_grade |= (out["kind"] == "intelligence") & ~graded
     if bad_grade.any():
         raise NetworkInputError(
             "needs a 3x5x2 grading such as B2P (intelligence links must be graded)",
-            line=int(bad_grade.to_numpy().nonzero()[0][0]) + 2, field="grading",
-        )  # fmt: skip
+            line=int(bad_grade.to_numpy().nonzero()[0][0]) + 2,
+            field="grading",
+        )
     out["evidence_ids"] = out["evidence_ids"].map(
         lambda s: ";".join(p.strip() for p in s.split(";") if p.strip())
     )
@@ -115,8 +124,9 @@ def validate_links(frame: pd.DataFrame) -> pd.DataFrame:
     if early.any():
         raise NetworkInputError(
             "review date is before the evidence date",
-            line=int(early.to_numpy().nonzero()[0][0]) + 2, field="review_date",
-        )  # fmt: skip
+            line=int(early.to_numpy().nonzero()[0][0]) + 2,
+            field="review_date",
+        )
     return out
 
 

@@ -29,13 +29,19 @@ from upstream.network.audit import Audit, audit_table, person_dimensions
 from upstream.network.links import months_before
 from upstream.network.people import harmed_between, offences_long
 
-__all__ = ["KINDS", "MIN_PURPOSE", "PersonList", "Removal", "SafeguardError", "build_list",
-           "remove_person"]  # fmt: skip
+__all__ = [
+    "KINDS",
+    "MIN_PURPOSE",
+    "PersonList",
+    "Removal",
+    "SafeguardError",
+    "build_list",
+    "remove_person",
+]
 
 KINDS = ("harm", "safeguarding")
 MIN_PURPOSE = 10
-COLUMNS = ("rank", "person", "score", "offences", "evidence_ids", "last_evidence",
-           "review_date")  # fmt: skip
+COLUMNS = ("rank", "person", "score", "offences", "evidence_ids", "last_evidence", "review_date")
 
 
 class SafeguardError(ValueError):
@@ -89,22 +95,26 @@ class PersonList:
             )
 
 
-def _harm_entries(people: pd.DataFrame, definitions: Definitions, start: date, as_of: date,
-                  window: int) -> pd.DataFrame:  # fmt: skip
+def _harm_entries(
+    people: pd.DataFrame, definitions: Definitions, start: date, as_of: date, window: int
+) -> pd.DataFrame:
     off = offences_long(people, definitions)
     off = off[(off["date"] >= start) & (off["date"] <= as_of) & (off["harm"] > 0)]
     out = off.groupby("person", as_index=False).agg(
-        score=("harm", "sum"), offences=("harm", "size"),
+        score=("harm", "sum"),
+        offences=("harm", "size"),
         evidence_ids=("evidence_id", lambda s: ";".join(sorted(set(s)))),
         last_evidence=("date", "max"),
-    )  # fmt: skip
-    out["review_date"] = [(pd.Timestamp(d) + pd.DateOffset(months=window)).date()
-                          for d in out["last_evidence"]]  # fmt: skip
+    )
+    out["review_date"] = [
+        (pd.Timestamp(d) + pd.DateOffset(months=window)).date() for d in out["last_evidence"]
+    ]
     return out
 
 
-def _safeguarding_entries(people: pd.DataFrame, graph: nx.Graph, as_of: date,
-                          window: int) -> pd.DataFrame:  # fmt: skip
+def _safeguarding_entries(
+    people: pd.DataFrame, graph: nx.Graph, as_of: date, window: int
+) -> pd.DataFrame:
     exp = exposure(graph, people, as_of)
     exp = exp[exp["contacts_harmed"] > 0]
     harmed = harmed_between(people, months_before(as_of, 12), as_of)
@@ -166,8 +176,9 @@ def build_list(
         bases["residents"] = residents
     dims = person_dimensions(people, as_of)
     audit = audit_table(entries["person"], dims, bases)  # type: ignore[arg-type]
-    return PersonList(purpose.strip(), kind, as_of, window_months, entries, audit,
-                      bases=bases, dims=dims)  # fmt: skip
+    return PersonList(
+        purpose.strip(), kind, as_of, window_months, entries, audit, bases=bases, dims=dims
+    )
 
 
 def remove_person(
@@ -181,8 +192,14 @@ def remove_person(
     hit = plist.entries["person"] == person
     if not hit.any():
         raise SafeguardError("that person is not on the list")
-    record = Removal(person, reason.strip(), removed_by.strip(), removed_on,
-                     int(plist.entries.loc[hit, "rank"].to_numpy()[0]), plist.purpose)  # fmt: skip
+    record = Removal(
+        person,
+        reason.strip(),
+        removed_by.strip(),
+        removed_on,
+        int(plist.entries.loc[hit, "rank"].to_numpy()[0]),
+        plist.purpose,
+    )
     rest = _ranked(plist.entries[~hit].drop(columns="rank"))
     audit = audit_table(rest["person"], plist.dims, plist.bases)  # type: ignore[arg-type]
     new = replace(plist, entries=rest, audit=audit, removals=(*plist.removals, record))

@@ -48,8 +48,13 @@ __all__ = [
 COLUMNS = ("id", "birth_year", "sex", "ethnic_group", "harmed_dates", "offences")
 SEXES = ("F", "M", "X", "")
 NOT_STATED = "not stated"
-AGE_BANDS = ((0, 9, "under 10"), (10, 17, "10-17"), (18, 24, "18-24"), (25, 34, "25-34"),
-             (35, 200, "35+"))  # fmt: skip
+AGE_BANDS = (
+    (0, 9, "under 10"),
+    (10, 17, "10-17"),
+    (18, 24, "18-24"),
+    (25, 34, "25-34"),
+    (35, 200, "35+"),
+)
 
 
 def _first(mask: pd.Series) -> int:
@@ -77,9 +82,11 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise NetworkInputError(f"missing column(s): {', '.join(missing)}")
     out = pd.DataFrame(
-        {c: frame[c].reset_index(drop=True).astype("string").fillna("").str.strip()
-         for c in COLUMNS}
-    )  # fmt: skip
+        {
+            c: frame[c].reset_index(drop=True).astype("string").fillna("").str.strip()
+            for c in COLUMNS
+        }
+    )
     if (out["id"] == "").any():
         raise NetworkInputError("must not be empty", line=_first(out["id"] == ""), field="id")
     dup = out["id"].duplicated()
@@ -97,8 +104,9 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     if (~out["ethnic_group"].isin(groups)).any():
         raise NetworkInputError(
             f"must be one of {', '.join(ETHNIC_GROUPS)}, {NOT_STATED} or empty",
-            line=_first(~out["ethnic_group"].isin(groups)), field="ethnic_group",
-        )  # fmt: skip
+            line=_first(~out["ethnic_group"].isin(groups)),
+            field="ethnic_group",
+        )
     bad = ~out["harmed_dates"].map(_check_dates).astype(bool)
     if bad.any():
         raise NetworkInputError(
@@ -108,8 +116,9 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         raise NetworkInputError(
             "entries must be YYYY-MM-DD|crime type|evidence id separated by ;",
-            line=_first(bad), field="offences",
-        )  # fmt: skip
+            line=_first(bad),
+            field="offences",
+        )
     out["birth_year"] = year.astype("int64")
     out.loc[out["ethnic_group"] == "", "ethnic_group"] = NOT_STATED
     out.loc[out["sex"] == "", "sex"] = "not known"

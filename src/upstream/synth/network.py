@@ -26,14 +26,27 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from upstream.synth.people import RESIDENT_UNDER_18_SHARES, PseudonymMint
+from upstream.synth.people import PseudonymMint
 
-__all__ = ["RESIDENTS", "SyntheticNetwork", "synthetic_network"]
+__all__ = ["RESIDENTS", "Planted", "SyntheticNetwork", "synthetic_network"]
 
 RESIDENTS = 270_000
 """Residents of the synthetic borough (a modelling assumption)."""
 _SHARES = {"Asian": 0.19, "Black": 0.18, "Mixed": 0.07, "White": 0.50, "Other": 0.06}
 _AGES = {"under 10": 0.13, "10-17": 0.10, "18-24": 0.09, "25-34": 0.18, "35+": 0.50}
+
+
+@dataclass(frozen=True)
+class Planted:
+    """What the synthetic network plants, for the tests to find."""
+
+    groups: tuple[tuple[str, ...], ...]
+    broker: str
+    exploiter: str
+    children: tuple[str, ...]
+    victim_hub: str
+    aged_out: tuple[str, str]
+    overlap: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,7 @@ class SyntheticNetwork:
     people: pd.DataFrame
     links: pd.DataFrame
     residents: dict[str, dict[str, int]]
-    truth: dict[str, object]
+    truth: Planted
 
 
 class _Builder:
@@ -56,23 +69,47 @@ class _Builder:
     def person(self, age: int, group: str | None = None) -> str:
         pid = str(self.mint.new(1)[0])
         eth = group or str(self.rng.choice(list(_SHARES), p=list(_SHARES.values())))
-        self.people[pid] = {"id": pid, "birth_year": self.as_of.year - age, "ethnic_group": eth,
-                            "sex": "M" if self.rng.random() < 0.8 else "F", "harmed": [],
-                            "offences": [], "synthetic": "yes"}  # fmt: skip
+        self.people[pid] = {
+            "id": pid,
+            "birth_year": self.as_of.year - age,
+            "ethnic_group": eth,
+            "sex": "M" if self.rng.random() < 0.8 else "F",
+            "harmed": [],
+            "offences": [],
+            "synthetic": "yes",
+        }
         return pid
 
     def day(self, lo: int, hi: int) -> date:
         return self.as_of - timedelta(days=int(self.rng.integers(lo, hi)))
 
-    def link(self, a: str, b: str, kind: str, when: date, labels: str = "", grading: str = "",
-             agency: str = "police") -> str:  # fmt: skip
+    def link(
+        self,
+        a: str,
+        b: str,
+        kind: str,
+        when: date,
+        labels: str = "",
+        grading: str = "",
+        agency: str = "police",
+    ) -> str:
         self.incident += 1
         ref = f"INC-{self.incident:05d}"
         review = when + timedelta(days=3 * 365)
-        self.links.append({"a": a, "b": b, "kind": kind, "evidence_ids": ref,
-                           "evidence_date": when.isoformat(), "source_agency": agency,
-                           "grading": grading, "review_date": review.isoformat(),
-                           "labels": labels, "synthetic": "yes"})  # fmt: skip
+        self.links.append(
+            {
+                "a": a,
+                "b": b,
+                "kind": kind,
+                "evidence_ids": ref,
+                "evidence_date": when.isoformat(),
+                "source_agency": agency,
+                "grading": grading,
+                "review_date": review.isoformat(),
+                "labels": labels,
+                "synthetic": "yes",
+            }
+        )
         return ref
 
     def offend(self, pid: str, when: date, crime: str, ref: str) -> None:
@@ -121,8 +158,13 @@ def synthetic_network(as_of: date, seed: int = 7, background: int = 80) -> Synth
     for a in crowd:
         other = crowd[int(b.rng.integers(0, len(crowd)))]
         if other != a:
-            b.link(a, other, "friend" if b.rng.random() < 0.7 else "sibling", b.day(10, 600),
-                   agency="school")  # fmt: skip
+            b.link(
+                a,
+                other,
+                "friend" if b.rng.random() < 0.7 else "sibling",
+                b.day(10, 600),
+                agency="school",
+            )
         if b.rng.random() < 0.15:
             b.people[a]["harmed"].append(b.day(10, 500).isoformat())  # type: ignore[attr-defined]
         if b.rng.random() < 0.1:
@@ -130,20 +172,27 @@ def synthetic_network(as_of: date, seed: int = 7, background: int = 80) -> Synth
             b.incident += 1
             ref = f"INC-{b.incident:05d}"
             b.offend(a, when, "Violence and sexual offences", ref)
-    people = pd.DataFrame([
-        {**p, "harmed_dates": ";".join(p["harmed"]), "offences": ";".join(p["offences"])}  # type: ignore[arg-type]
-        for p in b.people.values()
-    ]).drop(columns=["harmed"])  # fmt: skip
-    people = people[["id", "birth_year", "sex", "ethnic_group", "harmed_dates", "offences",
-                     "synthetic"]]  # fmt: skip
+    people = pd.DataFrame(
+        [
+            {**p, "harmed_dates": ";".join(p["harmed"]), "offences": ";".join(p["offences"])}  # type: ignore[arg-type]
+            for p in b.people.values()
+        ]
+    ).drop(columns=["harmed"])
+    people = people[
+        ["id", "birth_year", "sex", "ethnic_group", "harmed_dates", "offences", "synthetic"]
+    ]
     residents = {
         "ethnic_group": {g: round(RESIDENTS * s) for g, s in _SHARES.items()},
         "age_band": {g: round(RESIDENTS * s) for g, s in _AGES.items()},
         "sex": {"F": RESIDENTS // 2, "M": RESIDENTS - RESIDENTS // 2},
     }
-    truth: dict[str, object] = {
-        "groups": [g1, g2, g3], "broker": broker, "exploiter": adult, "children": g3[:3],
-        "victim_hub": hub, "aged_out": (old_a, old_b), "overlap": g2[:4],
-        "under_18_shares": dict(RESIDENT_UNDER_18_SHARES),
-    }  # fmt: skip
+    truth = Planted(
+        groups=(tuple(g1), tuple(g2), tuple(g3)),
+        broker=broker,
+        exploiter=adult,
+        children=tuple(g3[:3]),
+        victim_hub=hub,
+        aged_out=(old_a, old_b),
+        overlap=tuple(g2[:4]),
+    )
     return SyntheticNetwork(people, pd.DataFrame(b.links), residents, truth)
