@@ -45,7 +45,7 @@ def person(
     """One person row as a CSV holds it (age on :data:`AS_OF`)."""
     return {
         "id": pid,
-        "birth_year": str(AS_OF.year - age),
+        "age": str(age),
         "sex": sex,
         "ethnic_group": eth,
         "harmed_dates": harmed,

@@ -22,7 +22,7 @@ def day(days_ago: int) -> str:
 
 
 def two_triangles(harm: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, nx.Graph]:
-    """Triangles A and B joined through K; Z has no links; B2 harmed lately, B3 13 months ago;
+    """Triangles A and B joined through K1; Z1 has no links; B2 harmed lately, B3 13 months ago;
     with ``harm``, B2 was harmed by A2 (a link between the triangles)."""
     rows = [
         link(x, y)
@@ -33,13 +33,13 @@ def two_triangles(harm: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, nx.Gra
             ("B1", "B2"),
             ("B1", "B3"),
             ("B2", "B3"),
-            ("K", "A1"),
-            ("K", "B1"),
+            ("K1", "A1"),
+            ("K1", "B1"),
         ]
     ]
     if harm:
         rows.append(link("B2", "A2", "victim_suspect", days_ago=60, ref="INC-HARM"))
-    people = [person(p) for p in ("A1", "A2", "A3", "B1", "K", "Z")]
+    people = [person(p) for p in ("A1", "A2", "A3", "B1", "K1", "Z1")]
     people += [person("B2", harmed=day(60)), person("B3", harmed=day(400))]
     p = validate_people(frame(people))
     active = active_links(validate_links(frame(rows)), AS_OF)
@@ -58,13 +58,13 @@ def test_groups_and_the_broker_by_hand() -> None:
     _, _, g = two_triangles(harm=False)
     m = an.groups(g, seed=1)
     comp = dict(zip(m["person"], m["component"], strict=True))
-    assert comp["Z"] != comp["K"] and len({comp[p] for p in ("A1", "B3", "K")}) == 1
+    assert comp["Z1"] != comp["K1"] and len({comp[p] for p in ("A1", "B3", "K1")}) == 1
     community = dict(zip(m["person"], m["community"], strict=True))
     assert community["A1"] == community["A2"] == community["A3"] != community["B2"]
     c = an.centrality(g, m)
     top = c.iloc[0]
-    # K lies on all 9 shortest A-B paths: 9 / ((8-1)(8-2)/2)
-    assert top["person"] == "K" and top["betweenness"] == pytest.approx(9 / 21)
+    # K1 lies on all 9 shortest A-B paths: 9 / ((8-1)(8-2)/2)
+    assert top["person"] == "K1" and top["betweenness"] == pytest.approx(9 / 21)
     assert bool(top["broker"]) and top["degree"] == 2  # A1 and B1
     assert not bool(c.set_index("person").loc["A3", "broker"])
 
@@ -74,7 +74,7 @@ def test_exposure_counts_contacts_harmed_in_the_last_12_months() -> None:
     e = an.exposure(g, people, AS_OF).set_index("person")
     assert e.loc["B1", "contacts"] == 3 and e.loc["B1", "contacts_harmed"] == 1  # B2, not B3
     assert e.loc["B1", "exposure"] == pytest.approx(1 / 3)
-    assert e.loc["Z", "exposure"] == 0
+    assert e.loc["Z1", "exposure"] == 0
 
 
 def test_violence_between_groups_points_from_suspects_to_victims() -> None:
@@ -89,19 +89,19 @@ def test_violence_between_groups_points_from_suspects_to_victims() -> None:
 
 def test_exploitation_needs_repeats_and_an_age_gap_or_county_lines() -> None:
     rows = [
-        link("M", "C1", ref="INC-1", labels="county lines"),
-        link("C1", "M", ref="INC-2", days_ago=90),
-        link("N", "C2", ref="INC-3"),
-        link("N", "C2", ref="INC-4", days_ago=80),
-        link("O", "C3", ref="INC-5"),
-        link("O", "C4", "friend", ref="INC-6"),
+        link("M1", "C1", ref="INC-1", labels="county lines"),
+        link("C1", "M1", ref="INC-2", days_ago=90),
+        link("N1", "C2", ref="INC-3"),
+        link("N1", "C2", ref="INC-4", days_ago=80),
+        link("O1", "C3", ref="INC-5"),
+        link("O1", "C4", "friend", ref="INC-6"),
     ]
     people = validate_people(
         frame(
             [
-                person("M", 30),
-                person("N", 18),
-                person("O", 40),
+                person("M1", 30),
+                person("N1", 18),
+                person("O1", 40),
                 person("C1", 15),
                 person("C2", 17),
                 person("C3", 14),
@@ -110,8 +110,8 @@ def test_exploitation_needs_repeats_and_an_age_gap_or_county_lines() -> None:
         )
     )
     active = active_links(validate_links(frame(rows)), AS_OF)
-    out = an.exploitation(active, people, AS_OF).set_index("person")
-    assert out.loc["M"].to_dict() == {
+    out = an.exploitation(active, people).set_index("person")
+    assert out.loc["M1"].to_dict() == {
         "age": 30,
         "children": 1,
         "occasions": 2,
@@ -119,24 +119,24 @@ def test_exploitation_needs_repeats_and_an_age_gap_or_county_lines() -> None:
         "county_lines": 1,
         "flag": True,
     }
-    assert not out.loc["N", "flag"]  # peers a year apart
-    assert not out.loc["O", "flag"] and out.loc["O", "occasions"] == 1  # friend links don't count
+    assert not out.loc["N1", "flag"]  # peers a year apart
+    assert not out.loc["O1", "flag"] and out.loc["O1", "occasions"] == 1  # friend links don't count
 
 
 def test_victim_offender_overlap() -> None:
     people = validate_people(
         frame(
             [
-                person("V", harmed=day(10)),
-                person("O", offences=f"{day(5)}|Robbery|INC-1"),
-                person("VO", harmed=day(10), offences=f"{day(5)}|Robbery|INC-2"),
-                person("OLD", harmed=day(900), offences=f"{day(5)}|Robbery|INC-3"),
+                person("V1", harmed=day(10)),
+                person("O1", offences=f"{day(5)}|Robbery|INC-1"),
+                person("VO1", harmed=day(10), offences=f"{day(5)}|Robbery|INC-2"),
+                person("OLD1", harmed=day(900), offences=f"{day(5)}|Robbery|INC-3"),
             ]
         )
     )
     out = an.victim_offender_overlap(people, load_definitions(), AS_OF).set_index("person")
-    assert list(out.index[out["both"]]) == ["VO"]
-    assert out.loc["OLD", "offender"] and not out.loc["OLD", "victim"]
+    assert list(out.index[out["both"]]) == ["VO1"]
+    assert out.loc["OLD1", "offender"] and not out.loc["OLD1", "victim"]
 
 
 def test_the_synthetic_network_shows_what_was_planted() -> None:
@@ -154,7 +154,7 @@ def test_the_synthetic_network_shows_what_was_planted() -> None:
     assert len({comp[p] for p in [*g1, *g2, *g3]}) == 1
     brokers = an.centrality(g, m).set_index("person")["broker"]
     assert brokers[truth.broker]
-    flagged = an.exploitation(active, people, AS_OF)
+    flagged = an.exploitation(active, people)
     assert list(flagged.loc[flagged["flag"], "person"]) == [truth.exploiter]
     v = an.group_violence(g, m)
     assert {"from_group": community[g1[2]], "to_group": community[g2[0]]}.items() <= v.iloc[

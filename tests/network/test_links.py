@@ -6,16 +6,33 @@ from datetime import date
 
 import pytest
 
-from tests.network.helpers import AS_OF, frame, link
+from tests.network.helpers import AS_OF, frame, link, person
 from upstream.network import NetworkInputError
 from upstream.network.links import active_links, validate_links
+from upstream.network.people import validate_people
 
 
 def test_a_valid_frame_keeps_only_the_schema_columns() -> None:
-    rows = [link("P1", "P2") | {"name": "Someone Real"}]
-    out = validate_links(frame(rows))
-    assert "name" not in out.columns
+    out = validate_links(frame([link("P1", "P2") | {"notes": "free text"}]))
+    assert "notes" not in out.columns
     assert out.loc[0, "evidence_date"] == date(2025, 5, 31)
+
+
+@pytest.mark.parametrize("column", ["name", "Date of birth", "home_address", "pnc"])
+def test_an_identifying_column_refuses_the_file(column: str) -> None:
+    with pytest.raises(NetworkInputError, match=f"^line 1, {column}: this column looks like"):
+        validate_links(frame([link("P1", "P2") | {column: "x"}]))
+    with pytest.raises(NetworkInputError, match=f"^line 1, {column}: this column looks like"):
+        validate_people(frame([person("P1") | {column: "x"}]))
+
+
+@pytest.mark.parametrize("pid", ["Jane", "SMITH-J", "Jane Smith 2"])
+def test_an_id_like_a_name_is_refused_and_not_quoted(pid: str) -> None:
+    with pytest.raises(NetworkInputError, match=r"^line 3, b: looks like a personal name") as e:
+        validate_links(frame([link("P1", "P2"), link("P1", pid)]))
+    assert pid not in str(e.value)
+    with pytest.raises(NetworkInputError, match=r"^line 2, id: looks like a personal name"):
+        validate_people(frame([person(pid)]))
 
 
 @pytest.mark.parametrize(

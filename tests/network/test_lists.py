@@ -23,27 +23,27 @@ def day(days_ago: int) -> str:
 
 
 def setting():
-    """H (the hub, a victim linked to everyone, no offences); R (one robbery, 100);
-    V (two violence, 60 each); D (drugs, 8); A (anti-social behaviour, weight 0);
-    X (robbery 3 years ago, outside the window)."""
+    """H1 (the hub, a victim linked to everyone, no offences); R1 (one robbery, 100);
+    V1 (two violence, 60 each); D1 (drugs, 8); A1 (anti-social behaviour, weight 0);
+    X1 (robbery 3 years ago, outside the window)."""
     people = validate_people(
         frame(
             [
-                person("H", harmed=day(20)),
-                person("R", offences=f"{day(50)}|Robbery|INC-R", eth="Black"),
+                person("H1", harmed=day(20)),
+                person("R1", offences=f"{day(50)}|Robbery|INC-R", eth="Black"),
                 person(
-                    "V",
+                    "V1",
                     offences=f"{day(40)}|Violence and sexual offences|INC-V1;"
                     f"{day(300)}|Violence and sexual offences|INC-V2",
                     harmed=day(10),
                 ),
-                person("D", offences=f"{day(30)}|Drugs|INC-D", age=16),
-                person("A", offences=f"{day(30)}|Anti-social behaviour|INC-A"),
-                person("X", offences=f"{day(1100)}|Robbery|INC-X"),
+                person("D1", offences=f"{day(30)}|Drugs|INC-D", age=16),
+                person("A1", offences=f"{day(30)}|Anti-social behaviour|INC-A"),
+                person("X1", offences=f"{day(1100)}|Robbery|INC-X"),
             ]
         )
     )
-    rows = [link("H", p, "friend") for p in ("R", "V", "D", "A", "X")]
+    rows = [link("H1", p, "friend") for p in ("R1", "V1", "D1", "A1", "X1")]
     graph = build_graph(active_links(validate_links(frame(rows)), AS_OF), people["id"])
     return people, graph
 
@@ -56,18 +56,18 @@ def harm_list() -> PersonList:
 def test_harm_ranks_offences_by_weight_never_association() -> None:
     plist = harm_list()
     e = plist.entries
-    assert list(e["person"]) == ["V", "R", "D"]  # 120, 100, 8
+    assert list(e["person"]) == ["V1", "R1", "D1"]  # 120, 100, 8
     assert list(e["score"]) == [120.0, 100.0, 8.0]
-    assert "H" not in set(e["person"])  # the victim hub: most links, no offences
-    assert "X" not in set(e["person"])  # aged out of the window
-    assert "A" not in set(e["person"])  # no harm-weighted offence
+    assert "H1" not in set(e["person"])  # the victim hub: most links, no offences
+    assert "X1" not in set(e["person"])  # aged out of the window
+    assert "A1" not in set(e["person"])  # no harm-weighted offence
 
 
 def test_each_person_carries_evidence_and_review_date() -> None:
     e = harm_list().entries.set_index("person")
-    assert e.loc["V", "evidence_ids"] == "INC-V1;INC-V2"
-    assert e.loc["V", "last_evidence"] == date.fromisoformat(day(40))
-    assert e.loc["V", "review_date"] == date(2027, 5, 21)  # 24 months after 2025-05-21
+    assert e.loc["V1", "evidence_ids"] == "INC-V1;INC-V2"
+    assert e.loc["V1", "last_evidence"] == date.fromisoformat(day(40))
+    assert e.loc["V1", "review_date"] == date(2027, 5, 21)  # 24 months after 2025-05-21
 
 
 def test_a_victim_cannot_be_put_on_a_harm_list() -> None:
@@ -76,7 +76,7 @@ def test_a_victim_cannot_be_put_on_a_harm_list() -> None:
         [
             {
                 "rank": 1,
-                "person": "H",
+                "person": "H1",
                 "score": 0.0,
                 "offences": 0,
                 "evidence_ids": "INC-H",
@@ -100,30 +100,30 @@ def test_the_audit_is_always_attached() -> None:
     t = plist.audit.table
     assert set(t["dimension"]) == {"ethnic_group", "age_band", "sex"}
     black = t[(t["dimension"] == "ethnic_group") & (t["group"] == "Black")].iloc[0]
-    # suspects of serious violence in the window: R and V (D's drugs is not serious violence)
+    # suspects of serious violence in the window: R1 and V1 (D1's drugs is not serious violence)
     assert (black["list_n"], black["list_total"], black["suspects_n"], black["suspects_total"]) == (
         1,
         3,
         1,
         2,
     )
-    assert black["victims_total"] == 2  # H and V
+    assert black["victims_total"] == 2  # H1 and V1
 
 
 def test_removal_needs_a_reason_and_leaves_a_record() -> None:
     plist = harm_list()
     with pytest.raises(SafeguardError, match="reason"):
-        remove_person(plist, "R", reason=" ", removed_by="analyst", removed_on=AS_OF)
+        remove_person(plist, "R1", reason=" ", removed_by="analyst", removed_on=AS_OF)
     with pytest.raises(SafeguardError, match="not on the list"):
-        remove_person(plist, "H", reason="x", removed_by="analyst", removed_on=AS_OF)
+        remove_person(plist, "H1", reason="x", removed_by="analyst", removed_on=AS_OF)
     new, record = remove_person(
-        plist, "V", reason="Moved away; case closed", removed_by="analyst", removed_on=AS_OF
+        plist, "V1", reason="Moved away; case closed", removed_by="analyst", removed_on=AS_OF
     )
-    assert list(new.entries["person"]) == ["R", "D"] and list(new.entries["rank"]) == [1, 2]
-    assert (record.person, record.former_rank, record.purpose) == ("V", 1, PURPOSE)
+    assert list(new.entries["person"]) == ["R1", "D1"] and list(new.entries["rank"]) == [1, 2]
+    assert (record.person, record.former_rank, record.purpose) == ("V1", 1, PURPOSE)
     assert new.removals == (record,)
     assert new.audit.table.loc[new.audit.table["dimension"] == "sex", "list_total"].iat[0] == 2
-    assert list(plist.entries["person"]) == ["V", "R", "D"]  # the old list is unchanged
+    assert list(plist.entries["person"]) == ["V1", "R1", "D1"]  # the old list is unchanged
 
 
 def test_a_safeguarding_list_ranks_by_exposure_and_shows_no_offences() -> None:
@@ -132,7 +132,7 @@ def test_a_safeguarding_list_ranks_by_exposure_and_shows_no_offences() -> None:
         people, graph, load_definitions(), purpose=PURPOSE, as_of=AS_OF, kind="safeguarding"
     )
     e = plist.entries.set_index("person")
-    # everyone linked to H (harmed 20 days ago) has exposure 1; H's contacts include V (harmed)
-    assert e.loc["R", "score"] == 1.0 and e.loc["H", "score"] == pytest.approx(1 / 5)
+    # everyone linked to H1 (harmed 20 days ago) has exposure 1; H1's contacts include V1 (harmed)
+    assert e.loc["R1", "score"] == 1.0 and e.loc["H1", "score"] == pytest.approx(1 / 5)
     assert (e["offences"] == 0).all()
-    assert e.loc["R", "evidence_ids"] == "INC-HR30"
+    assert e.loc["R1", "evidence_ids"] == "INC-H1R130"

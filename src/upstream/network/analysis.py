@@ -114,7 +114,6 @@ class _Involvement:
 def exploitation(
     active: pd.DataFrame,
     people: pd.DataFrame,
-    as_of: date,
     min_occasions: int = 2,
     min_gap: int = 5,
 ) -> pd.DataFrame:
@@ -127,7 +126,7 @@ def exploitation(
     ``min_occasions`` occasions (repeated co-involvement) and either an age gap of at least
     ``min_gap`` years or a county-lines marker (peers a year or two apart are not flagged).
     """
-    age = ages(people, as_of)
+    age = ages(people)
     co = active[active["kind"] == "co_suspect"]
     found: dict[str, _Involvement] = {}
     for row in co.itertuples(index=False):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 from scipy.stats import norm
@@ -52,9 +51,9 @@ class Audit:
     alpha: float
 
 
-def person_dimensions(people: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Ethnic group, age band (on ``as_of``) and sex of each person, indexed by id."""
-    band = age_band(ages(people, as_of))
+def person_dimensions(people: pd.DataFrame) -> pd.DataFrame:
+    """Ethnic group, age band and sex of each person, indexed by id."""
+    band = age_band(ages(people))
     return pd.DataFrame(
         {
             "ethnic_group": people["ethnic_group"].to_numpy(),

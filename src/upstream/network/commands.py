@@ -152,7 +152,7 @@ def analyse(
     except SafeguardError as exc:
         raise fail(f"--purpose/--list: {exc}. Nothing was written.") from exc
     centre = an.centrality(graph, membership, seed=seed)
-    flagged = an.exploitation(active, valid_people, day)
+    flagged = an.exploitation(active, valid_people)
     summary = {
         "as_of": day.isoformat(),
         "purpose": plist.purpose,

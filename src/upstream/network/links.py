@@ -24,7 +24,8 @@ A link row records one piece of evidence that two people are connected:
 ``labels`` (optional)
     Incident labels such as ``county lines``, separated by ``;``.
 
-Other columns are dropped, so nothing else (a name, an address) travels further.
+A column that looks identifying (a name, date of birth, address, ...) refuses the file, and
+so does an id that looks like a name (a space or no digit); other columns are dropped.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from datetime import date
 
 import pandas as pd
 
-from upstream.network.errors import NetworkInputError
+from upstream.network.errors import NetworkInputError, refuse_identifying, refuse_name_like
 
 __all__ = [
     "COLUMNS",
@@ -83,6 +84,7 @@ def validate_links(frame: pd.DataFrame) -> pd.DataFrame:
     Returns a new frame with exactly :data:`COLUMNS` plus ``labels`` (text stripped, dates
     as :class:`datetime.date`, ``evidence_ids`` as a ``;``-joined string).
     """
+    refuse_identifying(frame.columns)
     missing = [c for c in COLUMNS if c not in frame.columns and c not in OPTIONAL]
     if missing:
         raise NetworkInputError(f"missing column(s): {', '.join(missing)}")
@@ -95,6 +97,8 @@ def validate_links(frame: pd.DataFrame) -> pd.DataFrame:
         if empty.any():
             i = int(empty.to_numpy().nonzero()[0][0])
             raise NetworkInputError("must not be empty", line=i + 2, field=column)
+    refuse_name_like(out["a"], "a")
+    refuse_name_like(out["b"], "b")
     same = out["a"] == out["b"]
     if same.any():
         line = int(same.to_numpy().nonzero()[0][0]) + 2

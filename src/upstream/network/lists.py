@@ -174,7 +174,7 @@ def build_list(
     }
     if residents is not None:
         bases["residents"] = residents
-    dims = person_dimensions(people, as_of)
+    dims = person_dimensions(people)
     audit = audit_table(entries["person"], dims, bases)  # type: ignore[arg-type]
     return PersonList(
         purpose.strip(), kind, as_of, window_months, entries, audit, bases=bases, dims=dims

@@ -4,9 +4,10 @@ Columns (all text in a CSV):
 
 ``id``
     The pseudonymous person id used in the links (never a name).
-``birth_year``
-    Year of birth (four digits); age on a date is that year minus it, so it may be one
-    year high before the birthday. Only the year is kept, to hold less about each person.
+``age``
+    Age in whole years on the date analysed (the caller works it out; no date of birth is
+    held). Exploitation indicators use it, so a child at an old incident who has since
+    turned 18 counts as an adult: the window keeps such cases few.
 ``sex``
     ``F``, ``M``, ``X`` (another identity) or empty (not known).
 ``ethnic_group``
@@ -19,7 +20,8 @@ Columns (all text in a CSV):
     ``YYYY-MM-DD|crime type|evidence id``; the crime type is a police.uk type, weighted by the
     harm weights of :mod:`upstream.definitions` (an unknown type gets the default weight).
 
-Other columns are dropped.
+A column that looks identifying (a name, date of birth, address, ...) refuses the file, and
+so does an id that looks like a name; other columns are dropped.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from upstream.definitions import Definitions
-from upstream.network.errors import NetworkInputError
+from upstream.network.errors import NetworkInputError, refuse_identifying, refuse_name_like
 from upstream.vocab import ETHNIC_GROUPS
 
 __all__ = [
@@ -45,7 +47,7 @@ __all__ = [
     "validate_people",
 ]
 
-COLUMNS = ("id", "birth_year", "sex", "ethnic_group", "harmed_dates", "offences")
+COLUMNS = ("id", "age", "sex", "ethnic_group", "harmed_dates", "offences")
 SEXES = ("F", "M", "X", "")
 NOT_STATED = "not stated"
 AGE_BANDS = (
@@ -78,6 +80,7 @@ def _check_offences(cell: str) -> bool:
 
 def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     """The people in ``frame`` checked and normalised, or :class:`NetworkInputError`."""
+    refuse_identifying(frame.columns)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise NetworkInputError(f"missing column(s): {', '.join(missing)}")
@@ -89,13 +92,14 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     )
     if (out["id"] == "").any():
         raise NetworkInputError("must not be empty", line=_first(out["id"] == ""), field="id")
+    refuse_name_like(out["id"], "id")
     dup = out["id"].duplicated()
     if dup.any():
         raise NetworkInputError("the same person twice", line=_first(dup), field="id")
-    year = pd.to_numeric(out["birth_year"], errors="coerce")
-    bad = year.isna() | (year < 1900) | (year > 2100) | (year % 1 != 0)
+    age = pd.to_numeric(out["age"], errors="coerce")
+    bad = age.isna() | (age < 0) | (age > 120) | (age % 1 != 0)
     if bad.any():
-        raise NetworkInputError("not a four-digit year", line=_first(bad), field="birth_year")
+        raise NetworkInputError("not an age in whole years (0-120)", line=_first(bad), field="age")
     if (~out["sex"].isin(SEXES)).any():
         raise NetworkInputError(
             "must be F, M, X or empty", line=_first(~out["sex"].isin(SEXES)), field="sex"
@@ -119,15 +123,15 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
             line=_first(bad),
             field="offences",
         )
-    out["birth_year"] = year.astype("int64")
+    out["age"] = age.astype("int64")
     out.loc[out["ethnic_group"] == "", "ethnic_group"] = NOT_STATED
     out.loc[out["sex"] == "", "sex"] = "not known"
     return out
 
 
-def ages(people: pd.DataFrame, as_of: date) -> pd.Series:
-    """Each person's age on ``as_of`` (year difference), indexed by id."""
-    return pd.Series(as_of.year - people["birth_year"].to_numpy(), index=people["id"].to_numpy())
+def ages(people: pd.DataFrame) -> pd.Series:
+    """Each person's age (on the date analysed), indexed by id."""
+    return pd.Series(people["age"].to_numpy(), index=people["id"].to_numpy())
 
 
 def age_band(age: pd.Series) -> pd.Series:

@@ -71,7 +71,7 @@ class _Builder:
         eth = group or str(self.rng.choice(list(_SHARES), p=list(_SHARES.values())))
         self.people[pid] = {
             "id": pid,
-            "birth_year": self.as_of.year - age,
+            "age": age,
             "ethnic_group": eth,
             "sex": "M" if self.rng.random() < 0.8 else "F",
             "harmed": [],
@@ -178,9 +178,7 @@ def synthetic_network(as_of: date, seed: int = 7, background: int = 80) -> Synth
             for p in b.people.values()
         ]
     ).drop(columns=["harmed"])
-    people = people[
-        ["id", "birth_year", "sex", "ethnic_group", "harmed_dates", "offences", "synthetic"]
-    ]
+    people = people[["id", "age", "sex", "ethnic_group", "harmed_dates", "offences", "synthetic"]]
     residents = {
         "ethnic_group": {g: round(RESIDENTS * s) for g, s in _SHARES.items()},
         "age_band": {g: round(RESIDENTS * s) for g, s in _AGES.items()},
