@@ -85,17 +85,25 @@ def write_outputs(tables: dict[str, Any], texts: dict[str, str], out: Path) -> N
 
 @app.command("analyse")
 def analyse(
-    links: Annotated[Path, typer.Option(help="Links CSV (docs/network.md).")],
-    people: Annotated[Path, typer.Option(help="People CSV (docs/network.md).")],
+    links: Annotated[Path, typer.Option(metavar="FILE", help="Links CSV (docs/network.md).")],
+    people: Annotated[Path, typer.Option(metavar="FILE", help="People CSV (docs/network.md).")],
     as_of: Annotated[
-        datetime, typer.Option(formats=["%Y-%m-%d"], help="The date analysed (YYYY-MM-DD).")
+        datetime,
+        typer.Option(
+            formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="The date analysed (YYYY-MM-DD)."
+        ),
     ],
     purpose: Annotated[str, typer.Option(help="Why the list is made (recorded in the audit).")],
-    out: Annotated[Path, typer.Option(help="Folder for the outputs (replaced whole).")],
-    kind: Annotated[str, typer.Option("--list", help="harm or safeguarding.")] = "harm",
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder for the outputs (replaced whole).")
+    ],
+    kind: Annotated[
+        str, typer.Option("--list", metavar="harm|safeguarding", help="What the list ranks by.")
+    ] = "harm",
     window_months: Annotated[int, typer.Option(min=1, help="Links age out after this.")] = 24,
     residents: Annotated[
-        Path | None, typer.Option(help="Residents counts CSV: dimension,group,count.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Residents counts CSV: dimension,group,count."),
     ] = None,
     top: Annotated[
         int | None, typer.Option(min=1, help="List only the highest-ranked N people.")
