@@ -21,6 +21,7 @@ ANALYTIC = [
     "analysis", "report", "forecast", "synth", "ingest", "area", "plan", "account/evaluation",
     "account/publish",
     "account/survey",
+    "network",
 ]  # fmt: skip
 ANALYTIC_MODULES = [
     "events.py",

@@ -26,6 +26,7 @@ from upstream.area.commands import app as area_app
 from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
+from upstream.network.commands import app as network_app
 from upstream.plan.commands import app as plan_app
 from upstream.terminal import WordsGroup
 from upstream.terminal import console as make_console
@@ -67,6 +68,7 @@ app.add_typer(actions_app, name="actions")
 app.command("board-pack")(board_pack_command)
 app.command("publish")(publish_command)
 app.add_typer(survey_app, name="survey")
+app.add_typer(network_app, name="network")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

@@ -33,6 +33,7 @@ __all__ = [
     "KNIFE",
     "LOCATION_TYPES",
     "MONTH_PATTERN",
+    "NAME_LIKE",
     "RELATIONSHIPS",
     "ROLES",
     "SEXES",
@@ -108,6 +109,11 @@ ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
 ETHNICITIES = (*ETHNIC_GROUPS, "not stated")
 """Values of the ethnicity fields: a group, or not stated."""
 RELATIONSHIPS = ("stranger", "acquaintance", "partner_or_ex", "family", "other", "unknown")
+
+NAME_LIKE = r"(?:\s|^\D*$)"
+"""Matches a person id that looks like a name: a pseudonym has no spaces and at least one
+digit (``P-7F3A9C21``, not ``Jane``, ``SMITH-J`` or ``JOHN_SMITH_JR``: without a digit, any
+separators still spell a name)."""
 
 IDENTIFYING_COLUMNS = re.compile(
     r"(^|_)(name|forename|first_?name|surname|last_?name|dob|date_of_birth|birth|address|"

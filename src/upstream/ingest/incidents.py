@@ -29,6 +29,7 @@ from upstream.vocab import (
     ETHNICITIES,
     INJURIES,
     LOCATION_TYPES,
+    NAME_LIKE,
     RELATIONSHIPS,
     ROLES,
     SEXES,
@@ -74,9 +75,8 @@ INVOLVEMENT_OPTIONAL = frozenset(
 )
 FREE_TEXT = frozenset({"offence_detail"})
 """Free-text columns: stored, but never quoted in messages nor kept in quarantine."""
-_NAME_LIKE = r"(?:\s|^\D*$)"
-"""A pseudonym has no spaces and at least one digit (``P-7F3A9C21``, not ``Jane``,
-``SMITH-J`` or ``JOHN_SMITH_JR``: without a digit, any separators still spell a name)."""
+_NAME_LIKE = NAME_LIKE
+"""A pseudonym has no spaces and at least one digit (:data:`upstream.vocab.NAME_LIKE`)."""
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
