@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
+from upstream.cli_inputs import fail as _fail
 from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
@@ -75,11 +75,6 @@ WindowOption = Annotated[
 RejectsOption = Annotated[
     int, typer.Option(help="Rows of --events that may fail validation.", metavar="N")
 ]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 def _window(text: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from upstream.cli_inputs import fail as _fail
 from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
@@ -47,11 +48,6 @@ OUTPUT_COLUMNS = (
     "reason",
 )
 """The columns of ``--out``: BNG metres (EPSG:27700); trend_* of the Gi* z-scores."""
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 def write_cells(cells: pd.DataFrame, path: Path) -> None:

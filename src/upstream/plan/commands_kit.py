@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
+from upstream.cli_inputs import fail as _fail
 from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
@@ -28,11 +28,6 @@ app = typer.Typer(
 )
 console = make_console()
 err = make_console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 def _inputs(events: Path | None, max_rejects: int = 0) -> tuple[Area, pd.DataFrame]:

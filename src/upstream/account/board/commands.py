@@ -14,17 +14,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from upstream.cli_inputs import fail as _fail
 from upstream.terminal import console as make_console
 
 __all__ = ["board_pack"]
 
 console = make_console()
 err = make_console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 def board_pack(

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from upstream.cli_inputs import fail as _fail
 from upstream.terminal import console as make_console
 
 __all__ = ["app"]
@@ -25,11 +26,6 @@ app = typer.Typer(
 )
 console = make_console()
 err = make_console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 @app.command("import")

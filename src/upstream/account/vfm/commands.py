@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
+from upstream.cli_inputs import fail as _fail
 from upstream.terminal import console as make_console
 
 if TYPE_CHECKING:
@@ -28,11 +28,6 @@ __all__ = ["PlanCosts", "use_plan_costs", "vfm"]
 
 console = make_console()
 err = make_console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 def _costs_file(path: Path) -> pd.DataFrame:
