@@ -241,3 +241,23 @@ def artifacts() -> Callable[[str], Path]:
         return ARTIFACTS / name
 
     return path
+
+
+@pytest.fixture(scope="module")
+def plan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live app over the demo case store (SYNTHETIC) and the DEMO action plan."""
+    from upstream.account.actions.demo import load_demo_plan
+    from upstream.cases.db import case_store, dispose_all
+    from upstream.cases.demo import seed_demo
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("plan-server"))
+    store = case_store(settings)
+    seed_demo(store)
+    load_demo_plan(store)
+    server = LiveServer(settings)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        dispose_all()

@@ -5,34 +5,15 @@ Screenshots go to tests/artifacts/actions-*.png.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer
-from upstream.account.actions.demo import load_demo_plan
-from upstream.cases.db import case_store, dispose_all
-from upstream.cases.demo import DEMO_PASSWORD, seed_demo
-from upstream.config import Settings
+from upstream.cases.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def plan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("actions-browser"))
-    store = case_store(settings)
-    seed_demo(store)
-    load_demo_plan(store)
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
 
 
 def _login(page: Any, url: str, username: str, purpose: str) -> None:

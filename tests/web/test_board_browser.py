@@ -7,34 +7,15 @@ Screenshots and the printed PDF go to tests/artifacts/board-*.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer
-from upstream.account.actions.demo import load_demo_plan
-from upstream.cases.db import case_store, dispose_all
-from upstream.cases.demo import DEMO_PASSWORD, seed_demo
-from upstream.config import Settings
+from upstream.cases.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def board_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("board-browser"))
-    store = case_store(settings)
-    seed_demo(store)
-    load_demo_plan(store)
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
 
 
 A4_WIDTH, A4_HEIGHT = 688, 1016
@@ -47,20 +28,20 @@ def pdf_pages(data: bytes) -> int:
 
 
 def test_a_board_member_reads_and_prints_the_pack(
-    board_server: str, chromium: Any, artifacts: Callable[[str], Path]
+    plan_server: str, chromium: Any, artifacts: Callable[[str], Path]
 ) -> None:
     context = chromium.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{board_server}/board")
+    page.goto(f"{plan_server}/board")
     assert "/login" in page.url
     page.fill("input[name=username]", "board")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.select_option("select[name=purpose]", "oversight")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{board_server}/board")
+    page.wait_for_url(f"{plan_server}/board")
     page.wait_for_selector("#outcomes .plot .main-svg")
     drawn = page.eval_on_selector_all(
         ".plot", "els => els.filter(e => e.querySelector('.main-svg')).length"
