@@ -64,7 +64,9 @@ def _case(store: CaseStore, people: People, **identity: str) -> tuple[int, str, 
 
 
 def test_retention_dry_run_then_anonymise(sqlite_store: CaseStore, people: People) -> None:
-    old_incident, old, _ = _case(sqlite_store, people, given_name="Old", family_name="Case")
+    old_incident, old, _ = _case(
+        sqlite_store, people, given_name="Old", family_name="Case", sex="female", ethnic_group="Mixed"
+    )
     _, recent, _ = _case(sqlite_store, people, given_name="New", family_name="Case")
     service.close_person(people.coordinator, sqlite_store, old)
     service.close_person(people.coordinator, sqlite_store, recent)
@@ -90,6 +92,7 @@ def test_retention_dry_run_then_anonymise(sqlite_store: CaseStore, people: Peopl
             None,
             True,
         )
+        assert (gone.sex, gone.ethnic_group) == (None, None)
         assert (
             session.scalars(select(Person.given_name).where(Person.pseudonym == recent)).one()
             == "New"
@@ -103,11 +106,18 @@ def test_retention_dry_run_then_anonymise(sqlite_store: CaseStore, people: Peopl
 
 def test_subject_access_export_holds_everything(sqlite_store: CaseStore, people: People) -> None:
     incident, pseudonym, offer = _case(
-        sqlite_store, people, given_name="Sar", family_name="Subject"
+        sqlite_store,
+        people,
+        given_name="Sar",
+        family_name="Subject",
+        sex="male",
+        ethnic_group="not stated",
     )
-    service.get_person(people.coordinator, sqlite_store, pseudonym)
+    detail = service.get_person(people.coordinator, sqlite_store, pseudonym)
+    assert detail.identity is not None and detail.identity.ethnic_group == "not stated"
     data = subject_access_export(people.admin, sqlite_store, pseudonym, WHY)
     assert data["person"]["given_name"] == "Sar"
+    assert (data["person"]["sex"], data["person"]["ethnic_group"]) == ("male", "not stated")
     assert (
         data["incidents"][0]["id"] == incident and data["incidents"][0]["summary"] == "Named Person"
     )
@@ -116,6 +126,20 @@ def test_subject_access_export_holds_everything(sqlite_store: CaseStore, people:
     )
     assert {e["action"] for e in data["audit_events"]} >= {"person.create", "person.read"}
     json.dumps(data)
+
+
+def test_sex_and_ethnic_group_take_only_the_shared_vocabulary() -> None:
+    """The case store's choices are the project's one vocabulary (``upstream.vocab``), and a
+    value outside it is refused naming the field."""
+    from typing import get_args
+
+    from upstream.vocab import ETHNICITIES, SEXES
+
+    assert get_args(schemas.Sex) == SEXES and get_args(schemas.EthnicGroup) == ETHNICITIES
+    with pytest.raises(ValueError, match="ethnic_group"):
+        PersonCreate(role="victim", ethnic_group="Black British")
+    with pytest.raises(ValueError, match="sex"):
+        PersonCreate(role="victim", sex="M")
 
 
 def test_duplicates_are_flagged_never_merged_silently(
@@ -167,6 +191,8 @@ def test_demo_is_labelled_synthetic(sqlite_store: CaseStore) -> None:
         people_ = session.scalars(select(Person)).all()
         assert len(people_) > 100 and all(p.synthetic for p in people_)
         assert all("(synthetic)" in (p.address or "(synthetic)") for p in people_)
+        recorded = [p for p in people_ if p.ethnic_group is not None]
+        assert len(recorded) > len(people_) / 2 and {p.sex for p in people_} > {"male", "female"}
         assert all(i.synthetic for i in session.scalars(select(Incident)))
         assert session.scalars(select(User.username).where(User.demo.is_(True))).all()
     assert seed_demo(sqlite_store)[0].startswith("case store already holds")

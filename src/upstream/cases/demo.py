@@ -37,6 +37,7 @@ from upstream.cases.schemas import UserCreate
 from upstream.cases.service import deadline_hours
 from upstream.cases.vocab import Agency, Role, Service, label
 from upstream.config import Settings
+from upstream.vocab import ETHNICITIES, SEXES
 
 __all__ = [
     "DEMO_ADMIN_FILE",
@@ -252,6 +253,7 @@ def seed_demo(store: CaseStore, *, seed: int = 1, max_incidents: int = 160) -> l
                 for role in roles:
                     age = int(person_row["age"]) if role != "sibling" else int(rng.integers(10, 17))
                     person = _person(rng, used, occurred.date(), age, role, str(row["injury"]))
+                    person.sex, person.ethnic_group = _demographics(person_row, role == "sibling")
                     person.created_at = recorded
                     session.add(person)
                     session.flush()
@@ -324,6 +326,14 @@ def _pseudonym(rng: np.random.Generator, used: set[str]) -> str:
         if value not in used:
             used.add(value)
             return value
+
+
+def _demographics(row: dict[str, Any], sibling: bool) -> tuple[str | None, str | None]:
+    """Sex and ethnic group of a synthetic involvement row, as the case store records them
+    (blank = not recorded; a sibling shares the family's stated group, not the sex)."""
+    sex = None if sibling else str(row.get("sex") or "") or None
+    ethnic = str(row.get("ethnicity_self_defined") or "") or None
+    return (sex if sex in SEXES else None, ethnic if ethnic in ETHNICITIES else None)
 
 
 def _person(

@@ -98,6 +98,8 @@ def retain(
                 "date_of_birth",
                 "address",
                 "school",
+                "sex",
+                "ethnic_group",
                 "health_notes",
             ):
                 setattr(person, name, None)

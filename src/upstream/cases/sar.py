@@ -118,6 +118,8 @@ def subject_access_export(
                     "date_of_birth",
                     "address",
                     "school",
+                    "sex",
+                    "ethnic_group",
                     "health_notes",
                     "created_at",
                     "closed_at",

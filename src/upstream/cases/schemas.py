@@ -63,6 +63,8 @@ IDENTIFYING_FIELDS = frozenset(
         "date_of_birth",
         "address",
         "school",
+        "sex",
+        "ethnic_group",
         "health_notes",
         "notes",
         "summary",
@@ -74,6 +76,10 @@ IDENTIFYING_FIELDS = frozenset(
 LocationType = Literal["street", "school", "transport", "park", "shop", "residential", "other"]
 Weapon = Literal["knife_or_sharp", "firearm", "blunt", "other", "none", "unknown"]
 Injury = Literal["none", "minor", "serious", "fatal", "unknown"]
+Sex = Literal["male", "female", "other", "unknown"]
+"""As ``upstream.vocab.SEXES``."""
+EthnicGroup = Literal["Asian", "Black", "Mixed", "White", "Other", "not stated"]
+"""The ONS 2021 high-level groups, as ``upstream.vocab.ETHNICITIES``."""
 _REF = r"^[A-Za-z0-9_.:/-]{1,64}$"
 
 
@@ -180,6 +186,10 @@ class PersonIdentity(_In):
     date_of_birth: date | None = None
     address: str | None = Field(default=None, max_length=300)
     school: str | None = Field(default=None, max_length=200)
+    sex: Sex | None = None
+    ethnic_group: EthnicGroup | None = Field(
+        default=None, description="As the young person or their family state it (ONS 2021)."
+    )
 
     @field_validator("date_of_birth")
     @classmethod

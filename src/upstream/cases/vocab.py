@@ -22,8 +22,18 @@ __all__ = [
 ]
 
 
-IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "address", "school")
-"""A young person's identifying details, held only on the person record."""
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "address",
+    "school",
+    "sex",
+    "ethnic_group",
+)
+"""A young person's identifying details, held only on the person record. Sex and ethnic
+group (as the young person or their family state it) are kept with them, under the same
+access, so that lists and orders can be audited for disproportionality in aggregate."""
 
 
 class Role(StrEnum):

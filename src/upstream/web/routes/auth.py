@@ -44,6 +44,7 @@ from upstream.cases.models import utcnow
 from upstream.cases.schemas import LoginRequest, LoginResult, PasswordChange
 from upstream.cases.vocab import Purpose, label
 from upstream.config import Settings
+from upstream.vocab import ETHNICITIES, SEXES
 from upstream.web.deps import SettingsDep, templates
 
 __all__ = [
@@ -210,6 +211,8 @@ def page_context(request: Request, view: SessionView | None, **extra: Any) -> di
         "age_on": age_on,
         "today": london(utcnow()).date(),
         "waited": waited,
+        "sexes": SEXES,
+        "ethnicities": ETHNICITIES,
         "active": "cases",
         **extra,
     }
