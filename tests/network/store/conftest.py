@@ -107,6 +107,11 @@ def born(age: int) -> date:
 @pytest.fixture
 def seeded(store: CaseStore) -> dict[str, int]:  # noqa: F811
     """The small network in ``store``; pseudonym to person id."""
+    return seed(store)
+
+
+def seed(store: CaseStore) -> dict[str, int]:  # noqa: F811
+    """Write :data:`PEOPLE` and :data:`INCIDENTS` to ``store``; pseudonym to person id."""
     ids: dict[str, int] = {}
     with store.unit_of_work() as session:
         for i, (pseudonym, (age, sex, eth)) in enumerate(PEOPLE.items()):

@@ -49,7 +49,14 @@ from upstream.network.store.schemas import (
 )
 from upstream.network.store.service import analyse
 
-__all__ = ["audit_document", "list_index", "produce_list", "read_list", "remove_from_list"]
+__all__ = [
+    "audit_document",
+    "list_index",
+    "produce_list",
+    "read_audit",
+    "read_list",
+    "remove_from_list",
+]
 
 
 def audit_document(plist: PersonList, extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,6 +246,23 @@ def read_list(actor: Actor, store: CaseStore, list_id: int, today: date) -> List
             json.loads(plist.parameters),
             today,
         )
+
+
+@use_case
+def read_audit(actor: Actor, store: CaseStore, list_id: int) -> tuple[ListSummary, dict[str, Any]]:
+    """A stored list's disproportionality audit (no person in it), audited as a read."""
+    with store.unit_of_work() as session:
+        plist = _load(session, actor, list_id, "read")
+        record(
+            session,
+            actor,
+            AuditKind.NETWORK_LIST_READ,
+            "network_list",
+            list_id,
+            detail="the disproportionality audit only",
+        )
+        members = len(plist.members) - len(plist.removals)
+        return _summary(plist, members), json.loads(plist.audit_json)
 
 
 @use_case
