@@ -45,6 +45,7 @@ from upstream.network.store.schemas import (
 
 __all__ = [
     "MIN_GROUP",
+    "WINDOW_MONTHS",
     "Analysed",
     "analyse",
     "enter_intel_link",
@@ -53,6 +54,8 @@ __all__ = [
     "record_relation",
 ]
 
+WINDOW_MONTHS = 24
+"""Links age out this many months after their last evidence (the issue's default)."""
 MIN_GROUP = 3
 """Groups smaller than this are not shown one by one at group level (counted together)."""
 
@@ -261,8 +264,7 @@ def network_overview(
         groups, small = _groups(done, definitions, as_of, window_months)
         between = _between(done)
         shown = {g.group for g in groups}
-        if not people_level:
-            between = [(a, b, n) for a, b, n in between if a in shown and b in shown]
+        between = [(a, b, n) for a, b, n in between if a in shown and b in shown]
         nodes, edges = _people_level(done) if people_level else _group_level(groups, between)
         record(
             session,
