@@ -92,6 +92,7 @@ def test_an_intelligence_analyst_reads_the_network_a_list_its_audit_and_a_person
 
     first = page.locator("#members tbody tr").first
     person = first.locator("td a").inner_text()
+    last = page.locator("#members tbody tr").last.locator("td a").inner_text()
     first.locator("input[name=reason]").fill("Reviewed: evidence does not support listing")
     first.locator("button").click()
     page.wait_for_selector("#removals")
@@ -103,6 +104,24 @@ def test_an_intelligence_analyst_reads_the_network_a_list_its_audit_and_a_person
     text = page.inner_text("#person-links")
     assert "NETDEMO" not in text and re.search(r"INC-\d+", text)
     assert "Reviewed: evidence does not support listing" in page.inner_text("#person-lists")
+    assert page.locator("#add-link-form").count() == 1
+    assert page.locator("main #add-link-form, #main #add-link-form").count() == 1
+    page.fill("#link-other", last)
+    page.fill("#link-grading", "E9")
+    page.fill("#link-date", "2026-11-20")
+    page.fill("#link-ref", "INTEL-2026-0777")
+    page.fill("#link-review", "2027-11-20")
+    page.click("#link-submit")
+    assert "grading: 3x5x2" in page.inner_text("p.error")
+    page.fill("#link-other", last)
+    page.fill("#link-grading", "b2p")
+    page.fill("#link-date", "2026-11-20")
+    page.fill("#link-ref", "INTEL-2026-0777")
+    page.fill("#link-review", "2027-11-20")
+    page.click("#link-submit")
+    page.wait_for_url(f"**/network/people/{person}")
+    row = page.locator("#person-links tr", has_text=last).filter(has_text="intelligence")
+    assert "B2P" in row.inner_text() and "INT-" in row.inner_text()
     page.screenshot(path=str(artifacts("network-person.png")), full_page=True)
     assert errors == []
     assert hosts == {network_server.split("/")[2]}

@@ -25,8 +25,19 @@ from upstream.network.store.lists_service import (
     read_list,
     remove_from_list,
 )
-from upstream.network.store.schemas import MIN_REASON, NetworkInputError
-from upstream.network.store.service import WINDOW_MONTHS, network_overview, person_panel
+from upstream.network.store.schemas import (
+    MIN_REASON,
+    IntelLinkEntry,
+    NetworkInputError,
+    RelationEntry,
+)
+from upstream.network.store.service import (
+    WINDOW_MONTHS,
+    enter_intel_link,
+    network_overview,
+    person_panel,
+    record_relation,
+)
 from upstream.plotting import figure_json
 from upstream.web.deps import templates
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect, page_context
@@ -149,8 +160,65 @@ def remove(
     return RedirectResponse(f"/network/lists/{list_id}", status_code=303)
 
 
+def _person_page(
+    request: Request, view: Any, store: StoreDep, pseudonym: str, errors: list[str], status: int
+) -> Response:
+    panel = person_panel(view.actor, store, pseudonym, _today())
+    return _page(
+        request,
+        view,
+        "network_person.html",
+        status=status,
+        panel=panel,
+        errors=errors,
+        may_enter=network_allowed(view.actor, NetworkPermission.LINK_ENTER),
+        may_relate=network_allowed(view.actor, NetworkPermission.RELATION_RECORD),
+    )
+
+
 @router.get("/people/{pseudonym}", response_class=HTMLResponse)
 def person_page(request: Request, view: ActorSession, store: StoreDep, pseudonym: str) -> Response:
-    """A person's panel: the evidence behind each link, dates, list memberships."""
-    panel = person_panel(view.actor, store, pseudonym, _today())
-    return _page(request, view, "network_person.html", panel=panel)
+    """A person's panel: the evidence behind each link, dates, list memberships, and the
+    forms to add an intelligence link or a relation (for those allowed)."""
+    return _person_page(request, view, store, pseudonym, [], 200)
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise NetworkInputError(f"{field}: a date (YYYY-MM-DD)") from None
+
+
+@router.post("/people/{pseudonym}/links", response_class=HTMLResponse)
+def add_link(
+    request: Request,
+    view: ActorSession,
+    store: StoreDep,
+    pseudonym: str,
+    kind: str = Form("intelligence"),
+    other: str = Form(""),
+    source_agency: str = Form(""),
+    grading: str = Form(""),
+    evidence_date: str = Form(""),
+    evidence_ref: str = Form(""),
+    review_date: str = Form(""),
+) -> Response:
+    """Add an intelligence link (graded) or a sibling or friend relation to another person."""
+    try:
+        when, review = _day(evidence_date, "evidence_date"), _day(review_date, "review_date")
+        other = other.strip()
+        if kind == "intelligence":
+            entry = IntelLinkEntry(
+                pseudonym, other, source_agency.strip(), grading.strip().upper(), when,
+                evidence_ref.strip(), review,
+            )  # fmt: skip
+            enter_intel_link(view.actor, store, entry)
+        else:
+            relation = RelationEntry(
+                pseudonym, other, kind, source_agency.strip(), when, evidence_ref.strip(), review
+            )
+            record_relation(view.actor, store, relation)
+    except NetworkInputError as exc:
+        return _person_page(request, view, store, pseudonym, [str(exc)], 400)
+    return RedirectResponse(f"/network/people/{pseudonym}", status_code=303)
