@@ -152,6 +152,8 @@ def test_an_analyst_sees_groups_only_and_no_pseudonym(network_server: str, chrom
     page = context.new_page()
     _login(page, network_server, "analyst", "analysis")
     page.wait_for_selector("#network-plot .main-svg")
+    again = page.goto(f"{network_server}/network")
+    assert again is not None and again.headers["cache-control"] == "no-store"
     html = page.content()
     assert PSEUDONYM.search(html) is None
     assert page.locator("#lists").count() == 0 and page.locator("#produce-form").count() == 0
@@ -162,6 +164,20 @@ def test_an_analyst_sees_groups_only_and_no_pseudonym(network_server: str, chrom
     context.close()
 
 
-def test_the_pages_need_a_login_and_are_never_cached(network_server: str) -> None:
+def test_the_board_downloads_group_figures_only(network_server: str, chromium: Any) -> None:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _login(page, network_server, "board", "oversight")
+    assert page.locator("#network-plot").count() == 0  # the page itself is refused
+    response = page.request.get(f"{network_server}/network/groups.csv")
+    assert response.status == 200 and response.headers["cache-control"] == "no-store"
+    text = response.text()
+    assert text.startswith("group,members,suspects,harm") and "yes" in text
+    assert PSEUDONYM.search(text) is None
+    assert len(text.strip().splitlines()) >= 4
+    context.close()
+
+
+def test_the_pages_need_a_login(network_server: str) -> None:
     response = httpx.get(f"{network_server}/network", follow_redirects=False)
     assert response.status_code == 303 and "/login" in response.headers["location"]

@@ -24,6 +24,7 @@ from upstream.network.store.models import IntelLink, NetworkList, PersonRelation
 from upstream.network.store.schemas import IntelLinkEntry, RelationEntry
 from upstream.network.store.service import (
     enter_intel_link,
+    group_export,
     network_overview,
     person_panel,
     record_relation,
@@ -89,6 +90,10 @@ CASES: dict[str, tuple[Case, set[str]]] = {
         lambda a, s, t: network_overview(a, s, AS_OF),
         {"intel", "coordinator", "analyst"},
     ),
+    "group export": (
+        lambda a, s, t: group_export(a, s, AS_OF),
+        {"intel", "coordinator", "analyst", "board"},
+    ),
     "enter intelligence link": (lambda a, s, t: enter_intel_link(a, s, LINK), {"intel"}),
     "record relation": (lambda a, s, t: record_relation(a, s, RELATION), {"intel", "coordinator"}),
 }
@@ -125,9 +130,10 @@ def test_every_role_against_every_use_case(
             assert after == before, f"{name}: refused {use} stored something"
 
 
-def test_the_policy_table_names_no_case_worker_board_or_admin() -> None:
+def test_the_policy_table_names_no_caseworker_or_admin_and_the_board_for_export_only() -> None:
     for permission, roles in NETWORK_ROLES.items():
-        assert not roles & {"caseworker", "board", "admin"}, permission
+        assert not roles & {"caseworker", "admin"}, permission
+        assert "board" not in roles or permission is NetworkPermission.GROUPS_EXPORT
     assert set(NETWORK_ROLES) == set(NetworkPermission)
 
 

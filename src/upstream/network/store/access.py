@@ -14,8 +14,10 @@ The rules in words
   list, reads group-level figures.
 * **analyst**: group-level figures only (groups, their size, harm, exposure and the harm
   between them); never a person row, a pseudonym or a list.
-* **caseworker**, **board**, **admin**: nothing here (an admin's subject access export
-  includes a person's list memberships: :mod:`upstream.cases.sar`).
+* **board**: the group-level export only (groups of 3 or more, their size, harm, exposure,
+  exploitation flags and the harm between them), as every reader of group figures may.
+* **caseworker**, **admin**: nothing here (an admin's subject access export includes a
+  person's list memberships: :mod:`upstream.cases.sar`).
 * **system** (the server's own bootstrap, ``network_operator``): loads the synthetic demo
   links and relations only.
 """
@@ -55,6 +57,7 @@ class NetworkPermission(StrEnum):
     REMOVE_HARM = "network.remove_harm"
     REMOVE_SAFEGUARDING = "network.remove_safeguarding"
     GROUPS_READ = "network.groups_read"
+    GROUPS_EXPORT = "network.groups_export"
     LOAD_DEMO = "network.load_demo"
 
 
@@ -73,6 +76,7 @@ NETWORK_ROLES: dict[NetworkPermission, frozenset[str]] = {
     P.REMOVE_HARM: _INTEL,
     P.REMOVE_SAFEGUARDING: _INTEL_COORD,
     P.GROUPS_READ: frozenset({Role.INTEL_ANALYST, Role.COORDINATOR, Role.ANALYST}),
+    P.GROUPS_EXPORT: frozenset({Role.INTEL_ANALYST, Role.COORDINATOR, Role.ANALYST, Role.BOARD}),
     P.LOAD_DEMO: frozenset({SYSTEM_ROLE}),
 }
 """The roles allowed each permission; anything not here is refused."""

@@ -49,6 +49,7 @@ __all__ = [
     "Analysed",
     "analyse",
     "enter_intel_link",
+    "group_export",
     "network_overview",
     "person_panel",
     "record_relation",
@@ -287,6 +288,30 @@ def network_overview(
             edges,
             small,
         )
+
+
+@use_case
+def group_export(
+    actor: Actor, store: CaseStore, as_of: date, window_months: int = 24
+) -> tuple[list[GroupRow], list[tuple[str, str, int]], bool]:
+    """Group-level figures for export (the board's, too): groups of 3 or more, the harm
+    between them, and whether the data are synthetic; no person, no pseudonym (audited)."""
+    ensure_network_allowed(actor, P.GROUPS_EXPORT)
+    definitions = definitions_from_settings(store.settings)
+    with store.unit_of_work() as session:
+        done = analyse(session, as_of, window_months)
+        groups, _small = _groups(done, definitions, as_of, window_months)
+        shown = {g.group for g in groups}
+        between = [(a, b, n) for a, b, n in _between(done) if a in shown and b in shown]
+        record(
+            session,
+            actor,
+            AuditKind.NETWORK_GROUPS_READ,
+            "network",
+            None,
+            detail=f"as of {as_of.isoformat()}; group-level export",
+        )
+        return groups, between, done.frames.synthetic
 
 
 def _memberships(session: Session, person_id: int, actor: Actor) -> list[Membership]:

@@ -8,6 +8,8 @@ offer. Analysts get the group-level page only. Every response is ``no-store``.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
@@ -16,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from upstream.cases.localtime import london
 from upstream.cases.models import utcnow
+from upstream.csvsafe import safe_row
 from upstream.network.lists import SafeguardError
 from upstream.network.store.access import NetworkPermission, network_allowed
 from upstream.network.store.figures import network_figure
@@ -34,6 +37,7 @@ from upstream.network.store.schemas import (
 from upstream.network.store.service import (
     WINDOW_MONTHS,
     enter_intel_link,
+    group_export,
     network_overview,
     person_panel,
     record_relation,
@@ -100,6 +104,32 @@ def network_page(request: Request, view: ActorSession, store: StoreDep) -> Respo
     """The network today: groups, the harm between them, the graph and (for those allowed)
     the produced lists and the form to produce one."""
     return _network_page(request, view, store, [])
+
+
+@router.get("/groups.csv")
+def groups_csv(view: ActorSession, store: StoreDep) -> Response:
+    """The group-level figures as CSV (for the board too): no person, no pseudonym."""
+    today = _today()
+    groups, between, synthetic = group_export(view.actor, store, today)
+    harms: dict[str, list[str]] = {}
+    for a, b, n in between:
+        harms.setdefault(a, []).append(f"{b} ({n})")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["group", "members", "suspects", "harm", "exposure", "exploitation_flags",
+                     "harmed_groups (incidents)", "as_of", "synthetic"])  # fmt: skip
+    for g in groups:
+        writer.writerow(
+            safe_row([g.group, g.members, g.offenders, g.harm, g.exposure, g.exploitation_flags,
+                      "; ".join(harms.get(g.group, [])), today.isoformat(),
+                      "yes" if synthetic else "no"])
+        )  # fmt: skip
+    name = f"upstream-network-groups{'-SYNTHETIC' if synthetic else ''}-{today.isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **_NO_STORE},
+    )
 
 
 @router.post("/lists", response_class=HTMLResponse)
