@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from upstream.network.links import GRADING
+
 __all__ = [
     "EVIDENCE_REF",
     "MIN_REASON",
@@ -72,7 +74,7 @@ class IntelLinkEntry:
             self.evidence_date,
             self.review_date,
         )
-        if not re.match(r"^[ABC][1-5][PC]$", self.grading):
+        if not GRADING.match(self.grading):
             raise NetworkInputError(
                 "grading: 3x5x2, e.g. B2P (source A-C, information 1-5, handling P or C)"
             )
