@@ -11,6 +11,9 @@ running it again does nothing (and never duplicates a month).
   calibrated to the strategy's figures), imported like real survey microdata.
 * Outside production, an empty action plan gets the DEMO plan (the seed strategy's
   commitments, :mod:`upstream.account.actions.demo`), labelled demo.
+* Outside production, a case store holding no real young people gets the SYNTHETIC network
+  (:mod:`upstream.network.store.demo`): its people, incidents, relations and intelligence
+  links, the demo login ``intel`` and one harm list with its audit.
 
 Both are Waltham Forest's. With another area pack (``UPSTREAM_AREA_DIR``) they are loaded
 only when its area overlaps Waltham Forest (a sub-area of it, say), and then rows outside
@@ -164,6 +167,11 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     from upstream.account.actions.demo import prepare_action_plan
 
     yield from prepare_action_plan(settings)
+    from upstream.cases.localtime import london
+    from upstream.cases.models import utcnow
+    from upstream.network.store.demo import prepare_network_demo
+
+    yield from prepare_network_demo(settings, london(utcnow()).date())
     if warm:
         from upstream.forecast.summary import cached_forecast_section
 

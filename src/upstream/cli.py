@@ -27,6 +27,7 @@ from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
 from upstream.network.commands import app as network_app
+from upstream.network.store.commands import register as register_network_store
 from upstream.plan.commands import app as plan_app
 from upstream.terminal import WordsGroup
 from upstream.terminal import console as make_console
@@ -68,6 +69,7 @@ app.add_typer(actions_app, name="actions")
 app.command("board-pack")(board_pack_command)
 app.command("publish")(publish_command)
 app.add_typer(survey_app, name="survey")
+register_network_store(network_app)  # `network build` and `network audit` (the case store)
 app.add_typer(network_app, name="network")
 
 console = make_console()  # long lines (file paths) are never broken

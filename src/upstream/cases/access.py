@@ -117,6 +117,7 @@ PURPOSES: dict[str, frozenset[Purpose]] = {
     Role.ANALYST: frozenset({Purpose.ANALYSIS}),
     Role.ADMIN: frozenset({Purpose.ADMINISTRATION, Purpose.SUBJECT_ACCESS}),
     Role.BOARD: frozenset({Purpose.OVERSIGHT}),
+    Role.INTEL_ANALYST: frozenset({Purpose.INTELLIGENCE, Purpose.SAFEGUARDING}),
     "system": frozenset({Purpose.RETENTION, Purpose.ADMINISTRATION}),
 }
 """The purposes each role may state for a session (DPA 2018 s.62: why data are consulted)."""

@@ -112,6 +112,13 @@ class AuditKind(StrEnum):
     PLAN_ACTION_UPDATE = "plan.action_update"
     PLAN_IMPORT = "plan.import"
     PLAN_EXPORT = "plan.export"
+    NETWORK_LINK_ENTER = "network.link_enter"
+    NETWORK_RELATION = "network.relation"
+    NETWORK_LIST_PRODUCE = "network.list_produce"
+    NETWORK_LIST_READ = "network.list_read"
+    NETWORK_LIST_REMOVE = "network.list_remove"
+    NETWORK_PERSON_READ = "network.person_read"
+    NETWORK_GROUPS_READ = "network.groups_read"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -157,6 +164,13 @@ ACTION_LABELS: dict[str, str] = {
     AuditKind.PLAN_ACTION_UPDATE: "changed an action of the action plan",
     AuditKind.PLAN_IMPORT: "imported the action plan",
     AuditKind.PLAN_EXPORT: "exported the action plan",
+    AuditKind.NETWORK_LINK_ENTER: "entered an intelligence link",
+    AuditKind.NETWORK_RELATION: "recorded a relation between young people",
+    AuditKind.NETWORK_LIST_PRODUCE: "produced a network list",
+    AuditKind.NETWORK_LIST_READ: "read a network list",
+    AuditKind.NETWORK_LIST_REMOVE: "removed a person from a network list",
+    AuditKind.NETWORK_PERSON_READ: "read a person's network panel",
+    AuditKind.NETWORK_GROUPS_READ: "read the network's group figures",
 }
 """What each kind of event means, in words (the admin page shows these)."""
 

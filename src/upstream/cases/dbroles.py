@@ -5,8 +5,8 @@ separate login role granted only what :func:`grant_statements` lists: it reads a
 records, can only *insert* audit events and seal them into the chain (UPDATE of the three
 chain columns alone; no DELETE or TRUNCATE: the triggers are a second line behind the missing
 privileges), and can move the chain head. The action plan's history
-(``plan_action_changes``) is insert-only too. Not being the owner,
-it cannot ALTER or DROP a table or a trigger.
+(``plan_action_changes``) and the network's links and lists are insert-only too. Not being
+the owner, it cannot ALTER or DROP a table or a trigger.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import re
 
 import upstream.account.actions.models  # noqa: F401  (the action plan's tables, same database)
 from upstream.cases.models import Base
+from upstream.network.store.models import APPEND_ONLY_TABLES as NETWORK_TABLES
 
 __all__ = ["APPEND_ONLY", "INSERT_ONLY", "grant_statements"]
 
 APPEND_ONLY = ("audit_events",)
-INSERT_ONLY = ("plan_action_changes",)
+INSERT_ONLY = ("plan_action_changes", *NETWORK_TABLES)
 _CHAIN = "audit_chain"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -2,7 +2,9 @@
 
 The export covers the person record (identifying and health details included), every
 incident they are linked to (with its summary), every offer and contact attempt, possible
-duplicate flags, and the audit events about them. Only admins may run it, and it is audited.
+duplicate flags, the network lists they are or were on and the intelligence links and
+relations about them (:mod:`upstream.network.store.subject_access`), and the audit events
+about them. Only admins may run it, and it is audited.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from upstream.cases.audit import AuditKind, read_events, record
 from upstream.cases.db import CaseStore
 from upstream.cases.models import DuplicateFlag, Incident, Involvement, Person
 from upstream.cases.service import guard, not_found, use_case
+from upstream.network.store.subject_access import network_subject_access
 
 __all__ = ["subject_access_export"]
 
@@ -131,5 +134,6 @@ def subject_access_export(
             "incidents": incidents,
             "offers": offers,
             "possible_duplicates": flags,
+            **network_subject_access(session, person.id),
             "audit_events": audit,
         }

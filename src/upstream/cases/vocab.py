@@ -45,6 +45,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     BOARD = "board"
     """A partnership board member: reads the action plan; no case work, no case figures."""
+    INTEL_ANALYST = "intel_analyst"
+    """A police analyst with intelligence access: enters intelligence links and produces
+    network lists (:mod:`upstream.network.store.access`); no case work."""
 
 
 class Agency(StrEnum):
@@ -129,6 +132,7 @@ class Purpose(StrEnum):
     SUBJECT_ACCESS = "subject_access"
     RETENTION = "retention"
     OVERSIGHT = "oversight"
+    INTELLIGENCE = "intelligence"
 
 
 _LABELS = {
@@ -143,6 +147,8 @@ _LABELS = {
     "direct_support": "direct support of the young person",
     "subject_access": "subject access request",
     "oversight": "partnership oversight (the action plan)",
+    "intel_analyst": "intelligence analyst",
+    "intelligence": "crime intelligence (networks)",
 }
 
 

@@ -25,6 +25,7 @@ from upstream.web.routes import cases as case_routes
 from upstream.web.routes import evaluation as evaluation_routes
 from upstream.web.routes import forecast as forecast_routes
 from upstream.web.routes import home, system
+from upstream.web.routes import network as network_routes
 from upstream.web.routes import open_data as open_data_routes
 from upstream.web.routes import outcomes as outcomes_routes
 from upstream.web.routes import plan as plan_routes
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evaluation_routes.router)
     app.include_router(action_routes.router)
     app.include_router(board_routes.router)
+    app.include_router(network_routes.router)
     app.include_router(open_data_routes.router)
     case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

@@ -124,6 +124,8 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         return _see_other("/cases/admin")
     if view.actor.role == Role.BOARD:  # board members read the action plan only
         return _see_other("/actions")
+    if view.actor.role == Role.INTEL_ANALYST:  # no case work: the network is theirs
+        return _see_other("/network")
     data = board(view.actor, store)
     return _page(request, view, "board.html", board=data)
 
