@@ -65,7 +65,12 @@ def _case(store: CaseStore, people: People, **identity: str) -> tuple[int, str, 
 
 def test_retention_dry_run_then_anonymise(sqlite_store: CaseStore, people: People) -> None:
     old_incident, old, _ = _case(
-        sqlite_store, people, given_name="Old", family_name="Case", sex="female", ethnic_group="Mixed"
+        sqlite_store,
+        people,
+        given_name="Old",
+        family_name="Case",
+        sex="female",
+        ethnic_group="Mixed",
     )
     _, recent, _ = _case(sqlite_store, people, given_name="New", family_name="Case")
     service.close_person(people.coordinator, sqlite_store, old)
