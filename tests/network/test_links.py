@@ -59,8 +59,16 @@ def test_a_missing_column_is_named() -> None:
 
 
 def test_graded_intelligence_is_accepted() -> None:
-    out = validate_links(frame([link("P1", "P2", "intelligence", grading="B2P")]))
-    assert out.loc[0, "grading"] == "B2P"
+    out = validate_links(frame([link("P1", "P2", "intelligence", grading="2BP")]))
+    assert out.loc[0, "grading"] == "2BP"
+
+
+@pytest.mark.parametrize("code", ["B2P", "4AP", "1FP", "1AX", "2B"])
+def test_gradings_outside_the_3x5x2_scheme_are_refused(code: str) -> None:
+    """Source 1-3, then intelligence A-E, then handling P or C (College of Policing 3x5x2):
+    the older 5x5x5 order (letter first) and out-of-range codes are refused."""
+    with pytest.raises(NetworkInputError, match="grading"):
+        validate_links(frame([link("P1", "P2", "intelligence", grading=code)]))
 
 
 def test_links_age_out_after_the_window_unless_re_evidenced() -> None:

@@ -121,7 +121,7 @@ def test_an_intelligence_analyst_reads_the_network_a_list_its_audit_and_a_person
     page.click("#link-submit")
     page.wait_for_url(f"**/network/people/{person}")
     row = page.locator("#person-links tr", has_text=last).filter(has_text="intelligence")
-    assert "B2P" in row.inner_text() and "INT-" in row.inner_text()
+    assert "2BP" in row.inner_text() and "INT-" in row.inner_text()
     page.screenshot(path=str(artifacts("network-person.png")), full_page=True)
     assert errors == []
     assert hosts == {network_server.split("/")[2]}

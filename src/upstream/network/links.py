@@ -16,9 +16,10 @@ A link row records one piece of evidence that two people are connected:
 ``source_agency``
     Who recorded it.
 ``grading``
-    UK 3x5x2 grading, e.g. ``B2P``: source A (reliable), B (untested) or C (not reliable);
-    information 1 (known directly) to 5 (suspected false); handling code P (lawful sharing
-    permitted) or C (conditions apply). Required for intelligence links, optional otherwise.
+    UK 3x5x2 grading (College of Policing), e.g. ``2BP``: source evaluation 1 (reliable),
+    2 (untested) or 3 (not reliable); intelligence assessment A (known directly to the source),
+    B (known indirectly, corroborated), C (known indirectly), D (not known) or E (suspected
+    false); handling code P (lawful sharing permitted) or C (conditions apply). Required for intelligence links, optional otherwise.
 ``review_date``
     When the link must be reviewed; a link past its review date is not used.
 ``labels`` (optional)
@@ -59,7 +60,7 @@ COLUMNS = (
     "review_date",
 )
 OPTIONAL = ("grading", "labels")
-GRADING = re.compile(r"^[ABC][1-5][PC]$")
+GRADING = re.compile(r"^[123][A-E][PC]$")
 """The 3x5x2 grading: source evaluation, information assessment, handling code."""
 
 
@@ -115,7 +116,7 @@ def validate_links(frame: pd.DataFrame) -> pd.DataFrame:
     bad_grade |= (out["kind"] == "intelligence") & ~graded
     if bad_grade.any():
         raise NetworkInputError(
-            "needs a 3x5x2 grading such as B2P (intelligence links must be graded)",
+            "needs a 3x5x2 grading such as 2BP (intelligence links must be graded)",
             line=int(bad_grade.to_numpy().nonzero()[0][0]) + 2,
             field="grading",
         )

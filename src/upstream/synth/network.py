@@ -153,7 +153,7 @@ def synthetic_network(as_of: date, seed: int = 7, background: int = 80) -> Synth
         b.link(hub, m, "sibling" if m == g3[3] else "friend", b.day(20, 400), agency="school")
     old_a, old_b = b.person(40), b.person(41)
     b.link(old_a, old_b, "co_suspect", as_of - timedelta(days=30 * 30))
-    b.link(g1[0], g2[-1], "intelligence", b.day(40, 200), grading="B2P")
+    b.link(g1[0], g2[-1], "intelligence", b.day(40, 200), grading="2BP")
     crowd = [b.person(int(b.rng.integers(12, 60))) for _ in range(background)]
     for a in crowd:
         other = crowd[int(b.rng.integers(0, len(crowd)))]

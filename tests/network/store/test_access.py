@@ -33,7 +33,7 @@ from upstream.network.store.service import (
 from .conftest import AS_OF, Team
 
 LINK = IntelLinkEntry(
-    "YP-0000S1", "YP-0000A1", "police", "B2P", date(2026, 11, 1), "INTEL-2026-0042",
+    "YP-0000S1", "YP-0000A1", "police", "2BP", date(2026, 11, 1), "INTEL-2026-0042",
     date(2027, 11, 1),
 )  # fmt: skip
 RELATION = RelationEntry(

@@ -138,7 +138,7 @@ def test_lists_are_append_only_in_the_orm_and_the_database(
                         "INSERT INTO network_intel_links (person_a_id, person_b_id, "
                         "source_agency, source_grade, information_grade, handling_code, "
                         "evidence_date, evidence_ref, review_date, entered_by_name, "
-                        "created_at, synthetic) VALUES (:a, :b, 'police', 'B', '2', 'P', "
+                        "created_at, synthetic) VALUES (:a, :b, 'police', '2', 'B', 'P', "
                         "'2026-01-01', 'R1', '2027-01-01', 'x', CURRENT_TIMESTAMP, false)"
                     ),
                     {"a": seeded["YP-0000S1"], "b": seeded["YP-0000S2"]},

@@ -23,7 +23,7 @@ from upstream.network.store.service import (
 from .conftest import AS_OF, PEOPLE, Team
 
 LINK = IntelLinkEntry(
-    "YP-0000S1", "YP-0000A1", "police", "B2P", date(2026, 11, 1), "INTEL-2026-0042",
+    "YP-0000S1", "YP-0000A1", "police", "2BP", date(2026, 11, 1), "INTEL-2026-0042",
     date(2027, 11, 1),
 )  # fmt: skip
 
@@ -37,10 +37,10 @@ def test_an_entry_is_checked_before_anything_is_stored() -> None:
     with pytest.raises(NetworkInputError, match="grading"):
         IntelLinkEntry("YP-1", "YP-2", "police", "E9Z", date(2026, 1, 1), "R1", date(2027, 1, 1))
     with pytest.raises(NetworkInputError, match="review_date"):
-        IntelLinkEntry("YP-1", "YP-2", "police", "A1P", date(2026, 1, 1), "R1", date(2025, 1, 1))
+        IntelLinkEntry("YP-1", "YP-2", "police", "1AP", date(2026, 1, 1), "R1", date(2025, 1, 1))
     with pytest.raises(NetworkInputError, match="evidence_ref"):
         IntelLinkEntry(
-            "YP-1", "YP-2", "police", "A1P", date(2026, 1, 1), "Jane told me", date(2027, 1, 1)
+            "YP-1", "YP-2", "police", "1AP", date(2026, 1, 1), "Jane told me", date(2027, 1, 1)
         )
     with pytest.raises(NetworkInputError, match="kind"):
         RelationEntry("YP-1", "YP-2", "cousin", "school", date(2026, 1, 1), "R", date(2027, 1, 1))
@@ -51,10 +51,10 @@ def test_an_intelligence_link_shows_in_the_person_panel_with_its_grading(
 ) -> None:
     enter_intel_link(team.intel, store, LINK)
     (entered,) = _events(store, "network.link_enter")
-    assert entered.purpose == "intelligence" and "B2P" in (entered.detail or "")
+    assert entered.purpose == "intelligence" and "2BP" in (entered.detail or "")
     panel = person_panel(team.intel, store, "YP-0000S1", AS_OF)
     intel = [e for e in panel.links if e.kind == "intelligence"]
-    assert len(intel) == 1 and intel[0].other == "YP-0000A1" and intel[0].grading == "B2P"
+    assert len(intel) == 1 and intel[0].other == "YP-0000A1" and intel[0].grading == "2BP"
     assert panel.last_evidence == date(2026, 11, 1)
     assert {e.other for e in panel.links} == {"YP-0000S2", "YP-0000V1", "YP-0000A1"}
     (read,) = _events(store, "network.person_read")
@@ -101,7 +101,7 @@ def test_subject_access_includes_lists_removals_and_intelligence_links(
     assert membership["purpose"] == "Call-in list for December"
     assert membership["removed"]["reason"] == "Moved out of the borough"
     (link,) = export["intelligence_links"]
-    assert link["other_person"] == "YP-0000A1" and link["grading"] == "B2P"
+    assert link["other_person"] == "YP-0000A1" and link["grading"] == "2BP"
     other = subject_access_export(team.admin, store, "YP-0000A1", "SAR-2026-002")
     assert other["intelligence_links"][0]["other_person"] == "YP-0000S1"
     assert "given_name" not in str(export["intelligence_links"])

@@ -3,8 +3,8 @@
 They share the case store's declarative base, people, users and audit log.
 
 ``IntelLink``
-    Two people linked by intelligence: source agency, the 3x5x2 grading (source A-C,
-    information 1-5, handling code P or C), evidence date and reference, review date, who
+    Two people linked by intelligence: source agency, the 3x5x2 grading (source 1-3,
+    intelligence A-E, handling code P or C), evidence date and reference, review date, who
     entered it and when.
 ``PersonRelation``
     A relation the case tool records between two young people (``sibling``, ``friend``),
@@ -64,7 +64,7 @@ class IntelLink(Base):
 
     @property
     def grading(self) -> str:
-        """The grading as one code, e.g. ``B2P``."""
+        """The grading as one code, e.g. ``2BP``."""
         return f"{self.source_grade}{self.information_grade}{self.handling_code}"
 
 

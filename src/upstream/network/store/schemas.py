@@ -55,7 +55,7 @@ def _check_common(a: str, b: str, agency: str, ref: str, evidence: date, review:
 @dataclass(frozen=True)
 class IntelLinkEntry:
     """An intelligence link to enter: two pseudonyms, the source, its 3x5x2 grading (e.g.
-    ``B2P``), the evidence date and reference, and the review date."""
+    ``2BP``), the evidence date and reference, and the review date."""
 
     person_a: str
     person_b: str
@@ -76,7 +76,7 @@ class IntelLinkEntry:
         )
         if not GRADING.match(self.grading):
             raise NetworkInputError(
-                "grading: 3x5x2, e.g. B2P (source A-C, information 1-5, handling P or C)"
+                "grading: 3x5x2, e.g. 2BP (source 1-3, intelligence A-E, handling P or C)"
             )
 
 
