@@ -19,7 +19,8 @@ A link row records one piece of evidence that two people are connected:
     UK 3x5x2 grading (College of Policing), e.g. ``2BP``: source evaluation 1 (reliable),
     2 (untested) or 3 (not reliable); intelligence assessment A (known directly to the source),
     B (known indirectly, corroborated), C (known indirectly), D (not known) or E (suspected
-    false); handling code P (lawful sharing permitted) or C (conditions apply). Required for intelligence links, optional otherwise.
+    false); handling code P (lawful sharing permitted) or C (conditions apply).
+    Required for intelligence links, optional otherwise.
 ``review_date``
     When the link must be reviewed; a link past its review date is not used.
 ``labels`` (optional)
