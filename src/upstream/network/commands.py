@@ -217,3 +217,42 @@ def analyse(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command("stats")
+def stats(
+    nodes: Annotated[Path, typer.Option(metavar="FILE", help="Nodes CSV with node_id.")],
+    edges: Annotated[
+        Path, typer.Option(metavar="FILE", help="Edges CSV: source,target[,weight][,layer].")
+    ],
+    out: Annotated[Path, typer.Option(metavar="FILE", help="Where to write the JSON.")],
+    layer: Annotated[
+        str | None, typer.Option(help="Only the edges (and listed nodes) of this layer.")
+    ] = None,
+) -> None:
+    """Descriptive figures (nodes, edges, components, density, transitivity, ...) of the
+    undirected simple graph of a nodes file and an edges file, written as JSON."""
+    from upstream.network.errors import NetworkInputError
+    from upstream.network.stats import describe, network_from_frames
+    from upstream.plan.files import write_text_atomic
+
+    node_frame, edge_frame = _read_csv(nodes), _read_csv(edges)
+    try:
+        network = network_from_frames(node_frame, edge_frame, layer=layer)
+    except NetworkInputError as exc:
+        where = nodes if exc.field == "node_id" else edges
+        raise fail(f"{where}: {exc}. Nothing was written.") from exc
+    figures = {"nodes_file": nodes.name, "edges_file": edges.name, **describe(network)}
+    try:
+        write_text_atomic(json.dumps(figures, indent=2) + "\n", out)
+    except OSError as exc:
+        raise fail(f"{out}: cannot write ({exc.strerror}). Nothing was written.") from exc
+    console.print(
+        f"{figures['nodes']:,} nodes, {figures['edges']:,} edges, "
+        f"{figures['components']:,} components, density {figures['density']}, "
+        f"transitivity {figures['transitivity']} ({figures['self_loops_dropped']:,} self-loops "
+        f"dropped, {figures['duplicate_edges_merged']:,} repeated edges merged); "
+        f"written to {escape(str(out))}",
+        highlight=False,
+        soft_wrap=True,
+    )
