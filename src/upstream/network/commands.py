@@ -256,3 +256,91 @@ def stats(
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _network_inputs(links: Path, people: Path) -> tuple[Any, Any, bool]:
+    """Validated links and people frames (and whether either is synthetic), or a one-line
+    error naming the file, line and field."""
+    from upstream.network.errors import NetworkInputError
+    from upstream.network.links import validate_links
+    from upstream.network.people import validate_people
+
+    link_frame, people_frame = _read_csv(links), _read_csv(people)
+    synthetic = any("synthetic" in f.columns for f in (link_frame, people_frame))
+    try:
+        valid_links = validate_links(link_frame)
+    except NetworkInputError as exc:
+        raise fail(f"{links}: {exc}. Nothing was written.") from exc
+    try:
+        valid_people = validate_people(people_frame)
+    except NetworkInputError as exc:
+        raise fail(f"{people}: {exc}. Nothing was written.") from exc
+    known = set(valid_people["id"])
+    for column in ("a", "b"):
+        unknown = ~valid_links[column].isin(known)
+        if unknown.any():
+            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
+            raise fail(
+                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
+            )
+    return valid_links, valid_people, synthetic
+
+
+@app.command("board")
+def board(
+    links: Annotated[Path, typer.Option(metavar="FILE", help="Links CSV (docs/network.md).")],
+    people: Annotated[Path, typer.Option(metavar="FILE", help="People CSV (docs/network.md).")],
+    as_of: Annotated[
+        datetime,
+        typer.Option(
+            formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="The date analysed (YYYY-MM-DD)."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder for the outputs (replaced whole).")
+    ],
+    window_months: Annotated[int, typer.Option(min=1, help="Links age out after this.")] = 24,
+    seed: Annotated[int, typer.Option(help="Seed for the community detection.")] = 0,
+) -> None:
+    """Group-level tables for the board (no person named): each group's size, age and sex
+    make-up, harm-weighted offences, people harmed in the last 12 months and exploitation
+    flags, and harm between groups; small counts suppressed."""
+    from upstream.area import definitions_from_settings
+    from upstream.config import get_settings
+    from upstream.network import analysis as an
+    from upstream.network.graph import build_graph
+    from upstream.network.groups_export import board_tables
+    from upstream.network.links import active_links
+
+    day: date = as_of.date()
+    valid_links, valid_people, synthetic = _network_inputs(links, people)
+    active = active_links(valid_links, day, window_months)
+    graph = build_graph(active, valid_people["id"])
+    membership = an.groups(graph, seed=seed)
+    definitions = definitions_from_settings(get_settings())
+    export = board_tables(
+        graph, membership, valid_people, active, definitions, day, window_months=window_months
+    )
+    summary = {**export.summary, "synthetic": synthetic}
+    board_json = {
+        **summary,
+        "groups_table": export.groups.to_dict(orient="records"),
+        "harm_between_groups": export.harm.to_dict(orient="records"),
+    }
+    tables = {"groups.csv": export.groups, "harm_between_groups.csv": export.harm}
+    texts = {"board.json": json.dumps(board_json, indent=2) + "\n"}
+    try:
+        write_outputs(tables, texts, out)
+    except OSError as exc:
+        raise fail(
+            f"{out}: cannot write the outputs ({exc.strerror}). Nothing was written."
+        ) from exc
+    if synthetic:
+        console.print("[bold]SYNTHETIC data[/]: nobody in these files is real.")
+    console.print(
+        f"{summary['groups']:,} groups (and {summary['smaller_groups_pooled']:,} smaller ones "
+        f"pooled), {len(export.harm):,} harm links between groups; "
+        f"{escape(str(summary['suppression']))}; written to {escape(str(out))}",
+        highlight=False,
+        soft_wrap=True,
+    )
