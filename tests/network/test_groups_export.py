@@ -103,6 +103,15 @@ def test_a_few_offenders_hide_their_offences() -> None:
     assert export.loc["group 1", "harm_weighted_offences"] == "[c]"
 
 
+def leaves(value: object) -> list[str]:
+    """Every key and value of a JSON document, as text."""
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (str(k), *leaves(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in leaves(v)]
+    return [str(value)]
+
+
 def cells(out: Path) -> list[str]:
     found: list[str] = []
     for path in out.iterdir():
@@ -110,19 +119,7 @@ def cells(out: Path) -> list[str]:
             table = pd.read_csv(path, dtype=str, keep_default_na=False)
             found += [*table.columns, *table.to_numpy().ravel().tolist()]
         else:
-
-            def walk(value: object) -> None:
-                if isinstance(value, dict):
-                    for k, v in value.items():
-                        found.append(str(k))
-                        walk(v)
-                elif isinstance(value, list):
-                    for v in value:
-                        walk(v)
-                else:
-                    found.append(str(value))
-
-            walk(json.loads(path.read_text()))
+            found += leaves(json.loads(path.read_text()))
     return found
 
 
