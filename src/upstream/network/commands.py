@@ -83,6 +83,34 @@ def write_outputs(tables: dict[str, Any], texts: dict[str, str], out: Path) -> N
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _network_inputs(links: Path, people: Path) -> tuple[Any, Any, bool]:
+    """Validated links and people frames (and whether either is synthetic), or a one-line
+    error naming the file, line and field."""
+    from upstream.network.errors import NetworkInputError
+    from upstream.network.links import validate_links
+    from upstream.network.people import validate_people
+
+    link_frame, people_frame = _read_csv(links), _read_csv(people)
+    synthetic = any("synthetic" in f.columns for f in (link_frame, people_frame))
+    try:
+        valid_links = validate_links(link_frame)
+    except NetworkInputError as exc:
+        raise fail(f"{links}: {exc}. Nothing was written.") from exc
+    try:
+        valid_people = validate_people(people_frame)
+    except NetworkInputError as exc:
+        raise fail(f"{people}: {exc}. Nothing was written.") from exc
+    known = set(valid_people["id"])
+    for column in ("a", "b"):
+        unknown = ~valid_links[column].isin(known)
+        if unknown.any():
+            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
+            raise fail(
+                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
+            )
+    return valid_links, valid_people, synthetic
+
+
 @app.command("analyse")
 def analyse(
     links: Annotated[Path, typer.Option(metavar="FILE", help="Links CSV (docs/network.md).")],
@@ -115,31 +143,12 @@ def analyse(
     from upstream.area import definitions_from_settings
     from upstream.config import get_settings
     from upstream.network import analysis as an
-    from upstream.network.errors import NetworkInputError
     from upstream.network.graph import build_graph
-    from upstream.network.links import active_links, validate_links
+    from upstream.network.links import active_links
     from upstream.network.lists import SafeguardError, build_list
-    from upstream.network.people import validate_people
 
     day: date = as_of.date()
-    link_frame, people_frame = _read_csv(links), _read_csv(people)
-    synthetic = any("synthetic" in f.columns for f in (link_frame, people_frame))
-    try:
-        valid_links = validate_links(link_frame)
-    except NetworkInputError as exc:
-        raise fail(f"{links}: {exc}. Nothing was written.") from exc
-    try:
-        valid_people = validate_people(people_frame)
-    except NetworkInputError as exc:
-        raise fail(f"{people}: {exc}. Nothing was written.") from exc
-    known = set(valid_people["id"])
-    for column in ("a", "b"):
-        unknown = ~valid_links[column].isin(known)
-        if unknown.any():
-            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
-            raise fail(
-                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
-            )
+    valid_links, valid_people, synthetic = _network_inputs(links, people)
     counts = read_residents(residents) if residents else None
     definitions = definitions_from_settings(get_settings())
     active = active_links(valid_links, day, window_months)
@@ -256,34 +265,6 @@ def stats(
         highlight=False,
         soft_wrap=True,
     )
-
-
-def _network_inputs(links: Path, people: Path) -> tuple[Any, Any, bool]:
-    """Validated links and people frames (and whether either is synthetic), or a one-line
-    error naming the file, line and field."""
-    from upstream.network.errors import NetworkInputError
-    from upstream.network.links import validate_links
-    from upstream.network.people import validate_people
-
-    link_frame, people_frame = _read_csv(links), _read_csv(people)
-    synthetic = any("synthetic" in f.columns for f in (link_frame, people_frame))
-    try:
-        valid_links = validate_links(link_frame)
-    except NetworkInputError as exc:
-        raise fail(f"{links}: {exc}. Nothing was written.") from exc
-    try:
-        valid_people = validate_people(people_frame)
-    except NetworkInputError as exc:
-        raise fail(f"{people}: {exc}. Nothing was written.") from exc
-    known = set(valid_people["id"])
-    for column in ("a", "b"):
-        unknown = ~valid_links[column].isin(known)
-        if unknown.any():
-            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
-            raise fail(
-                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
-            )
-    return valid_links, valid_people, synthetic
 
 
 @app.command("board")
