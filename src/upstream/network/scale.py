@@ -1,42 +1,43 @@
-"""Groups, degree and estimated betweenness for large networks, with igraph.
+"""Groups, degree and estimated betweenness for large networks, with NetworKit.
 
 networkx (:mod:`upstream.network.analysis`) is the reference for the partnership's networks
 of a few thousand people. At 100,000 people and 1,000,000 links it is too slow (on the
 benchmark machine its Louvain took about 60 s and each betweenness source about 3 s), so
-this module does the same three jobs with python-igraph's C core:
+this module does the same three jobs with NetworKit's C++ core (MIT licence):
 
-* :func:`groups`: connected components and Louvain communities (igraph's multilevel
-  algorithm, seeded), numbered by size, in the frame :func:`analysis.groups` returns;
+* :func:`groups`: connected components (``networkit.components.ConnectedComponents``) and
+  Louvain communities (``networkit.community.PLM``, run sequentially in a seeded random
+  node order so a seed gives one answer), numbered by size, in the frame
+  :func:`analysis.groups` returns;
 * :func:`degrees`;
-* :func:`betweenness`: normalised betweenness, exact or estimated from ``k`` sampled sources,
-  on the same scale as ``networkx.betweenness_centrality(graph, k=k)``: the dependencies
-  accumulated from the sources, times ``n / k``, over ``(n - 1)(n - 2)``.
+* :func:`betweenness`: normalised betweenness on the scale of
+  ``networkx.betweenness_centrality``: exact (``networkit.centrality.Betweenness``), or
+  estimated from ``k`` sampled sources (``networkit.centrality.EstimateBetweenness``,
+  Geisberger, Sanders and Schultes' estimator, ``nSamples=k``, seeded).
 
-The benchmark (``benchmarks/network.py``) measures the time and the estimate's accuracy
-against the exact values. igraph is GPL-2.0-or-later; it is a separate package the project
-calls, not code copied into it.
+Betweenness counts hops: it runs on the graph without the links' weights, as networkx's
+does by default. The benchmark (``benchmarks/network.py``) measures the time and the
+estimate's accuracy against the exact values.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-import igraph as ig
+import networkit as nk
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["LinkGraph", "betweenness", "degrees", "from_pairs", "groups", "sample_sources"]
+__all__ = ["LinkGraph", "betweenness", "degrees", "from_pairs", "groups"]
 
 
 @dataclass(frozen=True)
 class LinkGraph:
-    """An undirected simple igraph graph and the person id of each vertex."""
+    """An undirected simple NetworKit graph (links' merged counts as edge weights) and the
+    person id of each node."""
 
-    graph: ig.Graph
+    graph: nk.Graph
     names: NDArray[np.object_]
 
 
@@ -58,19 +59,9 @@ def from_pairs(
     key = lo.astype(np.int64) * n + hi
     merged, inverse = np.unique(key, return_inverse=True)
     summed = np.bincount(inverse, weights=w[keep], minlength=len(merged))
-    graph = ig.Graph(n=n, edges=np.column_stack([merged // n, merged % n]), directed=False)
-    graph.es["weight"] = summed.tolist()
+    edges = (summed, (merged // n, merged % n))
+    graph = nk.GraphFromCoo(edges, n=n, weighted=True, directed=False)
     return LinkGraph(graph, np.asarray(names, dtype=object))
-
-
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """igraph draws from a Python random generator: a seeded one for the call, then back."""
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
 
 
 def _by_size(labels: NDArray[np.int64], names: NDArray[np.object_]) -> NDArray[np.int64]:
@@ -87,10 +78,11 @@ def groups(link_graph: LinkGraph, seed: int = 0, weighted: bool = True) -> pd.Da
     (Louvain, seeded, on the merged weights unless ``weighted`` is False), as
     :func:`upstream.network.analysis.groups` returns them."""
     graph, names = link_graph.graph, link_graph.names
-    component = np.asarray(graph.connected_components().membership, dtype=np.int64)
-    with _seeded(seed):
-        found = graph.community_multilevel(weights="weight" if weighted else None)
-    community = np.asarray(found.membership, dtype=np.int64)
+    found = nk.components.ConnectedComponents(graph).run()
+    component = np.asarray(found.getPartition().getVector(), dtype=np.int64)
+    nk.setSeed(seed, False)
+    louvain = nk.community.PLM(graph if weighted else _hops(graph), par="none randomized")
+    community = np.asarray(louvain.run().getPartition().getVector(), dtype=np.int64)
     out = pd.DataFrame(
         {
             "person": names.astype(str),
@@ -102,28 +94,31 @@ def groups(link_graph: LinkGraph, seed: int = 0, weighted: bool = True) -> pd.Da
     return out.sort_values(["component", "person"], ignore_index=True)
 
 
+def _hops(graph: nk.Graph) -> nk.Graph:
+    """The same links, each of weight 1."""
+    return nk.graphtools.toUnweighted(graph) if graph.isWeighted() else graph
+
+
 def degrees(link_graph: LinkGraph) -> pd.Series:
     """The number of people each person is linked to, indexed by id."""
-    return pd.Series(link_graph.graph.degree(), index=link_graph.names.astype(str), name="degree")
-
-
-def sample_sources(n: int, k: int, seed: int = 0) -> list[int]:
-    """``k`` of the vertices ``0 .. n - 1``, drawn without replacement (seeded), sorted."""
-    return sorted(np.random.default_rng(seed).choice(n, size=k, replace=False).tolist())
+    counts = nk.centrality.DegreeCentrality(link_graph.graph).run().scores()
+    index = link_graph.names.astype(str)
+    return pd.Series(np.asarray(counts, dtype=np.int64), index=index, name="degree")
 
 
 def betweenness(link_graph: LinkGraph, k: int | None = None, seed: int = 0) -> pd.Series:
-    """Normalised betweenness, exact or estimated from ``k`` sources drawn without
-    replacement (seeded), on the scale of ``networkx.betweenness_centrality``."""
-    graph = link_graph.graph
-    n = graph.vcount()
+    """Normalised betweenness on the scale of ``networkx.betweenness_centrality``: exact,
+    or, when ``k`` is given and below the number of people, estimated from ``k`` sources
+    drawn by NetworKit (seeded; the same seed gives the same estimate)."""
+    graph = _hops(link_graph.graph)
+    n = graph.numberOfNodes()
     index = link_graph.names.astype(str)
     if n < 3:
         return pd.Series(0.0, index=index, name="betweenness")
-    sources = None if k is None or k >= n else sample_sources(n, k, seed)
-    k = n if sources is None else len(sources)
-    # igraph counts each undirected source-target path once: twice that is the sum of the
-    # sources' dependencies, which networkx scales by n / k over (n - 1)(n - 2)
-    raw = np.asarray(graph.betweenness(directed=False, sources=sources), dtype=float)
-    values = 2 * raw * (n / k) / ((n - 1) * (n - 2))
+    if k is None or k >= n:
+        algorithm = nk.centrality.Betweenness(graph, normalized=True)
+    else:
+        nk.setSeed(seed, False)
+        algorithm = nk.centrality.EstimateBetweenness(graph, k, normalized=True, parallel=True)
+    values = np.asarray(algorithm.run().scores(), dtype=float)
     return pd.Series(values, index=index, name="betweenness")
