@@ -83,6 +83,34 @@ def write_outputs(tables: dict[str, Any], texts: dict[str, str], out: Path) -> N
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _network_inputs(links: Path, people: Path) -> tuple[Any, Any, bool]:
+    """Validated links and people frames (and whether either is synthetic), or a one-line
+    error naming the file, line and field."""
+    from upstream.network.errors import NetworkInputError
+    from upstream.network.links import validate_links
+    from upstream.network.people import validate_people
+
+    link_frame, people_frame = _read_csv(links), _read_csv(people)
+    synthetic = any("synthetic" in f.columns for f in (link_frame, people_frame))
+    try:
+        valid_links = validate_links(link_frame)
+    except NetworkInputError as exc:
+        raise fail(f"{links}: {exc}. Nothing was written.") from exc
+    try:
+        valid_people = validate_people(people_frame)
+    except NetworkInputError as exc:
+        raise fail(f"{people}: {exc}. Nothing was written.") from exc
+    known = set(valid_people["id"])
+    for column in ("a", "b"):
+        unknown = ~valid_links[column].isin(known)
+        if unknown.any():
+            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
+            raise fail(
+                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
+            )
+    return valid_links, valid_people, synthetic
+
+
 @app.command("analyse")
 def analyse(
     links: Annotated[Path, typer.Option(metavar="FILE", help="Links CSV (docs/network.md).")],
@@ -115,31 +143,12 @@ def analyse(
     from upstream.area import definitions_from_settings
     from upstream.config import get_settings
     from upstream.network import analysis as an
-    from upstream.network.errors import NetworkInputError
     from upstream.network.graph import build_graph
-    from upstream.network.links import active_links, validate_links
+    from upstream.network.links import active_links
     from upstream.network.lists import SafeguardError, build_list
-    from upstream.network.people import validate_people
 
     day: date = as_of.date()
-    link_frame, people_frame = _read_csv(links), _read_csv(people)
-    synthetic = any("synthetic" in f.columns for f in (link_frame, people_frame))
-    try:
-        valid_links = validate_links(link_frame)
-    except NetworkInputError as exc:
-        raise fail(f"{links}: {exc}. Nothing was written.") from exc
-    try:
-        valid_people = validate_people(people_frame)
-    except NetworkInputError as exc:
-        raise fail(f"{people}: {exc}. Nothing was written.") from exc
-    known = set(valid_people["id"])
-    for column in ("a", "b"):
-        unknown = ~valid_links[column].isin(known)
-        if unknown.any():
-            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
-            raise fail(
-                f"{links}: line {line}, {column}: not a person in {people}. Nothing was written."
-            )
+    valid_links, valid_people, synthetic = _network_inputs(links, people)
     counts = read_residents(residents) if residents else None
     definitions = definitions_from_settings(get_settings())
     active = active_links(valid_links, day, window_months)
@@ -214,6 +223,105 @@ def analyse(
         f"{summary['communities']:,} communities, {summary['brokers']:,} brokers, "
         f"{summary['exploitation_flags']:,} exploitation flags; {summary['listed']:,} listed "
         f"for: {escape(plist.purpose)}; audit beside the list in {escape(str(out))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("stats")
+def stats(
+    nodes: Annotated[Path, typer.Option(metavar="FILE", help="Nodes CSV with node_id.")],
+    edges: Annotated[
+        Path, typer.Option(metavar="FILE", help="Edges CSV: source,target[,weight][,layer].")
+    ],
+    out: Annotated[Path, typer.Option(metavar="FILE", help="Where to write the JSON.")],
+    layer: Annotated[
+        str | None, typer.Option(help="Only the edges (and listed nodes) of this layer.")
+    ] = None,
+) -> None:
+    """Descriptive figures (nodes, edges, components, density, transitivity, ...) of the
+    undirected simple graph of a nodes file and an edges file, written as JSON."""
+    from upstream.network.errors import NetworkInputError
+    from upstream.network.stats import describe, network_from_frames
+    from upstream.plan.files import write_text_atomic
+
+    node_frame, edge_frame = _read_csv(nodes), _read_csv(edges)
+    try:
+        network = network_from_frames(node_frame, edge_frame, layer=layer)
+    except NetworkInputError as exc:
+        where = nodes if exc.field == "node_id" else edges
+        raise fail(f"{where}: {exc}. Nothing was written.") from exc
+    figures = {"nodes_file": nodes.name, "edges_file": edges.name, **describe(network)}
+    try:
+        write_text_atomic(json.dumps(figures, indent=2) + "\n", out)
+    except OSError as exc:
+        raise fail(f"{out}: cannot write ({exc.strerror}). Nothing was written.") from exc
+    console.print(
+        f"{figures['nodes']:,} nodes, {figures['edges']:,} edges, "
+        f"{figures['components']:,} components, density {figures['density']}, "
+        f"transitivity {figures['transitivity']} ({figures['self_loops_dropped']:,} self-loops "
+        f"dropped, {figures['duplicate_edges_merged']:,} repeated edges merged); "
+        f"written to {escape(str(out))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("board")
+def board(
+    links: Annotated[Path, typer.Option(metavar="FILE", help="Links CSV (docs/network.md).")],
+    people: Annotated[Path, typer.Option(metavar="FILE", help="People CSV (docs/network.md).")],
+    as_of: Annotated[
+        datetime,
+        typer.Option(
+            formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="The date analysed (YYYY-MM-DD)."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder for the outputs (replaced whole).")
+    ],
+    window_months: Annotated[int, typer.Option(min=1, help="Links age out after this.")] = 24,
+    seed: Annotated[int, typer.Option(help="Seed for the community detection.")] = 0,
+) -> None:
+    """Group-level tables for the board (no person named): each group's size, age and sex
+    make-up, harm-weighted offences, people harmed in the last 12 months and exploitation
+    flags, and harm between groups; small counts suppressed."""
+    from upstream.area import definitions_from_settings
+    from upstream.config import get_settings
+    from upstream.network import analysis as an
+    from upstream.network.graph import build_graph
+    from upstream.network.groups_export import board_tables
+    from upstream.network.links import active_links
+
+    day: date = as_of.date()
+    valid_links, valid_people, synthetic = _network_inputs(links, people)
+    active = active_links(valid_links, day, window_months)
+    graph = build_graph(active, valid_people["id"])
+    membership = an.groups(graph, seed=seed)
+    definitions = definitions_from_settings(get_settings())
+    export = board_tables(
+        graph, membership, valid_people, active, definitions, day, window_months=window_months
+    )
+    summary = {**export.summary, "synthetic": synthetic}
+    board_json = {
+        **summary,
+        "groups_table": export.groups.to_dict(orient="records"),
+        "harm_between_groups": export.harm.to_dict(orient="records"),
+    }
+    tables = {"groups.csv": export.groups, "harm_between_groups.csv": export.harm}
+    texts = {"board.json": json.dumps(board_json, indent=2) + "\n"}
+    try:
+        write_outputs(tables, texts, out)
+    except OSError as exc:
+        raise fail(
+            f"{out}: cannot write the outputs ({exc.strerror}). Nothing was written."
+        ) from exc
+    if synthetic:
+        console.print("[bold]SYNTHETIC data[/]: nobody in these files is real.")
+    console.print(
+        f"{summary['groups']:,} groups (and {summary['smaller_groups_pooled']:,} smaller ones "
+        f"pooled), {len(export.harm):,} harm links between groups; "
+        f"{escape(str(summary['suppression']))}; written to {escape(str(out))}",
         highlight=False,
         soft_wrap=True,
     )
