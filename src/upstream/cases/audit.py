@@ -112,6 +112,14 @@ class AuditKind(StrEnum):
     PLAN_ACTION_UPDATE = "plan.action_update"
     PLAN_IMPORT = "plan.import"
     PLAN_EXPORT = "plan.export"
+    RETAIL_REGISTER_READ = "retail.register_read"
+    RETAIL_PREMISES_READ = "retail.premises_read"
+    RETAIL_PREMISES_CREATE = "retail.premises_create"
+    RETAIL_PREMISES_UPDATE = "retail.premises_update"
+    RETAIL_IMPORT = "retail.import"
+    RETAIL_TEST_CREATE = "retail.test_create"
+    RETAIL_FOLLOW_UP_CREATE = "retail.follow_up_create"
+    RETAIL_COMPLIANCE_READ = "retail.compliance_read"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -157,6 +165,14 @@ ACTION_LABELS: dict[str, str] = {
     AuditKind.PLAN_ACTION_UPDATE: "changed an action of the action plan",
     AuditKind.PLAN_IMPORT: "imported the action plan",
     AuditKind.PLAN_EXPORT: "exported the action plan",
+    AuditKind.RETAIL_REGISTER_READ: "read the knife-retailer register",
+    AuditKind.RETAIL_PREMISES_READ: "opened a retailer's history",
+    AuditKind.RETAIL_PREMISES_CREATE: "added a retailer to the register",
+    AuditKind.RETAIL_PREMISES_UPDATE: "changed a retailer in the register",
+    AuditKind.RETAIL_IMPORT: "imported the knife-retailer register",
+    AuditKind.RETAIL_TEST_CREATE: "recorded a test purchase",
+    AuditKind.RETAIL_FOLLOW_UP_CREATE: "recorded a test-purchase follow-up",
+    AuditKind.RETAIL_COMPLIANCE_READ: "read retailer compliance figures",
 }
 """What each kind of event means, in words (the admin page shows these)."""
 

@@ -35,6 +35,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     BOARD = "board"
     """A partnership board member: reads the action plan; no case work, no case figures."""
+    TRADING_OFFICER = "trading_officer"
+    """A Trading Standards officer: the knife-retailer register and test purchases only
+    (:mod:`upstream.orders.retail.access`); nothing else in the case store."""
 
 
 class Agency(StrEnum):
@@ -119,6 +122,7 @@ class Purpose(StrEnum):
     SUBJECT_ACCESS = "subject_access"
     RETENTION = "retention"
     OVERSIGHT = "oversight"
+    TRADING_STANDARDS = "trading_standards"
 
 
 _LABELS = {
@@ -133,6 +137,8 @@ _LABELS = {
     "direct_support": "direct support of the young person",
     "subject_access": "subject access request",
     "oversight": "partnership oversight (the action plan)",
+    "trading_standards": "Trading Standards (knife retailers)",
+    "trading_officer": "Trading Standards officer",
 }
 
 
