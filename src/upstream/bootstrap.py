@@ -10,7 +10,9 @@ running it again does nothing (and never duplicates a month).
 * The demo borough's resident survey is SYNTHETIC too (:mod:`upstream.synth.survey`,
   calibrated to the strategy's figures), imported like real survey microdata.
 * Outside production, an empty action plan gets the DEMO plan (the seed strategy's
-  commitments, :mod:`upstream.account.actions.demo`), labelled demo.
+  commitments, :mod:`upstream.account.actions.demo`), labelled demo; an empty knife-retail
+  register gets 40 SYNTHETIC premises with two years of test purchases and the demo Trading
+  Standards login ``trading`` (:mod:`upstream.orders.retail.demo`), labelled demo.
 
 Both are Waltham Forest's. With another area pack (``UPSTREAM_AREA_DIR``) they are loaded
 only when its area overlaps Waltham Forest (a sub-area of it, say), and then rows outside
@@ -164,6 +166,9 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     from upstream.account.actions.demo import prepare_action_plan
 
     yield from prepare_action_plan(settings)
+    from upstream.orders.retail.demo import prepare_retail
+
+    yield from prepare_retail(settings)
     if warm:
         from upstream.forecast.summary import cached_forecast_section
 
