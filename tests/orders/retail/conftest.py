@@ -117,8 +117,8 @@ def record_tests(into: CaseStore, ref: str, *purchases: TestPurchaseData) -> Non
         add_test_purchase(retail_operator("test"), into, ref, p, today=TODAY)
 
 
-def events(store: CaseStore, prefix: str = "retail.") -> list[AuditEvent]:
+def events(into: CaseStore, prefix: str = "retail.") -> list[AuditEvent]:
     """Audit events whose action starts with ``prefix``, oldest first."""
-    with store.unit_of_work() as session:
+    with into.unit_of_work() as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id))
         return [e for e in rows if e.action.startswith(prefix)]

@@ -35,7 +35,9 @@ class _In(BaseModel):
 
 def _in_range(name: str, value: float | None, bounds: tuple[float, float]) -> None:
     if value is not None and not bounds[0] <= value <= bounds[1]:
-        raise ValueError(f"{name}: {value:g} is not between {bounds[0]:g} and {bounds[1]:g}")
+        raise ValueError(
+            f"{name}: {value:.10g} is not between {bounds[0]:.10g} and {bounds[1]:.10g}"
+        )
 
 
 class PremisesData(_In):
