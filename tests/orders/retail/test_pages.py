@@ -72,7 +72,9 @@ def test_trading_standards_lands_on_the_register_and_sees_nothing_else(
     assert client.get("/cases").headers["location"] == "/retail"
     assert client.get("/actions").status_code == 403
     for elsewhere in ("/actions", "/cases/duplicates", "/cases/admin", "/board"):
-        assert client.get(elsewhere).status_code == 403, elsewhere
+        refused = client.get(elsewhere)
+        assert refused.status_code == 403, elsewhere
+        assert 'href="/actions"' not in refused.text.split('<nav class="case-nav"')[-1]
 
 
 def test_the_officer_records_a_test_purchase_and_a_follow_up(
