@@ -81,6 +81,24 @@ def test_analysis_forecast_and_report_never_import_synth(path: Path) -> None:
     assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
 
 
+RETAIL = SRC / "orders" / "retail"
+RETAIL_PURE = ("vocab.py", "schemas.py", "schedule.py", "compliance.py", "priority.py")
+"""The knife-retail register lives in the case store's database by design, like the action
+plan (it shares its users, sessions, policy and audit log): its package may use the case
+store, but never the web; its rules, figures and scores are pure."""
+
+
+@pytest.mark.parametrize(
+    "path", sorted(RETAIL.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC))
+)
+def test_the_retail_register_uses_the_case_store_but_never_the_web(path: Path) -> None:
+    forbidden = ("upstream.web", "fastapi", "starlette")
+    if path.name in RETAIL_PURE:
+        forbidden += ("upstream.cases", "sqlalchemy", "alembic", "upstream.events")
+    bad = sorted(name for name in imports_of(path) if name.startswith(forbidden))
+    assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
+
+
 def _module_path(name: str) -> Path | None:
     parts = name.split(".")[1:]
     for candidate in (SRC.joinpath(*parts).with_suffix(".py"), SRC.joinpath(*parts, "__init__.py")):

@@ -14,6 +14,9 @@ running it again does nothing (and never duplicates a month).
 * Outside production, a case store holding no real young people gets the SYNTHETIC network
   (:mod:`upstream.network.store.demo`): its people, incidents, relations and intelligence
   links, the demo login ``intel`` and one harm list with its audit.
+* Outside production, an empty knife-retail register gets 40 SYNTHETIC premises with two
+  years of test purchases and the demo Trading Standards login ``trading``
+  (:mod:`upstream.orders.retail.demo`), labelled demo.
 
 Both are Waltham Forest's. With another area pack (``UPSTREAM_AREA_DIR``) they are loaded
 only when its area overlaps Waltham Forest (a sub-area of it, say), and then rows outside
@@ -172,6 +175,9 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     from upstream.network.store.demo import prepare_network_demo
 
     yield from prepare_network_demo(settings, london(utcnow()).date())
+    from upstream.orders.retail.demo import prepare_retail
+
+    yield from prepare_retail(settings)
     if warm:
         from upstream.forecast.summary import cached_forecast_section
 

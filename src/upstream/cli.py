@@ -28,6 +28,7 @@ from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
 from upstream.network.commands import app as network_app
 from upstream.network.store.commands import register as register_network_store
+from upstream.orders.retail.commands import app as retail_app
 from upstream.plan.commands import app as plan_app
 from upstream.terminal import WordsGroup
 from upstream.terminal import console as make_console
@@ -71,6 +72,7 @@ app.command("publish")(publish_command)
 app.add_typer(survey_app, name="survey")
 register_network_store(network_app)  # `network build` and `network audit` (the case store)
 app.add_typer(network_app, name="network")
+app.add_typer(retail_app, name="retail")
 
 console = make_console()  # long lines (file paths) are never broken
 err = make_console(stderr=True)

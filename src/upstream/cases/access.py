@@ -25,6 +25,8 @@ The rules in words
 * **admin**: users, the audit log, subject access exports and retention; no case work.
 * **board** (a partnership board member): nothing in the case store; reads the action plan
   (:mod:`upstream.account.actions.access`).
+* **trading_officer** (Trading Standards): nothing in the case store; the knife-retailer
+  register and test purchases (:mod:`upstream.orders.retail.access`).
 * **system** (scheduled jobs on the server): retention only.
 
 Fields (``FIELD_RULES``)
@@ -118,6 +120,7 @@ PURPOSES: dict[str, frozenset[Purpose]] = {
     Role.ADMIN: frozenset({Purpose.ADMINISTRATION, Purpose.SUBJECT_ACCESS}),
     Role.BOARD: frozenset({Purpose.OVERSIGHT}),
     Role.INTEL_ANALYST: frozenset({Purpose.INTELLIGENCE, Purpose.SAFEGUARDING}),
+    Role.TRADING_OFFICER: frozenset({Purpose.TRADING_STANDARDS}),
     "system": frozenset({Purpose.RETENTION, Purpose.ADMINISTRATION}),
 }
 """The purposes each role may state for a session (DPA 2018 s.62: why data are consulted)."""

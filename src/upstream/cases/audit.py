@@ -119,6 +119,14 @@ class AuditKind(StrEnum):
     NETWORK_LIST_REMOVE = "network.list_remove"
     NETWORK_PERSON_READ = "network.person_read"
     NETWORK_GROUPS_READ = "network.groups_read"
+    RETAIL_REGISTER_READ = "retail.register_read"
+    RETAIL_PREMISES_READ = "retail.premises_read"
+    RETAIL_PREMISES_CREATE = "retail.premises_create"
+    RETAIL_PREMISES_UPDATE = "retail.premises_update"
+    RETAIL_IMPORT = "retail.import"
+    RETAIL_TEST_CREATE = "retail.test_create"
+    RETAIL_FOLLOW_UP_CREATE = "retail.follow_up_create"
+    RETAIL_COMPLIANCE_READ = "retail.compliance_read"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -171,6 +179,14 @@ ACTION_LABELS: dict[str, str] = {
     AuditKind.NETWORK_LIST_REMOVE: "removed a person from a network list",
     AuditKind.NETWORK_PERSON_READ: "read a person's network panel",
     AuditKind.NETWORK_GROUPS_READ: "read the network's group figures",
+    AuditKind.RETAIL_REGISTER_READ: "read the knife-retailer register",
+    AuditKind.RETAIL_PREMISES_READ: "opened a retailer's history",
+    AuditKind.RETAIL_PREMISES_CREATE: "added a retailer to the register",
+    AuditKind.RETAIL_PREMISES_UPDATE: "changed a retailer in the register",
+    AuditKind.RETAIL_IMPORT: "imported the knife-retailer register",
+    AuditKind.RETAIL_TEST_CREATE: "recorded a test purchase",
+    AuditKind.RETAIL_FOLLOW_UP_CREATE: "recorded a test-purchase follow-up",
+    AuditKind.RETAIL_COMPLIANCE_READ: "read retailer compliance figures",
 }
 """What each kind of event means, in words (the admin page shows these)."""
 

@@ -16,6 +16,7 @@ import re
 import upstream.account.actions.models  # noqa: F401  (the action plan's tables, same database)
 from upstream.cases.models import Base
 from upstream.network.store.models import APPEND_ONLY_TABLES as NETWORK_TABLES
+from upstream.orders.retail import models as _retail_models  # noqa: F401  (same database)
 
 __all__ = ["APPEND_ONLY", "INSERT_ONLY", "grant_statements"]
 

@@ -48,6 +48,9 @@ class Role(StrEnum):
     INTEL_ANALYST = "intel_analyst"
     """A police analyst with intelligence access: enters intelligence links and produces
     network lists (:mod:`upstream.network.store.access`); no case work."""
+    TRADING_OFFICER = "trading_officer"
+    """A Trading Standards officer: the knife-retailer register and test purchases only
+    (:mod:`upstream.orders.retail.access`); nothing else in the case store."""
 
 
 class Agency(StrEnum):
@@ -133,6 +136,7 @@ class Purpose(StrEnum):
     RETENTION = "retention"
     OVERSIGHT = "oversight"
     INTELLIGENCE = "intelligence"
+    TRADING_STANDARDS = "trading_standards"
 
 
 _LABELS = {
@@ -149,6 +153,8 @@ _LABELS = {
     "oversight": "partnership oversight (the action plan)",
     "intel_analyst": "intelligence analyst",
     "intelligence": "crime intelligence (networks)",
+    "trading_standards": "Trading Standards (knife retailers)",
+    "trading_officer": "Trading Standards officer",
 }
 
 

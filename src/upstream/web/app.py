@@ -32,6 +32,7 @@ from upstream.web.routes import plan as plan_routes
 from upstream.web.routes import profile as profile_routes
 from upstream.web.routes import reach as reach_routes
 from upstream.web.routes import residents as residents_routes
+from upstream.web.routes import retail as retail_routes
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STRICT_TRANSPORT_SECURITY", "create_app"]
 
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(action_routes.router)
     app.include_router(board_routes.router)
     app.include_router(network_routes.router)
+    app.include_router(retail_routes.router)
     app.include_router(open_data_routes.router)
     case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

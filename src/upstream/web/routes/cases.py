@@ -126,6 +126,8 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         return _see_other("/actions")
     if view.actor.role == Role.INTEL_ANALYST:  # no case work: the network is theirs
         return _see_other("/network")
+    if view.actor.role == Role.TRADING_OFFICER:  # the knife-retail register only
+        return _see_other("/retail")
     data = board(view.actor, store)
     return _page(request, view, "board.html", board=data)
 
@@ -455,10 +457,12 @@ _STATUS = {
 
 
 CASE_PATHS = (
-    "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board"
+    "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board",
+    "/retail",
 )  # fmt: skip
-"""Paths of the case tool (and the action plan and board pack, which share its sessions): sent with
-``Cache-Control: no-store``; their invalid input is answered with the case tool's error page."""
+"""Paths of the case tool (and the action plan, board pack and knife-retail register, which
+share its sessions): sent with ``Cache-Control: no-store``; their invalid input is answered
+with the case tool's error page."""
 _OURS = CASE_PATHS
 
 
