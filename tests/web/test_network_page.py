@@ -9,6 +9,8 @@ tests/artifacts/network-*.png.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -114,7 +116,7 @@ def test_an_intelligence_analyst_reads_the_network_a_list_its_audit_and_a_person
     page.click("#link-submit")
     assert "grading: 3x5x2" in page.inner_text("p.error")
     page.fill("#link-other", last)
-    page.fill("#link-grading", "b2p")
+    page.fill("#link-grading", "2bp")
     page.fill("#link-date", "2026-11-20")
     page.fill("#link-ref", "INTEL-2026-0777")
     page.fill("#link-review", "2027-11-20")
@@ -172,9 +174,13 @@ def test_the_board_downloads_group_figures_only(network_server: str, chromium: A
     response = page.request.get(f"{network_server}/network/groups.csv")
     assert response.status == 200 and response.headers["cache-control"] == "no-store"
     text = response.text()
-    assert text.startswith("group,members,suspects,harm") and "yes" in text
+    assert text.startswith("group,groups_pooled,people,offenders") and "yes" in text
     assert PSEUDONYM.search(text) is None
     assert len(text.strip().splitlines()) >= 4
+    # the board's disclosure control: no count from 1 to 4 is shown
+    rows = list(csv.DictReader(io.StringIO(text.split("\r\n\r\n")[0])))
+    counts = [r[c] for r in rows for c in ("people", "offenders", "exploitation_flags")]
+    assert "[c]" in counts and not {"1", "2", "3", "4"} & set(counts)
     context.close()
 
 

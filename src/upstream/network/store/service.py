@@ -27,6 +27,7 @@ from upstream.cases.service import not_found, use_case
 from upstream.definitions import Definitions
 from upstream.network import analysis as an
 from upstream.network.graph import build_graph
+from upstream.network.groups_export import BoardExport, board_tables
 from upstream.network.links import active_links, months_before
 from upstream.network.people import offences_long
 from upstream.network.store.access import NetworkPermission as P
@@ -292,17 +293,24 @@ def network_overview(
 
 @use_case
 def group_export(
-    actor: Actor, store: CaseStore, as_of: date, window_months: int = 24
-) -> tuple[list[GroupRow], list[tuple[str, str, int]], bool]:
-    """Group-level figures for export (the board's, too): groups of 3 or more, the harm
-    between them, and whether the data are synthetic; no person, no pseudonym (audited)."""
+    actor: Actor, store: CaseStore, as_of: date, window_months: int = WINDOW_MONTHS
+) -> tuple[BoardExport, bool]:
+    """The board's group-level tables (:func:`upstream.network.groups_export.board_tables`:
+    small groups pooled, counts 1 to 4 and any count that would give one away hidden) and
+    whether the data are synthetic; no person, no pseudonym (audited)."""
     ensure_network_allowed(actor, P.GROUPS_EXPORT)
     definitions = definitions_from_settings(store.settings)
     with store.unit_of_work() as session:
         done = analyse(session, as_of, window_months)
-        groups, _small = _groups(done, definitions, as_of, window_months)
-        shown = {g.group for g in groups}
-        between = [(a, b, n) for a, b, n in _between(done) if a in shown and b in shown]
+        export = board_tables(
+            done.graph,
+            done.membership,
+            done.frames.people,
+            done.active,
+            definitions,
+            as_of,
+            window_months,
+        )
         record(
             session,
             actor,
@@ -311,7 +319,7 @@ def group_export(
             None,
             detail=f"as of {as_of.isoformat()}; group-level export",
         )
-        return groups, between, done.frames.synthetic
+        return export, done.frames.synthetic
 
 
 def _memberships(session: Session, person_id: int, actor: Actor) -> list[Membership]:

@@ -108,22 +108,22 @@ def network_page(request: Request, view: ActorSession, store: StoreDep) -> Respo
 
 @router.get("/groups.csv")
 def groups_csv(view: ActorSession, store: StoreDep) -> Response:
-    """The group-level figures as CSV (for the board too): no person, no pseudonym."""
+    """The board's group-level figures as CSV: small groups pooled, small counts shown as
+    ``[c]``; no person, no pseudonym. The harm between groups follows the groups' rows."""
     today = _today()
-    groups, between, synthetic = group_export(view.actor, store, today)
-    harms: dict[str, list[str]] = {}
-    for a, b, n in between:
-        harms.setdefault(a, []).append(f"{b} ({n})")
+    export, synthetic = group_export(view.actor, store, today)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group", "members", "suspects", "harm", "exposure", "exploitation_flags",
-                     "harmed_groups (incidents)", "as_of", "synthetic"])  # fmt: skip
-    for g in groups:
-        writer.writerow(
-            safe_row([g.group, g.members, g.offenders, g.harm, g.exposure, g.exploitation_flags,
-                      "; ".join(harms.get(g.group, [])), today.isoformat(),
-                      "yes" if synthetic else "no"])
-        )  # fmt: skip
+    groups = export.groups
+    writer.writerow([*groups.columns, "as_of", "synthetic"])
+    flag = "yes" if synthetic else "no"
+    for row in groups.itertuples(index=False):
+        writer.writerow(safe_row([*row, today.isoformat(), flag]))
+    if len(export.harm):
+        writer.writerow([])
+        writer.writerow(list(export.harm.columns))
+        for row in export.harm.itertuples(index=False):
+            writer.writerow(safe_row(list(row)))
     name = f"upstream-network-groups{'-SYNTHETIC' if synthetic else ''}-{today.isoformat()}.csv"
     return Response(
         out.getvalue(),
