@@ -25,6 +25,8 @@ The rules in words
 * **admin**: users, the audit log, subject access exports and retention; no case work.
 * **board** (a partnership board member): nothing in the case store; reads the action plan
   (:mod:`upstream.account.actions.access`).
+* **order_officer**: nothing in the case store; the orders register and its breach alerts
+  (:mod:`upstream.orders.access`).
 * **system** (scheduled jobs on the server): retention only.
 
 Fields (``FIELD_RULES``)
@@ -117,6 +119,7 @@ PURPOSES: dict[str, frozenset[Purpose]] = {
     Role.ANALYST: frozenset({Purpose.ANALYSIS}),
     Role.ADMIN: frozenset({Purpose.ADMINISTRATION, Purpose.SUBJECT_ACCESS}),
     Role.BOARD: frozenset({Purpose.OVERSIGHT}),
+    Role.ORDER_OFFICER: frozenset({Purpose.ENFORCEMENT}),
     "system": frozenset({Purpose.RETENTION, Purpose.ADMINISTRATION}),
 }
 """The purposes each role may state for a session (DPA 2018 s.62: why data are consulted)."""

@@ -45,6 +45,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     BOARD = "board"
     """A partnership board member: reads the action plan; no case work, no case figures."""
+    ORDER_OFFICER = "order_officer"
+    """Leads court orders (police, probation or council enforcement): the orders register,
+    its breach alerts and decisions (:mod:`upstream.orders.access`); no case work."""
 
 
 class Agency(StrEnum):
@@ -129,6 +132,7 @@ class Purpose(StrEnum):
     SUBJECT_ACCESS = "subject_access"
     RETENTION = "retention"
     OVERSIGHT = "oversight"
+    ENFORCEMENT = "enforcement"
 
 
 _LABELS = {
@@ -143,6 +147,8 @@ _LABELS = {
     "direct_support": "direct support of the young person",
     "subject_access": "subject access request",
     "oversight": "partnership oversight (the action plan)",
+    "enforcement": "monitoring court orders and deciding breaches",
+    "order_officer": "order officer",
 }
 
 

@@ -92,13 +92,17 @@ def _match(c: ConditionFacts, i: IncidentFacts) -> tuple[AlertKind, str] | None:
     elif c.kind is ConditionKind.CURFEW and c.curfew is not None:
         if c.curfew.covers(i.occurred_at):
             return AlertKind.CURFEW, f"incident {i.id} at {when}, curfew {c.curfew.describe()}"
-    elif c.kind is ConditionKind.NON_ASSOCIATION and c.other_person_id is not None:
-        if c.other_person_id in i.people and c.other_person_id != c.subject_id:
-            other = c.other_pseudonym or "the named person"
-            return (
-                AlertKind.NON_ASSOCIATION,
-                f"incident {i.id} at {when}, involved with {other}",
-            )
+    elif (
+        c.kind is ConditionKind.NON_ASSOCIATION
+        and c.other_person_id is not None
+        and c.other_person_id in i.people
+        and c.other_person_id != c.subject_id
+    ):
+        other = c.other_pseudonym or "the named person"
+        return (
+            AlertKind.NON_ASSOCIATION,
+            f"incident {i.id} at {when}, involved with {other}",
+        )
     return None
 
 

@@ -64,7 +64,7 @@ def _geometry(text: str) -> BaseGeometry:
 
 def _is_lonlat(geom: BaseGeometry) -> bool:
     minx, miny, maxx, maxy = geom.bounds
-    return -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90
+    return bool(minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90)
 
 
 def _to_bng(geom: BaseGeometry) -> BaseGeometry:
