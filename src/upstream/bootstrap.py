@@ -164,6 +164,9 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     from upstream.account.actions.demo import prepare_action_plan
 
     yield from prepare_action_plan(settings)
+    from upstream.orders.demo import prepare_orders
+
+    yield from prepare_orders(settings)
     if warm:
         from upstream.forecast.summary import cached_forecast_section
 

@@ -27,6 +27,7 @@ from upstream.cases.commands import app as cases_app
 from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
 from upstream.network.commands import app as network_app
+from upstream.orders.commands import app as orders_app
 from upstream.plan.commands import app as plan_app
 from upstream.terminal import WordsGroup
 from upstream.terminal import console as make_console
@@ -65,6 +66,7 @@ use_plan_costs(_plan_costs)
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(actions_app, name="actions")
+app.add_typer(orders_app, name="orders")
 app.command("board-pack")(board_pack_command)
 app.command("publish")(publish_command)
 app.add_typer(survey_app, name="survey")

@@ -267,6 +267,14 @@ def alert_views(session: Session, actor: Actor, alerts: Sequence[BreachAlert]) -
     """How ``actor`` sees ``alerts`` (subject by pseudonym; ``can_decide`` for the lead)."""
     now = utcnow()
     leads = {a.lead_id for a in alerts}
+    places = {
+        int(i): (x, y)
+        for i, x, y in session.execute(
+            select(Incident.id, Incident.easting, Incident.northing).where(
+                Incident.id.in_({a.incident_id for a in alerts if a.incident_id})
+            )
+        )
+    }
     names = {
         int(i): str(n)
         for i, n in session.execute(select(User.id, User.username).where(User.id.in_(leads)))
@@ -279,6 +287,8 @@ def alert_views(session: Session, actor: Actor, alerts: Sequence[BreachAlert]) -
             subject=a.order.person.pseudonym,
             kind=AlertKind(a.kind),
             incident_id=a.incident_id,
+            easting=places.get(a.incident_id or 0, (None, None))[0],
+            northing=places.get(a.incident_id or 0, (None, None))[1],
             detail=a.detail,
             event_at=a.event_at,
             created_at=a.created_at,

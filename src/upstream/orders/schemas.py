@@ -186,6 +186,7 @@ class ConditionView(BaseModel):
     starts_on: date | None
     ends_on: date | None
     zone_rings: list[tuple[list[float], list[float]]] = Field(default_factory=list)
+    zone_wkt: str | None = None
     other_person: str | None = None
     offer_id: int | None = None
     taken_up: bool | None = None
@@ -228,6 +229,8 @@ class AlertView(BaseModel):
     subject: str
     kind: AlertKind
     incident_id: int | None
+    easting: float | None = None
+    northing: float | None = None
     detail: str | None
     event_at: datetime
     created_at: datetime

@@ -23,6 +23,7 @@ from upstream.area import Area, area_from_settings
 from upstream.cases.access import Actor
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
+from upstream.cases.ingested import UnknownIngestedIncident, find_ingested
 from upstream.cases.localtime import age_on, london
 from upstream.cases.models import Incident, Offer, Person, User, utcnow
 from upstream.cases.service import Conflict, not_found, use_case
@@ -51,6 +52,7 @@ __all__ = [
     "enforcers",
     "get_order",
     "list_orders",
+    "locate_ingested",
     "order_count",
     "order_in_force",
     "record_order",
@@ -106,6 +108,7 @@ def _condition_view(c: OrderCondition, offers: dict[int, Offer]) -> ConditionVie
         starts_on=c.starts_on,
         ends_on=c.ends_on,
         zone_rings=zone_lonlat(wkt.loads(c.zone_wkt)) if c.zone_wkt else [],
+        zone_wkt=c.zone_wkt,
         other_person=c.other_person.pseudonym if c.other_person else None,
         offer_id=c.offer_id,
         taken_up=None if offer is None else offer.outcome == "accepted",
@@ -417,6 +420,38 @@ def set_incident_location(
         record(session, actor, AuditKind.INCIDENT_LOCATE, "incident", incident_id)
         session.flush()
         return int(session.scalar(select(func.count(BreachAlert.id))) or 0) - int(before)
+
+
+@use_case
+def locate_ingested(actor: Actor, store: CaseStore) -> int:
+    """Give incidents recorded from an ingested id, and still without a location, ingest's
+    placement of them (:func:`upstream.cases.ingested.find_ingested`); candidate breaches
+    follow through the hook. Returns how many were placed (one audit event)."""
+    ensure_order_allowed(actor, OrderPermission.LOCATE, None, "incident")
+    with store.unit_of_work() as session:
+        waiting = list(
+            session.scalars(
+                select(Incident).where(Incident.event_ref.is_not(None), Incident.easting.is_(None))
+            )
+        )
+        placed = 0
+        for incident in waiting:
+            try:
+                held = find_ingested(store.settings, str(incident.event_ref))
+            except UnknownIngestedIncident:
+                continue
+            if held.easting is not None and held.northing is not None:
+                incident.easting, incident.northing = held.easting, held.northing
+                placed += 1
+        record(
+            session,
+            actor,
+            AuditKind.INCIDENT_LOCATE,
+            "incident",
+            None,
+            detail=f"{placed} of {len(waiting)} from the event store",
+        )
+        return placed
 
 
 @use_case

@@ -237,7 +237,7 @@ def _set_session_cookie(response: Response, settings: Settings, token: str) -> N
 def _safe_next(target: str | None) -> str:
     if (
         target
-        and target.startswith(("/cases", "/actions", "/board"))
+        and target.startswith(("/cases", "/actions", "/board", "/orders"))
         and "//" not in target
         and "\\" not in target
     ):

@@ -124,6 +124,8 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         return _see_other("/cases/admin")
     if view.actor.role == Role.BOARD:  # board members read the action plan only
         return _see_other("/actions")
+    if view.actor.role == Role.ORDER_OFFICER:  # order officers work on the orders register
+        return _see_other("/orders/alerts")
     data = board(view.actor, store)
     return _page(request, view, "board.html", board=data)
 
@@ -453,7 +455,8 @@ _STATUS = {
 
 
 CASE_PATHS = (
-    "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board"
+    "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board",
+    "/orders", "/api/orders",
 )  # fmt: skip
 """Paths of the case tool (and the action plan and board pack, which share its sessions): sent with
 ``Cache-Control: no-store``; their invalid input is answered with the case tool's error page."""
