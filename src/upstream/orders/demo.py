@@ -54,7 +54,7 @@ class _Spec:
 
 
 _SPECS = (
-    _Spec(OrderType.KCPO, "officer", 200, 24, "Stratford Magistrates' Court (synthetic)"),
+    _Spec(OrderType.KCPO, "officer", 340, 24, "Stratford Magistrates' Court (synthetic)"),
     _Spec(OrderType.KCPO, "officer", 90, 12, "Stratford Magistrates' Court (synthetic)"),
     _Spec(OrderType.GANG_INJUNCTION, "officer", 300, 24, "County Court at Clerkenwell (synthetic)"),
     _Spec(OrderType.GANG_INJUNCTION, "officer", 60, 18, "County Court at Clerkenwell (synthetic)"),

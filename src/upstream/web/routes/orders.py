@@ -239,6 +239,16 @@ def _zone_figure(request: Request, detail: OrderDetail) -> str:
         )  # fmt: skip
     fig = bng_map_layout(go.Figure(traces), 520, legend={"orientation": "h", "y": -0.15})
     fig.update_layout(dragmode="pan")
+    if zones:  # show the zones, with at least 3 km around them
+        shapes = [wkt.loads(c.zone_wkt or "") for c in zones]
+        x0 = min(s.bounds[0] for s in shapes)
+        y0 = min(s.bounds[1] for s in shapes)
+        x1 = max(s.bounds[2] for s in shapes)
+        y1 = max(s.bounds[3] for s in shapes)
+        cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, 3000) / 2 + 500
+        fig.update_layout(
+            xaxis={"range": [cx - half, cx + half]}, yaxis={"range": [cy - half, cy + half]}
+        )
     return figure_json(fig)
 
 
