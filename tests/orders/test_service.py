@@ -256,12 +256,13 @@ def test_every_read_and_write_writes_one_event_with_its_purpose(
     order = record_order(team.officer, store, order_data(subject)).order
     list_orders(team.officer, store)
     alert_queue(team.officer, store)
+    get_order(team.officer, store, order.id)
     new = [(e.action, e.actor_name, e.purpose, e.record_id) for e in events()[start:]]
     assert new == [
         ("order.create", "pc-lead", "enforcement", str(order.id)),
-        ("order.read", "pc-lead", "enforcement", str(order.id)),
         ("order.list", "pc-lead", "enforcement", None),
         ("alert.list", "pc-lead", "enforcement", None),
+        ("order.read", "pc-lead", "enforcement", str(order.id)),
     ]
     with store.unit_of_work() as session:
         details = " ".join(e.detail or "" for e in read_events(session))

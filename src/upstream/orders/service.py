@@ -192,40 +192,43 @@ def list_orders(
         return views
 
 
+def _detail(session: Session, actor: Actor, order: CourtOrder, flag_days: int) -> OrderDetail:
+    """The order as ``actor`` sees it, read in ``session`` (not audited here)."""
+    session.flush()
+    session.expire(order)
+    order = _load(session, order.id)
+    offer_ids = [c.offer_id for c in order.conditions if c.offer_id]
+    offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_(offer_ids)))}
+    alerts = session.scalars(
+        select(BreachAlert)
+        .where(BreachAlert.order_id == order.id)
+        .order_by(BreachAlert.event_at.desc())
+    )
+    views = alert_views(session, actor, list(alerts))
+    return OrderDetail(
+        order=_order_view(
+            order, today_in_london(), flag_days, sum(a.decision is None for a in views)
+        ),
+        notes=order.notes,
+        conditions=[_condition_view(c, offers) for c in order.conditions],
+        reviews=[
+            ReviewView(due_on=r.due_on, kind=r.kind, done_on=r.done_on) for r in order.reviews
+        ],
+        alerts=views,
+    )
+
+
 @use_case
-def get_order(
-    actor: Actor, store: CaseStore, order_id: int, *, today: date | None = None
-) -> OrderDetail:
-    """One order: its conditions (zones as lon/lat rings), reviews and alerts. Audited."""
+def get_order(actor: Actor, store: CaseStore, order_id: int) -> OrderDetail:
+    """One order: its conditions (zones as lon/lat rings and BNG WKT), reviews and alerts.
+    Audited as one read."""
     with store.unit_of_work() as session:
         order = _load(session, order_id)
         ensure_order_allowed(
             actor, OrderPermission.READ, OrderResource(order.lead_id), "order", order_id
         )
-        today = today or today_in_london()
-        offer_ids = [c.offer_id for c in order.conditions if c.offer_id]
-        offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_(offer_ids)))}
-        alerts = session.scalars(
-            select(BreachAlert)
-            .where(BreachAlert.order_id == order.id)
-            .order_by(BreachAlert.event_at.desc())
-        )
-        views = alert_views(session, actor, list(alerts))
         record(session, actor, AuditKind.ORDER_READ, "order", order_id)
-        return OrderDetail(
-            order=_order_view(
-                order,
-                today,
-                store.settings.order_flag_days,
-                sum(a.decision is None for a in views),
-            ),
-            notes=order.notes,
-            conditions=[_condition_view(c, offers) for c in order.conditions],
-            reviews=[
-                ReviewView(due_on=r.due_on, kind=r.kind, done_on=r.done_on) for r in order.reviews
-            ],
-            alerts=views,
-        )
+        return _detail(session, actor, order, store.settings.order_flag_days)
 
 
 def _person(session: Session, field: str, pseudonym: str) -> Person:
@@ -298,7 +301,7 @@ def record_order(
             order.id,
             detail=f"{data.order_type.value} about {person.pseudonym}, {len(dates)} reviews",
         )
-    return get_order(actor, store, order.id)
+        return _detail(session, actor, order, store.settings.order_flag_days)
 
 
 def _zone(data: ConditionCreate, area: Area) -> tuple[str, str, str | None]:
@@ -382,7 +385,7 @@ def add_condition(
             detail=f"{data.kind.value} (condition {cond.id})",
         )
         scan_session(session, store.settings.breach_deadline_days, order_ids={order.id})
-    return get_order(actor, store, order_id)
+        return _detail(session, actor, order, store.settings.order_flag_days)
 
 
 @use_case
@@ -398,7 +401,7 @@ def add_review(actor: Actor, store: CaseStore, order_id: int, due_on: date) -> O
         if all(r.due_on != due_on for r in order.reviews):
             session.add(OrderReview(order_id=order.id, due_on=due_on, kind="set"))
         record(session, actor, AuditKind.ORDER_UPDATE, "order", order_id, detail=f"review {due_on}")
-    return get_order(actor, store, order_id)
+        return _detail(session, actor, order, store.settings.order_flag_days)
 
 
 @use_case
