@@ -74,7 +74,7 @@ class ScanResult:
 
 
 def _facts(
-    session: Session, order_ids: Iterable[int] | None
+    session: Session, order_ids: Iterable[int] | None, subjects: set[int] | None = None
 ) -> tuple[list[ConditionFacts], dict[int, CourtOrder]]:
     query = (
         select(OrderCondition, CourtOrder)
@@ -83,6 +83,8 @@ def _facts(
     )
     if order_ids is not None:
         query = query.where(CourtOrder.id.in_(list(order_ids)))
+    if subjects is not None:
+        query = query.where(CourtOrder.person_id.in_(subjects))
     facts: list[ConditionFacts] = []
     orders: dict[int, CourtOrder] = {}
     pseudonyms: dict[int, str] = {}
@@ -150,7 +152,17 @@ def scan_session(
     work (new alerts are added, not flushed). ``incident_ids``/``order_ids`` narrow the scan;
     each alert is audited (on its order, naming the key) under ``actor``."""
     with session.no_autoflush:
-        facts, orders = _facts(session, order_ids)
+        subjects = None
+        if incident_ids is not None:  # only the orders of the people on those incidents
+            incident_ids = list(incident_ids)
+            subjects = set(
+                session.scalars(
+                    select(Involvement.person_id).where(Involvement.incident_id.in_(incident_ids))
+                )
+            )
+            if not subjects:
+                return ScanResult(0, 0)
+        facts, orders = _facts(session, order_ids, subjects)
         if not facts:
             return ScanResult(0, 0)
         incidents = _incidents(session, {f.subject_id for f in facts}, incident_ids)
