@@ -19,6 +19,7 @@ from upstream.cases.service import Conflict
 from upstream.orders.access import orders_operator
 from upstream.orders.alerts import alert_queue, decide_alert, report_breach, run_scan
 from upstream.orders.models import BreachAlert
+from upstream.orders.proportionality import order_figures
 from upstream.orders.schemas import BreachReport, ConditionCreate, DecisionCreate, IncidentLocation
 from upstream.orders.service import (
     OrderInputError,
@@ -246,7 +247,7 @@ def test_overdue_alerts_come_first(store: CaseStore, team: Team) -> None:
 def test_every_read_and_write_writes_one_event_with_its_purpose(
     store: CaseStore, team: Team
 ) -> None:
-    subject, _, _ = _subjects(store, team)
+    subject, _, first = _subjects(store, team)
 
     def events() -> list[AuditEvent]:
         with store.unit_of_work() as session:
@@ -263,6 +264,40 @@ def test_every_read_and_write_writes_one_event_with_its_purpose(
         ("order.list", "pc-lead", "enforcement", None),
         ("alert.list", "pc-lead", "enforcement", None),
         ("order.read", "pc-lead", "enforcement", str(order.id)),
+    ]
+    start = len(events())
+    add_condition(
+        team.officer,
+        store,
+        order.id,
+        ConditionCreate(kind="exclusion_zone", zone_geojson=_zone_geojson()),
+    )
+    add_review(team.officer, store, order.id, date(2026, 9, 1))
+    alert = report_breach(
+        team.coordinator,
+        store,
+        order.id,
+        BreachReport(occurred_at=utc(2026, 6, 1, 20), detail="seen in the zone by a PCSO"),
+    )
+    decide_alert(
+        team.officer,
+        store,
+        alert.id,
+        DecisionCreate(decision="warning", reason="second time this month", version=1),
+    )
+    order_figures(team.analyst, store)
+    set_incident_location(team.coordinator, store, first, IncidentLocation(easting=X0, northing=Y0))
+    new = [
+        (e.action, e.actor_name, e.purpose, e.record_type, e.record_id) for e in events()[start:]
+    ]
+    assert new == [
+        ("order.condition_add", "pc-lead", "enforcement", "order", str(order.id)),
+        ("order.update", "pc-lead", "enforcement", "order", str(order.id)),
+        ("alert.create", "coord", "direct_support", "alert", str(alert.id)),
+        ("alert.decide", "pc-lead", "enforcement", "alert", str(alert.id)),
+        ("order.figures", "analyst", "direct_support", "order", None),
+        ("incident.locate", "coord", "direct_support", "incident", str(first)),
+        # the hook: incident 1 (the subject on it, before the order) is outside the order's time
     ]
     with store.unit_of_work() as session:
         details = " ".join(e.detail or "" for e in read_events(session))
