@@ -153,6 +153,7 @@ def test_each_role_on_the_server(
         assert page.headers["location"] == "/orders/proportionality"
         shown = client.get("/orders/proportionality")
         assert shown.status_code == 200 and "Ratio to suspects" in shown.text
+        assert 'id="demo-notice"' in shown.text  # the demo's figures say SYNTHETIC
     else:
         assert page.status_code == register
 

@@ -53,6 +53,7 @@ __all__ = [
     "alert_queue",
     "alert_views",
     "decide_alert",
+    "queue_order",
     "report_breach",
     "run_scan",
     "scan_session",

@@ -127,6 +127,7 @@ def figures_command(
         raise fail(str(exc)) from exc
     if as_json:
         payload = {
+            "synthetic": figures.synthetic,
             "counts": figures.counts,
             "support": figures.support.__dict__,
             "audits": {
@@ -137,6 +138,8 @@ def figures_command(
         console.print_json(json.dumps(payload))
         return
     s = figures.support
+    if figures.synthetic:
+        console.print("SYNTHETIC: the register holds demonstration orders", highlight=False)
     console.print(
         f"{s.orders_with_offer} of {s.orders} orders' subjects were offered support "
         f"({s.share:.0%}, {figures.level:.0%} interval {s.share_lo:.0%} to {s.share_hi:.0%}); "

@@ -77,6 +77,8 @@ class OrderFigures:
     support: SupportFigures
     counts: dict[str, int] = field(default_factory=dict)
     level: float = 0.95
+    synthetic: bool = False
+    """Some of the orders are SYNTHETIC (the demo): the figures say so."""
 
 
 def _unit(rows: list[dict[str, object]], uid: str, person: Person, on: date) -> str:
@@ -157,7 +159,8 @@ def order_figures(
         for name in LISTS
     }
     counts = {name: len(ids) for name, ids in units.items()}
-    return OrderFigures(audits, support, counts, level)
+    synthetic = any(o.synthetic for o in orders)
+    return OrderFigures(audits, support, counts, level, synthetic)
 
 
 def _support(

@@ -102,6 +102,7 @@ def proportionality(view: ActorSession, store: StoreDep) -> dict[str, Any]:
     figures = order_figures(view.actor, store)
     return {
         "level": figures.level,
+        "synthetic": figures.synthetic,
         "counts": figures.counts,
         "support": figures.support.__dict__,
         "audits": {
