@@ -126,3 +126,20 @@ def test_a_hand_linked_involvement_and_the_scan_agree(store: CaseStore, team: Te
     link(store, team.coordinator, late, subject)
     with store.unit_of_work() as session:
         assert [a.kind for a in session.scalars(select(BreachAlert))] == ["curfew"]
+
+
+def test_the_demo_fits_a_small_area(tmp_path: Path) -> None:
+    """A sub-area of three LSOAs: the demo still loads (zones that do not fit are left out)."""
+    from upstream.area import area_from_settings
+    from upstream.area.build import SubArea, build_sub_area
+    from upstream.config import BUNDLED_AREA
+
+    whole = area_from_settings(Settings())
+    codes = tuple(str(c) for c in whole.lsoas["lsoa_code"].iloc[:3])
+    build_sub_area(BUNDLED_AREA, tmp_path / "pack", SubArea(lsoas=codes), "Three LSOAs")
+    store = case_store(Settings(data_dir=tmp_path / "var", area_dir=tmp_path / "pack"))
+    try:
+        seed_demo(store)
+        assert load_demo_orders(store)[0].startswith("loaded 10 SYNTHETIC demo orders")
+    finally:
+        dispose_all()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from upstream.area import area_from_settings
@@ -32,7 +33,13 @@ from upstream.config import Settings
 from upstream.orders.access import orders_operator
 from upstream.orders.alerts import alert_queue, decide_alert
 from upstream.orders.schemas import ConditionCreate, DecisionCreate, OrderCreate
-from upstream.orders.service import add_condition, order_count, record_order, today_in_london
+from upstream.orders.service import (
+    OrderInputError,
+    add_condition,
+    order_count,
+    record_order,
+    today_in_london,
+)
 from upstream.orders.vocab import Decision, OrderType
 
 __all__ = ["DEMO_OFFICERS", "load_demo_orders", "prepare_orders"]
@@ -164,8 +171,13 @@ def load_demo_orders(store: CaseStore) -> list[str]:
             notes="SYNTHETIC demo order.",
         )
         orders.append(record_order(actor, store, data, synthetic=True).order)
-    zone_codes = [str(lsoas["lsoa_code"].iloc[i]) for i in (20, 21)]
-    centre = lsoas.geometry.iloc[20].representative_point()
+    n = len(lsoas)
+
+    def code(i: int) -> list[str]:
+        return [str(lsoas["lsoa_code"].iloc[i % n])] if n else []
+
+    zone_codes = code(20) + code(21)
+    centre = (lsoas.geometry.iloc[20 % n] if n else area.boundary).representative_point()
     conditions: list[tuple[int, dict[str, Any]]] = [
         (0, {"kind": "exclusion_zone", "zone_lsoas": zone_codes}),
         (0, {"kind": "curfew", "curfew_start": "21:00", "curfew_end": "06:00", "overnight": True,
@@ -174,21 +186,26 @@ def load_demo_orders(store: CaseStore) -> list[str]:
         (1, {"kind": "curfew", "curfew_start": "19:00", "curfew_end": "23:00",
              "curfew_days": "fri,sat"}),
         (1, {"kind": "positive", "detail": "attend the knife-crime awareness programme"}),
-        (2, {"kind": "exclusion_zone", "zone_lsoas": [str(lsoas["lsoa_code"].iloc[60])]}),
+        (2, {"kind": "exclusion_zone", "zone_lsoas": code(60)}),
         (2, {"kind": "non_association", "other_person": subjects[-2][0]}),
-        (3, {"kind": "exclusion_zone", "zone_geojson": json.dumps(_square(area, 400))}),
+        (3, {"kind": "exclusion_zone", "zone_geojson": json.dumps(_square(area, 300))}),
         (4, {"kind": "reporting", "detail": "report to the police station weekly (Mondays)"}),
         (5, {"kind": "reporting", "detail": "notify address changes within three days"}),
-        (6, {"kind": "exclusion_zone", "zone_lsoas": [str(lsoas["lsoa_code"].iloc[100])]}),
+        (6, {"kind": "exclusion_zone", "zone_lsoas": code(100)}),
         (7, {"kind": "curfew", "curfew_start": "20:00", "curfew_end": "07:00", "overnight": True,
              "curfew_days": "mon,tue,wed,thu,fri,sat,sun"}),
         (8, {"kind": "positive", "detail": "attend mentoring with the custody mentor service"}),
     ]  # fmt: skip
+    added = 0
     for index, fields in conditions:
         offer = _offer_of(store, subjects[index][1]) if fields["kind"] == "positive" else None
         if offer is not None:
             fields = {**fields, "offer_id": offer}
-        add_condition(actor, store, orders[index].id, ConditionCreate.model_validate(fields))
+        try:  # an area pack without LSOAs, or too small for a zone, gets none
+            add_condition(actor, store, orders[index].id, ConditionCreate.model_validate(fields))
+        except (OrderInputError, ValidationError):
+            continue
+        added += 1
     first, other = subjects[0][1], subjects[-1][1]
     x, y = float(centre.x), float(centre.y)
     _incident(store, _at(today - timedelta(days=3), time(15, 10)), (x, y), [first])  # zone
@@ -206,13 +223,16 @@ def load_demo_orders(store: CaseStore) -> list[str]:
         decision = DecisionCreate(decision=Decision.ADVICE, reason=reason, version=oldest.version)
         decide_alert(officer, store, oldest.id, decision)
     return [
-        f"loaded {len(orders)} SYNTHETIC demo orders with {len(conditions)} conditions and "
+        f"loaded {len(orders)} SYNTHETIC demo orders with {added} conditions and "
         f"{len(queue)} breach alerts (log in as 'officer', password as the other demo users)"
     ]
 
 
 def _square(area: Any, half: float) -> dict[str, Any]:
-    point = area.lsoas.geometry.iloc[90].representative_point()
+    """A square zone around a point inside one of the area's LSOAs (or the area)."""
+    n = len(area.lsoas)
+    shape = area.lsoas.geometry.iloc[90 % n] if n else area.boundary
+    point = shape.representative_point()
     x, y = float(point.x), float(point.y)
     ring = [[x - half, y - half], [x + half, y - half], [x + half, y + half], [x - half, y + half]]
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}

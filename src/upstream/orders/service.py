@@ -23,7 +23,7 @@ from upstream.area import Area, area_from_settings
 from upstream.cases.access import Actor
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
-from upstream.cases.ingested import UnknownIngestedIncident, find_ingested
+from upstream.cases.ingested import ingested_locations
 from upstream.cases.localtime import age_on, london
 from upstream.cases.models import Incident, Offer, Person, User, utcnow
 from upstream.cases.service import Conflict, not_found, use_case
@@ -428,7 +428,7 @@ def set_incident_location(
 @use_case
 def locate_ingested(actor: Actor, store: CaseStore) -> int:
     """Give incidents recorded from an ingested id, and still without a location, ingest's
-    placement of them (:func:`upstream.cases.ingested.find_ingested`); candidate breaches
+    placement of them (:func:`upstream.cases.ingested.ingested_locations`); candidate breaches
     follow through the hook. Returns how many were placed (one audit event)."""
     ensure_order_allowed(actor, OrderPermission.LOCATE, None, "incident")
     with store.unit_of_work() as session:
@@ -437,14 +437,11 @@ def locate_ingested(actor: Actor, store: CaseStore) -> int:
                 select(Incident).where(Incident.event_ref.is_not(None), Incident.easting.is_(None))
             )
         )
+        held = ingested_locations(store.settings, [str(i.event_ref) for i in waiting])
         placed = 0
         for incident in waiting:
-            try:
-                held = find_ingested(store.settings, str(incident.event_ref))
-            except UnknownIngestedIncident:
-                continue
-            if held.easting is not None and held.northing is not None:
-                incident.easting, incident.northing = held.easting, held.northing
+            if str(incident.event_ref) in held:
+                incident.easting, incident.northing = held[str(incident.event_ref)]
                 placed += 1
         record(
             session,
