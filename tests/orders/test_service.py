@@ -192,6 +192,11 @@ def test_the_lead_decides_with_a_reason_others_may_not_and_time_is_tracked(
         BreachReport(occurred_at=utc(2026, 6, 1, 20), detail="seen on the high street by PCSO"),
     )  # fmt: skip
     assert alert.kind == "manual" and alert.can_decide is False  # coordinator is not the lead
+    with pytest.raises(ValueError, match=r"^occurred_at: .* is in the future"):
+        report_breach(
+            team.officer, store, order.id,
+            BreachReport(occurred_at=utc(2099, 1, 1), detail="a time that cannot be right"),
+        )  # fmt: skip
     queue = alert_queue(team.officer, store)
     assert [a.id for a in queue] == [alert.id] and queue[0].can_decide
     assert alert_queue(team.officer2, store) == []  # not their order

@@ -108,6 +108,14 @@ def test_the_order_page_map_and_forms_name_the_bad_field(client: TestClient) -> 
     )
     assert good.status_code == 303
     assert "curfew 21:00 to 06:00 (overnight), fri, sat" in client.get("/orders/1").text
+    report = {"csrf_token": token, "detail": "seen near the station by a PCSO"}
+    future = client.post("/orders/1/reports", data={**report, "occurred_at": "2099-01-01T10:00"})
+    assert (
+        future.status_code == 400
+        and "occurred_at: 01 Jan 2099 10:00 GMT is in the future" in future.text
+    )
+    sent = client.post("/orders/1/reports", data={**report, "occurred_at": "2026-11-30T18:05"})
+    assert sent.status_code == 303 and "seen near the station" in client.get("/orders/1").text
 
 
 def test_the_api_applies_the_policy_and_names_fields(client: TestClient) -> None:

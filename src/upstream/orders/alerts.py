@@ -26,12 +26,14 @@ from typing import Any
 from shapely import wkt
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from upstream.cases.access import Actor
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
 from upstream.cases.models import Incident, Involvement, Person, User, utcnow
 from upstream.cases.service import Conflict, not_found, use_case
+from upstream.cases.times import check_not_future
 from upstream.config import get_settings
 from upstream.orders.access import (
     OrderPermission,
@@ -362,6 +364,13 @@ def decide_alert(actor: Actor, store: CaseStore, alert_id: int, data: DecisionCr
     Conflict
         The alert was decided already, or changed since ``data.version`` was read.
     """
+    try:
+        return _decide(actor, store, alert_id, data)
+    except StaleDataError:  # decided at the same moment by another request
+        raise Conflict(f"alert {alert_id} was decided or changed meanwhile: reload it") from None
+
+
+def _decide(actor: Actor, store: CaseStore, alert_id: int, data: DecisionCreate) -> AlertView:
     with store.unit_of_work() as session:
         alert = session.get(BreachAlert, alert_id)
         if alert is None:
@@ -385,7 +394,8 @@ def decide_alert(actor: Actor, store: CaseStore, alert_id: int, data: DecisionCr
 @use_case
 def report_breach(actor: Actor, store: CaseStore, order_id: int, data: BreachReport) -> AlertView:
     """A breach reported by hand (seen by an officer, told by a witness): an alert for the
-    order's lead like any other."""
+    order's lead like any other. A time in the future is refused (``occurred_at``)."""
+    check_not_future("occurred_at", data.occurred_at, utcnow(), store.settings.clock_skew_minutes)
     with store.unit_of_work() as session:
         order = session.get(CourtOrder, order_id)
         if order is None:

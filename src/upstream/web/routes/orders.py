@@ -22,6 +22,7 @@ from shapely import wkt
 
 from upstream.area import area_from_settings
 from upstream.cases.localtime import from_local_input, from_uk_date
+from upstream.cases.times import InvalidTime
 from upstream.orders.access import OrderPermission, order_allowed
 from upstream.orders.alerts import alert_queue, decide_alert, report_breach
 from upstream.orders.proportionality import LISTS, order_figures
@@ -339,16 +340,14 @@ def report(request: Request, order_id: int, view: ActorSession, store: StoreDep)
     form = _form(request)
     try:
         when = from_local_input(form.get("occurred_at", "").strip())
-        report_breach(
-            view.actor,
-            store,
-            order_id,
-            BreachReport(occurred_at=when, detail=form.get("detail", "")),
-        )
+    except ValueError:
+        errors = ["occurred_at: not a date and time"]
+        return _order_page(request, view, store, order_id, errors, 400)
+    try:
+        data = BreachReport(occurred_at=when, detail=form.get("detail", ""))
+        report_breach(view.actor, store, order_id, data)
     except ValidationError as exc:
         return _order_page(request, view, store, order_id, _errors(exc), 400)
-    except ValueError:
-        return _order_page(
-            request, view, store, order_id, ["occurred_at: not a date and time"], 400
-        )
+    except InvalidTime as exc:
+        return _order_page(request, view, store, order_id, [str(exc)], 400)
     return RedirectResponse(f"/orders/{order_id}", status_code=303)
