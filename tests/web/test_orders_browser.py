@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer, Tab, artifacts, chromium, tab  # noqa: F401
+from tests.web.conftest import LiveServer, Tab
 from upstream.cases.db import case_store, dispose_all
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.config import Settings
@@ -46,8 +46,8 @@ def _login(page: Any, url: str, username: str, purpose: str, landing: str) -> No
 
 def test_the_officer_decides_an_alert_and_draws_a_zone(
     orders_server: str,
-    tab: Tab,  # noqa: F811
-    artifacts: Callable[[str], Path],  # noqa: F811
+    tab: Tab,
+    artifacts: Callable[[str], Path],
 ) -> None:
     page = tab.page
     _login(page, orders_server, "officer", "enforcement", "/orders")
