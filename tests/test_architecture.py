@@ -36,7 +36,7 @@ ANALYTIC_MODULES = [
 ]
 FORBIDDEN = ("upstream.web", "upstream.cases", "fastapi", "starlette", "sqlalchemy", "alembic")
 # The product's views of the data never borrow the synthetic borough's geography or code.
-NO_SYNTH = ["analysis", "report", "forecast", "web", "ingest", "area", "account", "plan"]
+NO_SYNTH = ["analysis", "report", "forecast", "web", "ingest", "area", "account", "plan", "orders"]
 
 
 def imports_of(path: Path) -> set[str]:

@@ -178,6 +178,9 @@ def bootstrap(settings: Settings, *, warm: bool = False) -> Iterator[str]:
     from upstream.orders.retail.demo import prepare_retail
 
     yield from prepare_retail(settings)
+    from upstream.orders.demo import prepare_orders
+
+    yield from prepare_orders(settings)
     if warm:
         from upstream.forecast.summary import cached_forecast_section
 

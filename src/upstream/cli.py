@@ -28,6 +28,7 @@ from upstream.config import get_settings
 from upstream.forecast.commands import app as forecast_app
 from upstream.network.commands import app as network_app
 from upstream.network.store.commands import register as register_network_store
+from upstream.orders.commands import app as orders_app
 from upstream.orders.retail.commands import app as retail_app
 from upstream.plan.commands import app as plan_app
 from upstream.terminal import WordsGroup
@@ -67,6 +68,7 @@ use_plan_costs(_plan_costs)
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(actions_app, name="actions")
+app.add_typer(orders_app, name="orders")
 app.command("board-pack")(board_pack_command)
 app.command("publish")(publish_command)
 app.add_typer(survey_app, name="survey")

@@ -113,6 +113,18 @@ class Settings(BaseSettings):
         description="Log one line per web request (method, route, status, duration; no "
         "query strings, cookies or bodies).",
     )
+    breach_deadline_days: int = Field(
+        default=2,
+        ge=1,
+        le=30,
+        description="Working days an order's lead has to decide a breach alert.",
+    )
+    order_flag_days: int = Field(
+        default=28,
+        ge=1,
+        le=365,
+        description="Days ahead an order's reviews and expiry are flagged.",
+    )
     case_deadlines: dict[str, int] = Field(
         default_factory=dict, description="Hours to first contact per service (overrides)."
     )

@@ -27,6 +27,8 @@ The rules in words
   (:mod:`upstream.account.actions.access`).
 * **trading_officer** (Trading Standards): nothing in the case store; the knife-retailer
   register and test purchases (:mod:`upstream.orders.retail.access`).
+* **order_officer**: nothing in the case store; the orders register and its breach alerts
+  (:mod:`upstream.orders.access`).
 * **system** (scheduled jobs on the server): retention only.
 
 Fields (``FIELD_RULES``)
@@ -121,6 +123,7 @@ PURPOSES: dict[str, frozenset[Purpose]] = {
     Role.BOARD: frozenset({Purpose.OVERSIGHT}),
     Role.INTEL_ANALYST: frozenset({Purpose.INTELLIGENCE, Purpose.SAFEGUARDING}),
     Role.TRADING_OFFICER: frozenset({Purpose.TRADING_STANDARDS}),
+    Role.ORDER_OFFICER: frozenset({Purpose.ENFORCEMENT}),
     "system": frozenset({Purpose.RETENTION, Purpose.ADMINISTRATION}),
 }
 """The purposes each role may state for a session (DPA 2018 s.62: why data are consulted)."""

@@ -127,6 +127,16 @@ class AuditKind(StrEnum):
     RETAIL_TEST_CREATE = "retail.test_create"
     RETAIL_FOLLOW_UP_CREATE = "retail.follow_up_create"
     RETAIL_COMPLIANCE_READ = "retail.compliance_read"
+    ORDER_CREATE = "order.create"
+    ORDER_LIST = "order.list"
+    ORDER_READ = "order.read"
+    ORDER_UPDATE = "order.update"
+    ORDER_CONDITION = "order.condition_add"
+    ALERT_CREATE = "alert.create"
+    ALERT_LIST = "alert.list"
+    ALERT_DECIDE = "alert.decide"
+    ORDER_FIGURES = "order.figures"
+    INCIDENT_LOCATE = "incident.locate"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -187,6 +197,16 @@ ACTION_LABELS: dict[str, str] = {
     AuditKind.RETAIL_TEST_CREATE: "recorded a test purchase",
     AuditKind.RETAIL_FOLLOW_UP_CREATE: "recorded a test-purchase follow-up",
     AuditKind.RETAIL_COMPLIANCE_READ: "read retailer compliance figures",
+    AuditKind.ORDER_CREATE: "recorded a court order",
+    AuditKind.ORDER_LIST: "listed court orders",
+    AuditKind.ORDER_READ: "opened a court order",
+    AuditKind.ORDER_UPDATE: "changed a court order",
+    AuditKind.ORDER_CONDITION: "added a condition to a court order",
+    AuditKind.ALERT_CREATE: "raised a breach alert",
+    AuditKind.ALERT_LIST: "read the breach alert queue",
+    AuditKind.ALERT_DECIDE: "decided a breach alert",
+    AuditKind.ORDER_FIGURES: "read the court orders' proportionality figures",
+    AuditKind.INCIDENT_LOCATE: "set an incident's location",
 }
 """What each kind of event means, in words (the admin page shows these)."""
 

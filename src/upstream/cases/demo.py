@@ -74,6 +74,8 @@ DEMO_USERS = (
     DemoUser("therapist", Role.CASEWORKER, Agency.HEALTH, Service.FAMILY_THERAPY, "family therapy"),
     DemoUser("analyst", Role.ANALYST, Agency.POLICE, None, "analyst (figures only)"),
     DemoUser("board", Role.BOARD, Agency.PROBATION, None, "board member (action plan, read only)"),
+    DemoUser("officer", Role.ORDER_OFFICER, Agency.POLICE, None, "order officer (orders register)"),
+    DemoUser("probation", Role.ORDER_OFFICER, Agency.PROBATION, None, "order officer (licences)"),
     DemoUser("admin", Role.ADMIN, Agency.COUNCIL, None, "admin (users, audit)"),
 )
 

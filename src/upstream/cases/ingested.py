@@ -21,6 +21,7 @@ __all__ = [
     "UnknownIngestedIncident",
     "find_ingested",
     "incident_values",
+    "ingested_locations",
     "resolve_incident",
 ]
 
@@ -34,6 +35,8 @@ _COLUMNS = (
     "weapon",
     "injury",
     "synthetic",
+    "x",
+    "y",
 )
 _CHECKED = ("offence", "location_type", "weapon", "injury")
 
@@ -92,7 +95,35 @@ def find_ingested(settings: Settings, event_ref: str) -> IngestedIncidentPublic:
         weapon=row["weapon"],
         injury=row["injury"],
         synthetic=bool(row["synthetic"]),
+        easting=_coordinate(row["x"]),
+        northing=_coordinate(row["y"]),
     )
+
+
+def _coordinate(value: Any) -> float | None:
+    """A BNG coordinate as stored by ingest (None where the incident was not placed)."""
+    if value is None or value != value:
+        return None
+    return float(value)
+
+
+def ingested_locations(settings: Settings, refs: list[str]) -> dict[str, tuple[float, float]]:
+    """Ingest's BNG placement of each ingested incident id of ``refs``, in one query. Ids the
+    event store does not hold, holds twice (two sources) or could not place are left out."""
+    store = EventStore(settings.events_dir)
+    if not refs or not any(view_of(p.source) == "incidents" for p in store.partitions()):
+        return {}
+    frame = store.query(
+        "SELECT incident_id, min(x) AS x, min(y) AS y, count(*) AS n FROM incidents "
+        "WHERE incident_id IN (SELECT unnest(?)) GROUP BY incident_id",
+        [list(refs)],
+    )
+    out = {}
+    for ref, x, y, n in frame.itertuples(index=False, name=None):
+        east, north = _coordinate(x), _coordinate(y)
+        if n == 1 and east is not None and north is not None:
+            out[str(ref)] = (east, north)
+    return out
 
 
 def resolve_incident(data: IncidentCreate, ingested: IngestedIncidentPublic) -> dict[str, Any]:
@@ -123,6 +154,7 @@ def resolve_incident(data: IncidentCreate, ingested: IngestedIncidentPublic) -> 
         )
     else:
         resolved["occurred_at"] = data.occurred_at
+    resolved["easting"], resolved["northing"] = ingested.easting, ingested.northing
     if problems:
         raise IngestedMismatch(
             f"the values given disagree with ingested incident {ingested.event_ref!r}: "
@@ -134,7 +166,9 @@ def resolve_incident(data: IncidentCreate, ingested: IngestedIncidentPublic) -> 
 def incident_values(settings: Settings, data: IncidentCreate) -> tuple[dict[str, Any], bool]:
     """The stored values of a new incident and whether it is synthetic.
 
-    By hand: as given, with ``other``/``unknown`` for place, weapon and injury left out.
+    Its location (BNG easting and northing) is ingest's placement of the ingested incident,
+    or, by hand, as given. By hand: as given, with ``other``/``unknown`` for place, weapon
+    and injury left out.
     With ``event_ref``: from, or checked against, the event store (:func:`resolve_incident`).
     """
     if data.event_ref is None:
@@ -144,6 +178,8 @@ def incident_values(settings: Settings, data: IncidentCreate) -> tuple[dict[str,
             "location_type": data.location_type or "other",
             "weapon": data.weapon or "unknown",
             "injury": data.injury or "unknown",
+            "easting": data.easting,
+            "northing": data.northing,
         }
         return values, False
     ingested = find_ingested(settings, data.event_ref)

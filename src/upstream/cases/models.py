@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -167,6 +168,10 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     anonymised_at: Mapped[datetime | None]
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    easting: Mapped[float | None] = mapped_column(Float)
+    northing: Mapped[float | None] = mapped_column(Float)
+    """Where it happened, British National Grid metres (migration 0007): from the event
+    store for an ingested incident, or entered by hand; used by breach monitoring."""
 
     involvements: Mapped[list[Involvement]] = relationship(back_populates="incident")
 

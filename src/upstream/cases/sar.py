@@ -3,8 +3,9 @@
 The export covers the person record (identifying and health details included), every
 incident they are linked to (with its summary), every offer and contact attempt, possible
 duplicate flags, the network lists they are or were on and the intelligence links and
-relations about them (:mod:`upstream.network.store.subject_access`), and the audit events
-about them. Only admins may run it, and it is audited.
+relations about them (:mod:`upstream.network.store.subject_access`), their court orders
+with conditions, reviews, breach alerts and decisions (:func:`upstream.orders.sar.orders_of`),
+and the audit events about them. Only admins may run it, and it is audited.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from upstream.cases.db import CaseStore
 from upstream.cases.models import DuplicateFlag, Incident, Involvement, Person
 from upstream.cases.service import guard, not_found, use_case
 from upstream.network.store.subject_access import network_subject_access
+from upstream.orders.sar import orders_of
 
 __all__ = ["subject_access_export"]
 
@@ -108,6 +110,7 @@ def subject_access_export(
             {k: _plain(v) for k, v in e.__dict__.items()}
             for e in read_events(session, record_type="person", record_id=pseudonym)
         ]
+        court_orders = orders_of(session, person.id)
         record(session, actor, AuditKind.SUBJECT_ACCESS, "person", pseudonym, reason=reason)
         return {
             "notice": "Subject access export from the upstream case store."
@@ -135,5 +138,7 @@ def subject_access_export(
             "offers": offers,
             "possible_duplicates": flags,
             **network_subject_access(session, person.id),
+            "court_orders": court_orders["orders"],
+            "named_in_non_association": court_orders["named_in_non_association"],
             "audit_events": audit,
         }

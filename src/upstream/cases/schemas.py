@@ -109,6 +109,10 @@ class IncidentCreate(_In):
     injury: Injury | None = None
     summary: str | None = Field(default=None, max_length=2000)
     event_ref: str | None = Field(default=None, pattern=_REF)
+    easting: float | None = Field(default=None, ge=0, le=700_000)
+    northing: float | None = Field(default=None, ge=0, le=1_300_000)
+    """Where it happened by hand, BNG metres (both or neither; an ingested incident's come
+    from the event store)."""
 
     @field_validator("offence")
     @classmethod
@@ -131,6 +135,8 @@ class IncidentCreate(_In):
                 "give occurred_at and offence, or an ingested incident id (event_ref) to "
                 "take them from"
             )
+        if (self.easting is None) != (self.northing is None):
+            raise ValueError("northing: give both easting and northing, or neither")
         return self
 
 
@@ -146,6 +152,9 @@ class IngestedIncidentPublic(_Out):
     weapon: Weapon
     injury: Injury
     synthetic: bool
+    easting: float | None = None
+    northing: float | None = None
+    """Where ingest placed it (BNG metres), when it has a location."""
 
 
 class InvolvementPublic(_Out):

@@ -51,6 +51,9 @@ class Role(StrEnum):
     TRADING_OFFICER = "trading_officer"
     """A Trading Standards officer: the knife-retailer register and test purchases only
     (:mod:`upstream.orders.retail.access`); nothing else in the case store."""
+    ORDER_OFFICER = "order_officer"
+    """Leads court orders (police, probation or council enforcement): the orders register,
+    its breach alerts and decisions (:mod:`upstream.orders.access`); no case work."""
 
 
 class Agency(StrEnum):
@@ -137,6 +140,7 @@ class Purpose(StrEnum):
     OVERSIGHT = "oversight"
     INTELLIGENCE = "intelligence"
     TRADING_STANDARDS = "trading_standards"
+    ENFORCEMENT = "enforcement"
 
 
 _LABELS = {
@@ -155,6 +159,8 @@ _LABELS = {
     "intelligence": "crime intelligence (networks)",
     "trading_standards": "Trading Standards (knife retailers)",
     "trading_officer": "Trading Standards officer",
+    "enforcement": "monitoring court orders and deciding breaches",
+    "order_officer": "order officer",
 }
 
 

@@ -24,9 +24,10 @@ from upstream.web.routes import board as board_routes
 from upstream.web.routes import cases as case_routes
 from upstream.web.routes import evaluation as evaluation_routes
 from upstream.web.routes import forecast as forecast_routes
-from upstream.web.routes import home, system
+from upstream.web.routes import home, orders_api, system
 from upstream.web.routes import network as network_routes
 from upstream.web.routes import open_data as open_data_routes
+from upstream.web.routes import orders as order_routes
 from upstream.web.routes import outcomes as outcomes_routes
 from upstream.web.routes import plan as plan_routes
 from upstream.web.routes import profile as profile_routes
@@ -106,5 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(retail_routes.router)
     app.include_router(open_data_routes.router)
     case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
+    app.include_router(order_routes.router)  # /orders pages (the case tool's sessions)
+    app.include_router(orders_api.router)  # /api/orders
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     return app

@@ -237,7 +237,7 @@ def _set_session_cookie(response: Response, settings: Settings, token: str) -> N
 def _safe_next(target: str | None) -> str:
     if (
         target
-        and target.startswith(("/cases", "/actions", "/board", "/network", "/retail"))
+        and target.startswith(("/cases", "/actions", "/board", "/network", "/retail", "/orders"))
         and "//" not in target
         and "\\" not in target
     ):

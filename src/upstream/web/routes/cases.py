@@ -128,6 +128,8 @@ def board_page(request: Request, view: ActorSession, store: StoreDep) -> Respons
         return _see_other("/network")
     if view.actor.role == Role.TRADING_OFFICER:  # the knife-retail register only
         return _see_other("/retail")
+    if view.actor.role == Role.ORDER_OFFICER:  # order officers work on the orders register
+        return _see_other("/orders/alerts")
     data = board(view.actor, store)
     return _page(request, view, "board.html", board=data)
 
@@ -459,6 +461,7 @@ _STATUS = {
 CASE_PATHS = (
     "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board",
     "/retail",
+    "/orders", "/api/orders",
 )  # fmt: skip
 """Paths of the case tool (and the action plan, board pack and knife-retail register, which
 share its sessions): sent with ``Cache-Control: no-store``; their invalid input is answered

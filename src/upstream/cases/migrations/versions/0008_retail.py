@@ -1,7 +1,7 @@
 """knife retailers: premises register, test purchases and follow-ups
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 06:15:00
 
 The knife-retail register lives in the case store's database so that it shares its users,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
