@@ -49,7 +49,7 @@ from upstream.plotting import figure_json
 from upstream.web.deps import SettingsDep, templates
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect, page_context
 
-__all__ = ["router"]
+__all__ = ["MAX_UPLOAD", "file_name", "router"]
 
 router = APIRouter(prefix="/retail", dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -119,7 +119,8 @@ def retail_page(
     )
 
 
-def _file_name(upload: UploadFile) -> str:
+def file_name(upload: UploadFile) -> str:
+    """The uploaded file's own name, made safe to show and to record (never a path)."""
     name = re.sub(r"[^A-Za-z0-9._ -]", "_", (upload.filename or "").rsplit("/", 1)[-1])
     return name[:80] or "upload.csv"
 
@@ -144,7 +145,7 @@ async def import_upload(
     if not isinstance(upload, UploadFile) or not upload.filename:
         problems = ["choose the register's CSV or XLSX file to import"]
     else:
-        name = _file_name(upload)
+        name = file_name(upload)
         data = await upload.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             problems = [f"{name}: larger than {MAX_UPLOAD // (1024 * 1024)} MB"]
