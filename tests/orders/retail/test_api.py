@@ -125,12 +125,17 @@ def test_the_officer_uses_every_endpoint_each_call_audited_once(
     assert {d["ref"] for d in due} == {"R1", "R2", "R3"}
     r2 = next(d for d in due if d["ref"] == "R2")
     assert r2["last_on"] is None and r2["reason"] == "never tested: due now"
+    r1 = next(d for d in due if d["ref"] == "R1")  # sold: re-test within 3 months
+    assert r1["due"] == "2026-09-01" and r1["overdue"] and r1["last_result"] == "sold"
     audited("retail.register_read")
 
     ranked = client.get("/api/retail/priority").json()
     scores = [s["score"] for s in ranked["scores"]]
     assert scores == sorted(scores, reverse=True) and len(scores) == 3
     assert all(s["explanation"] for s in ranked["scores"])
+    by_ref = {s["ref"]: s for s in ranked["scores"]}
+    assert [by_ref[r]["failures"] for r in ("R1", "R2", "R3")] == [1, 0, 1]
+    assert by_ref["R1"]["failures_points"] > 0 == by_ref["R2"]["failures_points"]
     audited("retail.register_read")
 
 

@@ -22,10 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from upstream.area import area_from_settings
 from upstream.cases.db import CaseStore
 from upstream.config import Settings
-from upstream.events import EventStore
-from upstream.orders.retail.areadata import schools_of, weapon_points
 from upstream.orders.retail.compliance import Period, compliance
-from upstream.orders.retail.priority import explain, priority_scores
+from upstream.orders.retail.priority import explain
 from upstream.orders.retail.registerfile import RegisterFileError, read_register
 from upstream.orders.retail.schedule import due_list, load_rules
 from upstream.orders.retail.schemas import (
@@ -51,7 +49,7 @@ from upstream.orders.retail.service import (
 from upstream.orders.retail.vocab import Result
 from upstream.web.deps import SettingsDep
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect
-from upstream.web.routes.retail import MAX_UPLOAD, file_name
+from upstream.web.routes.retail import MAX_UPLOAD, file_name, ranked
 
 __all__ = ["router"]
 
@@ -244,11 +242,8 @@ def due(view: ActorSession, store: StoreDep) -> list[DueView]:
 def priority(view: ActorSession, store: StoreDep, settings: SettingsDep) -> Priorities:
     """Priority scores (near a secondary school, previous sales, weapon incidents nearby),
     highest first, each with the sentence that explains it."""
-    premises = list_premises(view.actor, store)
     rules = load_rules()
-    area = area_from_settings(settings)
-    weapons, span = weapon_points(EventStore(settings.events_dir), rules.risk_months)
-    scores = priority_scores(premises, schools_of(area), weapons, rules, today_in_london())
+    scores, span = ranked(list_premises(view.actor, store), settings, rules, today_in_london())
     return Priorities(
         weapons_span=span,
         scores=[PriorityView(**asdict(s), explanation=explain(s, rules)) for s in scores],
