@@ -24,7 +24,7 @@ from upstream.web.routes import board as board_routes
 from upstream.web.routes import cases as case_routes
 from upstream.web.routes import evaluation as evaluation_routes
 from upstream.web.routes import forecast as forecast_routes
-from upstream.web.routes import home, orders_api, system
+from upstream.web.routes import home, orders_api, retail_api, system
 from upstream.web.routes import network as network_routes
 from upstream.web.routes import open_data as open_data_routes
 from upstream.web.routes import orders as order_routes
@@ -109,5 +109,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     case_routes.install(app)  # login/logout, /cases pages, /api/cases (+ its error handling)
     app.include_router(order_routes.router)  # /orders pages (the case tool's sessions)
     app.include_router(orders_api.router)  # /api/orders
+    app.include_router(retail_api.router)  # /api/retail
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     return app

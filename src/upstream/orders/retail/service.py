@@ -52,6 +52,7 @@ __all__ = [
     "list_premises",
     "place",
     "register_size",
+    "save_premises",
     "today_in_london",
 ]
 
@@ -207,6 +208,36 @@ def _fields(data: PremisesData, xy: tuple[float, float]) -> dict[str, Any]:
     }
 
 
+def _upsert(
+    session: Session,
+    actor: Actor,
+    premises: RetailPremises | None,
+    data: PremisesData,
+    xy: tuple[float, float],
+    demo: bool,
+) -> str:
+    """Create or change one premises (audited unless unchanged): ``created``, ``updated``
+    or ``unchanged``."""
+    fields = _fields(data, xy)
+    if premises is None:
+        session.add(RetailPremises(ref=data.ref, demo=demo, **fields))
+        record(session, actor, AuditKind.RETAIL_PREMISES_CREATE, "premises", data.ref)
+        return "created"
+    changed = sorted(k for k, v in fields.items() if getattr(premises, k) != v)
+    if not premises.active:
+        changed.append("active")
+    if not changed:
+        return "unchanged"
+    for key in changed:
+        setattr(premises, key, fields.get(key, True))
+    premises.updated_at = utcnow()
+    record(
+        session, actor, AuditKind.RETAIL_PREMISES_UPDATE, "premises", data.ref,
+        detail=("changed: " + ", ".join(changed))[:300],
+    )  # fmt: skip
+    return "updated"
+
+
 @use_case
 def import_premises(
     actor: Actor,
@@ -248,33 +279,45 @@ def import_premises(
             )
         }
         for row, xy in zip(rows, places, strict=True):
-            fields = _fields(row.data, xy)
-            premises = existing.get(row.data.ref)
-            if premises is None:
-                session.add(RetailPremises(ref=row.data.ref, demo=demo, **fields))
-                record(session, actor, AuditKind.RETAIL_PREMISES_CREATE, "premises", row.data.ref)
-                created.append(row.data.ref)
-                continue
-            changed = sorted(k for k, v in fields.items() if getattr(premises, k) != v)
-            if not premises.active:
-                changed.append("active")
-            if not changed:
-                unchanged.append(row.data.ref)
-                continue
-            for key in changed:
-                setattr(premises, key, fields.get(key, True))
-            premises.updated_at = utcnow()
-            record(
-                session, actor, AuditKind.RETAIL_PREMISES_UPDATE, "premises", row.data.ref,
-                detail=("changed: " + ", ".join(changed))[:300],
-            )  # fmt: skip
-            updated.append(row.data.ref)
+            outcome = _upsert(session, actor, existing.get(row.data.ref), row.data, xy, demo)
+            {"created": created, "updated": updated, "unchanged": unchanged}[outcome].append(
+                row.data.ref
+            )
         record(
             session, actor, AuditKind.RETAIL_IMPORT, "retail", None,
             detail=(f"{source[:120]}: {len(created)} created, {len(updated)} changed, "
                     f"{len(unchanged)} unchanged"),
         )  # fmt: skip
     return ImportResult(created, updated, unchanged)
+
+
+@use_case
+def save_premises(
+    actor: Actor, store: CaseStore, data: PremisesData, area: Area
+) -> tuple[str, PremisesView]:
+    """Create premises ``data.ref`` or change it to ``data``: ``created``, ``updated`` or
+    ``unchanged``, and the premises as stored. One audit event: the creation, the change,
+    or (nothing changed) an update event saying so.
+
+    Raises
+    ------
+    RetailInputError
+        A location outside the area (naming the field); nothing is stored.
+    """
+    ensure_retail_allowed(actor, RetailPermission.MANAGE, "premises", data.ref)
+    (xy,) = place([PremisesRow(data)], area)
+    with store.unit_of_work() as session:
+        existing = session.scalars(
+            select(RetailPremises).where(RetailPremises.ref == data.ref)
+        ).one_or_none()
+        outcome = _upsert(session, actor, existing, data, xy, demo=False)
+        if outcome == "unchanged":
+            record(
+                session, actor, AuditKind.RETAIL_PREMISES_UPDATE, "premises", data.ref,
+                detail="no change",
+            )  # fmt: skip
+        session.flush()
+        return outcome, _view(_load(session, data.ref))
 
 
 def _check_purchase(premises: RetailPremises, data: TestPurchaseData, today: date) -> None:

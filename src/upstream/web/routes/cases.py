@@ -460,7 +460,7 @@ _STATUS = {
 
 CASE_PATHS = (
     "/cases", "/api/cases", "/api/auth", "/login", "/logout", "/account", "/actions", "/board",
-    "/retail",
+    "/retail", "/api/retail",
     "/orders", "/api/orders",
 )  # fmt: skip
 """Paths of the case tool (and the action plan, board pack and knife-retail register, which

@@ -29,10 +29,10 @@ from upstream.orders.retail.access import RetailPermission, retail_allowed
 from upstream.orders.retail.areadata import schools_of, weapon_points
 from upstream.orders.retail.compliance import Period, compliance
 from upstream.orders.retail.figures import compliance_figure, priority_map
-from upstream.orders.retail.priority import explain, priority_scores
+from upstream.orders.retail.priority import PriorityScore, explain, priority_scores
 from upstream.orders.retail.registerfile import RegisterFileError, read_register
-from upstream.orders.retail.schedule import due_list, load_rules
-from upstream.orders.retail.schemas import FollowUpData, TestPurchaseData
+from upstream.orders.retail.schedule import RetailRules, due_list, load_rules
+from upstream.orders.retail.schemas import FollowUpData, PremisesView, TestPurchaseData
 from upstream.orders.retail.service import (
     ImportResult,
     RetailInputError,
@@ -49,7 +49,7 @@ from upstream.plotting import figure_json
 from upstream.web.deps import SettingsDep, templates
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect, page_context
 
-__all__ = ["router"]
+__all__ = ["MAX_UPLOAD", "file_name", "ranked", "router"]
 
 router = APIRouter(prefix="/retail", dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -76,13 +76,22 @@ def _compliance(actor: Any, store: CaseStore, by: Period, by_type: bool) -> dict
     }
 
 
+def ranked(
+    premises: list[PremisesView], settings: Settings, rules: RetailRules, today: date
+) -> tuple[list[PriorityScore], str | None]:
+    """The premises' priority scores, highest first, against the area's secondary schools and
+    the event store's weapon incidents, and the months those incidents span (page and API)."""
+    weapons, span = weapon_points(EventStore(settings.events_dir), rules.risk_months)
+    schools = schools_of(area_from_settings(settings))
+    return priority_scores(premises, schools, weapons, rules, today), span
+
+
 def _register(actor: Any, store: CaseStore, settings: Settings) -> dict[str, Any]:
     premises = list_premises(actor, store)
     rules = load_rules()
     today = today_in_london()
     area = area_from_settings(settings)
-    weapons, span = weapon_points(EventStore(settings.events_dir), rules.risk_months)
-    scores = priority_scores(premises, schools_of(area), weapons, rules, today)
+    scores, span = ranked(premises, settings, rules, today)
     return {
         "premises": premises,
         "due": due_list(premises, rules, today),
@@ -119,7 +128,8 @@ def retail_page(
     )
 
 
-def _file_name(upload: UploadFile) -> str:
+def file_name(upload: UploadFile) -> str:
+    """The uploaded file's own name, made safe to show and to record (never a path)."""
     name = re.sub(r"[^A-Za-z0-9._ -]", "_", (upload.filename or "").rsplit("/", 1)[-1])
     return name[:80] or "upload.csv"
 
@@ -144,7 +154,7 @@ async def import_upload(
     if not isinstance(upload, UploadFile) or not upload.filename:
         problems = ["choose the register's CSV or XLSX file to import"]
     else:
-        name = _file_name(upload)
+        name = file_name(upload)
         data = await upload.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             problems = [f"{name}: larger than {MAX_UPLOAD // (1024 * 1024)} MB"]
