@@ -169,3 +169,29 @@ def test_each_role_on_the_server(
 def test_pages_need_a_session(client: TestClient, tmp_path: Path) -> None:
     assert client.get("/orders").headers["location"].startswith("/login?next=/orders")
     assert client.get("/api/orders").status_code == 401
+
+
+def test_a_zone_around_a_named_place_from_the_form_and_the_api(client: TestClient) -> None:
+    token = login(client, "officer", "enforcement")
+    station = "Walthamstow Central Underground Station (station)"
+    page = client.get("/orders/1").text
+    assert f'<option value="{station}">' in page and 'name="zone_radius_m"' in page
+    form = {"csrf_token": token, "kind": "exclusion_zone", "zone_place": station}
+    small = client.post("/orders/1/conditions", data={**form, "zone_radius_m": "20"})
+    assert small.status_code == 400 and "zone_radius_m" in small.text
+    good = client.post("/orders/1/conditions", data={**form, "zone_radius_m": "250"})
+    assert good.status_code == 303
+    assert f"exclusion zone (250 m around {station})" in client.get("/orders/1").text
+    headers = {"X-CSRF-Token": token}
+    unknown = client.post(
+        "/api/orders/1/conditions", headers=headers,
+        json={"kind": "exclusion_zone", "zone_place": "Nowhere (station)"},
+    )  # fmt: skip
+    assert unknown.status_code == 422 and "zone_place" in str(unknown.json())
+    made = client.post(
+        "/api/orders/1/conditions", headers=headers,
+        json={"kind": "exclusion_zone", "zone_place": "Bakers Arms (town centre)"},
+    )  # fmt: skip
+    assert made.status_code == 201
+    summaries = [c["summary"] for c in made.json()["conditions"]]
+    assert "exclusion zone (200 m around Bakers Arms (town centre))" in summaries

@@ -123,12 +123,17 @@ def retain_command(
     verb = "would anonymise" if dry_run else "anonymised"
     console.print(
         f"records closed before {report.cutoff:%Y-%m-%d}: {verb} {len(report.people)} young "
-        f"people and {len(report.incidents)} incidents"
+        f"people, {len(report.incidents)} incidents and {len(report.orders)} court orders "
+        f"(ended before then)"
     )
     for pseudonym in report.people:
         console.print(f"  person {pseudonym}")
     for incident in report.incidents:
         console.print(f"  incident {incident}")
+    for order in report.orders:
+        console.print(f"  court order {order}")
+    for pseudonym in report.kept_for_orders:
+        console.print(f"  kept: person {pseudonym} (a court order in force or ended since)")
 
 
 @app.command("seed-demo")

@@ -129,7 +129,7 @@ def resolve_duplicate(
             session.get_one(Person, flag.other_id),
         )
         if data.resolution == "merge":
-            merge_people(session, keep, other)
+            moved = merge_people(session, keep, other)
             for p in (keep, other):
                 record(
                     session,
@@ -138,6 +138,15 @@ def resolve_duplicate(
                     "person",
                     p.pseudonym,
                     detail=f"{other.pseudonym} merged into {keep.pseudonym}",
+                )
+            for change in moved:
+                record(
+                    session,
+                    actor,
+                    AuditKind.ORDER_UPDATE,
+                    "order",
+                    change.order_id,
+                    detail=f"merge: {change.detail}",
                 )
         flag.resolution = "merged" if data.resolution == "merge" else "distinct"
         flag.resolved_at = utcnow()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from upstream.cases.models import DuplicateFlag, Involvement, Offer, Person, utcnow
 from upstream.cases.vocab import IDENTITY_FIELDS
+from upstream.orders.merging import MovedOrder, move_orders
 
 __all__ = ["flag_possible_duplicates", "merge_people", "open_flags_for"]
 
@@ -85,9 +86,13 @@ def open_flags_for(session: Session, person_id: int) -> list[Person]:
     return list(session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))
 
 
-def merge_people(session: Session, keep: Person, other: Person) -> None:
-    """Move ``other``'s involvements and offers to ``keep``, fill ``keep``'s missing details
-    from ``other``, and leave ``other`` as an empty pointer to ``keep``.
+def merge_people(session: Session, keep: Person, other: Person) -> list[MovedOrder]:
+    """Move ``other``'s involvements, offers and court orders to ``keep``, fill ``keep``'s
+    missing details from ``other``, and leave ``other`` as an empty pointer to ``keep``.
+
+    Returns the court orders changed (:func:`upstream.orders.merging.move_orders`), for the
+    caller to audit. The network tables are append-only and are not changed: the network
+    frames resolve ``other`` to ``keep`` through ``merged_into_id``.
     """
     for name in IDENTITY_FIELDS:
         if getattr(keep, name) is None and getattr(other, name) is not None:
@@ -105,7 +110,9 @@ def merge_people(session: Session, keep: Person, other: Person) -> None:
         else:
             involvement.person_id = keep.id
     session.execute(update(Offer).where(Offer.person_id == other.id).values(person_id=keep.id))
+    moved = move_orders(session, keep, other)
     for name in (*IDENTITY_FIELDS, "health_notes"):
         setattr(other, name, None)
     other.merged_into_id = keep.id
     other.closed_at = other.closed_at or utcnow()
+    return moved

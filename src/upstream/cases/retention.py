@@ -3,8 +3,11 @@
 Anonymising a young person clears their name, date of birth, address, school, health notes
 and the notes of their contact attempts, and keeps the pseudonym, roles, offers, dates and
 outcomes, so the board's figures stay true. An incident closed that long ago loses its
-free-text summary. ``upstream cases retain --dry-run`` reports what would change and changes
-nothing; both are audited.
+free-text summary. A young person who is the subject of a court order in force, or of one
+that ended less than the retention period ago, is kept (``kept_for_orders``) even with their
+case closed; an order that ended longer ago loses its identifying free text
+(:mod:`upstream.orders.retention`). ``upstream cases retain --dry-run`` reports what would
+change (and who is kept for their orders) and changes nothing; both are audited.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
 from upstream.cases.models import Contact, Incident, Offer, Person, utcnow
 from upstream.cases.service import guard, use_case
+from upstream.orders.retention import anonymise_order, expired_orders, held_subjects
 
 __all__ = ["RetentionReport", "months_before", "retain"]
 
@@ -31,6 +35,8 @@ class RetentionReport:
     dry_run: bool
     people: list[str] = field(default_factory=list)
     incidents: list[int] = field(default_factory=list)
+    orders: list[int] = field(default_factory=list)
+    kept_for_orders: list[str] = field(default_factory=list)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -55,7 +61,8 @@ def retain(
     months: int | None = None,
     now: datetime | None = None,
 ) -> RetentionReport:
-    """Anonymise people and incidents closed before ``months`` (default: the setting) ago."""
+    """Anonymise people and incidents closed, and court orders ended, before ``months``
+    (default: the setting) ago; people with an order in force or ended since are kept."""
     guard(actor, Action.RETENTION_RUN, None, "retention")
     months = months if months is not None else store.settings.retention_months
     if months < 1:
@@ -64,13 +71,18 @@ def retain(
     cutoff = months_before(now, months)
     report = RetentionReport(cutoff=cutoff, dry_run=dry_run)
     with store.unit_of_work() as session:
-        people = session.scalars(
-            select(Person).where(
+        closed = session.scalars(
+            select(Person)
+            .where(
                 Person.closed_at.is_not(None),
                 Person.closed_at < cutoff,
                 Person.anonymised_at.is_(None),
             )
+            .order_by(Person.id)
         ).all()
+        held = held_subjects(session, cutoff.date())
+        people = [p for p in closed if p.id not in held]
+        orders = expired_orders(session, cutoff.date())
         incidents = session.scalars(
             select(Incident).where(
                 Incident.closed_at.is_not(None),
@@ -80,6 +92,8 @@ def retain(
         ).all()
         report.people = [p.pseudonym for p in people]
         report.incidents = [i.id for i in incidents]
+        report.orders = [o.id for o in orders]
+        report.kept_for_orders = [p.pseudonym for p in closed if p.id in held]
         if dry_run:
             record(
                 session,
@@ -87,8 +101,9 @@ def retain(
                 AuditKind.RETENTION_REPORT,
                 "retention",
                 None,
-                detail=f"dry run: {len(people)} people, {len(incidents)} incidents before "
-                f"{cutoff.date()}",
+                detail=f"dry run: {len(people)} people, {len(incidents)} incidents, "
+                f"{len(orders)} orders before {cutoff.date()}; "
+                f"{len(report.kept_for_orders)} people kept for their court orders",
             )
             return report
         for person in people:
@@ -114,4 +129,7 @@ def retain(
             incident.summary = None
             incident.anonymised_at = now
             record(session, actor, AuditKind.RETENTION_ANONYMISE, "incident", incident.id)
+        for order in orders:
+            anonymise_order(session, order, now)
+            record(session, actor, AuditKind.RETENTION_ANONYMISE, "order", order.id)
     return report

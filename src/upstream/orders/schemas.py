@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from upstream.cases.vocab import Agency
 from upstream.orders.conditions import CurfewWindow, parse_days
-from upstream.orders.vocab import AlertKind, ConditionKind, Decision, OrderType
+from upstream.orders.vocab import PLACE_RADIUS_M, AlertKind, ConditionKind, Decision, OrderType
 
 __all__ = [
     "MIN_REASON",
@@ -80,7 +80,9 @@ class ConditionCreate(_In):
     """A condition of an order. What is needed depends on ``kind``:
 
     * ``exclusion_zone``: ``zone_geojson`` (a GeoJSON Polygon, lon/lat as drawn on the map,
-      or BNG metres) or ``zone_lsoas`` (LSOA codes of the area);
+      or BNG metres), ``zone_lsoas`` (LSOA codes of the area), or ``zone_place`` (a town
+      centre, station or school of the area pack, as ``"name (kind)"``) with
+      ``zone_radius_m`` (default 200, 50 to 1,000 metres);
     * ``curfew``: ``curfew_start``, ``curfew_end`` (London time), ``curfew_days`` (``fri,sat``
       or a list), ``overnight`` when it ends the next day;
     * ``non_association``: ``other_person`` (a pseudonym);
@@ -94,6 +96,10 @@ class ConditionCreate(_In):
     zone_geojson: str | None = Field(default=None, max_length=200_000)
     zone_lsoas: list[Annotated[str, Field(pattern=LSOA)]] = Field(
         default_factory=list, max_length=60
+    )
+    zone_place: str | None = Field(default=None, max_length=200)
+    zone_radius_m: float = Field(
+        default=PLACE_RADIUS_M[1], ge=PLACE_RADIUS_M[0], le=PLACE_RADIUS_M[2]
     )
     curfew_start: time | None = None
     curfew_end: time | None = None
@@ -127,10 +133,11 @@ class ConditionCreate(_In):
             raise ValueError("ends_on: the condition ends before it starts")
         kind = self.kind
         if kind is ConditionKind.EXCLUSION_ZONE:
-            if bool(self.zone_geojson) == bool(self.zone_lsoas):
+            given = [bool(self.zone_geojson), bool(self.zone_lsoas), bool(self.zone_place)]
+            if sum(given) != 1:
                 raise ValueError(
-                    "zone_geojson: give the zone as a drawn polygon or as chosen LSOAs "
-                    "(zone_lsoas), one of the two"
+                    "zone_geojson: give the zone as a drawn polygon, as chosen LSOAs "
+                    "(zone_lsoas) or as a named place (zone_place), one of the three"
                 )
         elif kind is ConditionKind.CURFEW:
             for name in ("curfew_start", "curfew_end", "curfew_days"):

@@ -43,7 +43,13 @@ from upstream.orders.schemas import (
     ReviewView,
 )
 from upstream.orders.vocab import LABELS, ConditionKind, OrderType, ZoneSource
-from upstream.orders.zones import ZoneError, zone_from_geojson, zone_from_lsoas, zone_lonlat
+from upstream.orders.zones import (
+    ZoneError,
+    zone_around_place,
+    zone_from_geojson,
+    zone_from_lsoas,
+    zone_lonlat,
+)
 
 __all__ = [
     "OrderInputError",
@@ -86,6 +92,8 @@ def order_in_force(order: CourtOrder, today: date) -> bool:
 def _condition_summary(c: OrderCondition) -> str:
     kind = ConditionKind(c.kind)
     if kind is ConditionKind.EXCLUSION_ZONE:
+        if c.zone_source == ZoneSource.PLACE:
+            return f"exclusion zone ({c.zone_areas})"
         areas = f" (LSOAs {c.zone_areas})" if c.zone_areas else " (drawn)"
         return f"exclusion zone{areas}"
     if kind is ConditionKind.CURFEW and c.curfew_start and c.curfew_end:
@@ -308,11 +316,21 @@ def _zone(data: ConditionCreate, area: Area) -> tuple[str, str, str | None]:
     try:
         if data.zone_geojson:
             return zone_from_geojson(data.zone_geojson, area).wkt, ZoneSource.DRAWN, None
+        if data.zone_place:
+            circle = zone_around_place(data.zone_place, data.zone_radius_m, area)
+            where = f"{data.zone_radius_m:g} m around {data.zone_place}"[:300]
+            return circle.wkt, ZoneSource.PLACE, where
         codes = list(dict.fromkeys(data.zone_lsoas))
         zone = zone_from_lsoas(codes, area)
         return zone.wkt, ZoneSource.LSOAS, ",".join(codes)[:300]
     except ZoneError as exc:
-        field = "zone_geojson" if data.zone_geojson else "zone_lsoas"
+        field = (
+            "zone_geojson"
+            if data.zone_geojson
+            else "zone_place"
+            if data.zone_place
+            else "zone_lsoas"
+        )
         raise OrderInputError(f"{field}: {exc}") from None
 
 

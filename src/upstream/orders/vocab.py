@@ -12,6 +12,7 @@ from enum import StrEnum
 __all__ = [
     "DAYS",
     "LABELS",
+    "PLACE_RADIUS_M",
     "AlertKind",
     "ConditionKind",
     "Decision",
@@ -42,12 +43,17 @@ class ConditionKind(StrEnum):
     POSITIVE = "positive"
 
 
+PLACE_RADIUS_M = (50.0, 200.0, 1000.0)
+"""The radius of an exclusion zone around a named place: smallest, default, largest (m)."""
+
+
 class ZoneSource(StrEnum):
-    """How an exclusion zone was given: drawn or pasted as GeoJSON, or chosen LSOAs of the
-    area pack (packs carry no ward layer today)."""
+    """How an exclusion zone was given: drawn or pasted as GeoJSON, chosen LSOAs of the
+    area pack (packs carry no ward layer today), or a circle around a named place."""
 
     DRAWN = "drawn"
     LSOAS = "lsoas"
+    PLACE = "place"
 
 
 class AlertKind(StrEnum):

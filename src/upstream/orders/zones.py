@@ -1,4 +1,5 @@
-"""Exclusion zones: a polygon read from GeoJSON or made from chosen LSOAs, checked, in BNG.
+"""Exclusion zones: a polygon read from GeoJSON, made from chosen LSOAs, or a circle around
+a named place of the area pack (a town centre, station or school), checked, in BNG.
 
 Every zone is stored as WKT in British National Grid metres (EPSG:27700), the coordinates
 ingest places incidents in (:mod:`upstream.area.placement`), and tested with the same edge
@@ -22,15 +23,21 @@ from shapely.ops import unary_union
 from shapely.validation import explain_validity
 
 from upstream.area import Area, inside_mask, to_bng, to_lonlat
+from upstream.orders.vocab import PLACE_RADIUS_M
 
 __all__ = [
     "EDGE_TOLERANCE_M",
+    "PLACE_RADIUS_M",
     "ZoneError",
     "in_zone",
+    "named_places",
+    "zone_around_place",
     "zone_from_geojson",
     "zone_from_lsoas",
     "zone_lonlat",
 ]
+
+_PLACE_KINDS = (("town_centres", "town centre"), ("stations", "station"), ("schools", "school"))
 
 EDGE_TOLERANCE_M = 25.0
 """How far (metres) a zone may stray over the area's boundary: a line drawn along the edge on
@@ -122,6 +129,41 @@ def zone_from_lsoas(codes: Sequence[str], area: Area) -> BaseGeometry:
             raise ZoneError(f"{code!r} is not an LSOA of {area.name}")
     zone = unary_union(list(known.loc[list(codes), "geometry"]))
     return _checked(shapely.make_valid(zone), area)
+
+
+def named_places(area: Area) -> dict[str, tuple[float, float]]:
+    """The area pack's town centres, stations and open schools inside the area, each as
+    ``"name (kind)"`` to its BNG point, sorted by name (the choices of a place zone)."""
+    out: dict[str, tuple[float, float]] = {}
+    for layer, kind in _PLACE_KINDS:
+        points = getattr(area, layer)
+        if points.empty:
+            continue
+        keep = points["inside"].astype(bool) if "inside" in points else True
+        if "open" in points:
+            keep = keep & points["open"].astype(bool)
+        for row in points[keep].itertuples():
+            out[f"{row.name} ({kind})"] = (float(row.x), float(row.y))
+    return dict(sorted(out.items()))
+
+
+def zone_around_place(name: str, radius_m: float, area: Area) -> BaseGeometry:
+    """A circle of ``radius_m`` metres around the named place (:func:`named_places`).
+
+    Raises
+    ------
+    ZoneError
+        An unknown place, a radius outside :data:`PLACE_RADIUS_M`, or a circle lying
+        outside ``area``.
+    """
+    low, _, high = PLACE_RADIUS_M
+    if not low <= radius_m <= high:
+        raise ZoneError(f"the radius must be {low:g} to {high:,.0f} metres, not {radius_m:g}")
+    places = named_places(area)
+    if name not in places:
+        raise ZoneError(f"{name!r} is not a town centre, station or school of {area.name}")
+    x, y = places[name]
+    return _checked(shapely.Point(x, y).buffer(radius_m, quad_segs=16), area)
 
 
 def in_zone(zone: BaseGeometry, easting: float, northing: float) -> bool:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from upstream.cases.db import CaseStore
+from upstream.cases.duplicates import merge_people
+from upstream.cases.models import Person
 from upstream.network.links import active_links, validate_links
 from upstream.network.people import validate_people
-from upstream.network.store.links_from_cases import NetworkFrames, store_frames
+from upstream.network.store.links_from_cases import NetworkFrames, merged_into, store_frames
+from upstream.network.store.models import IntelLink
+from upstream.network.store.schemas import IntelLinkEntry, RelationEntry
+from upstream.network.store.service import enter_intel_link, record_relation
 
-from .conftest import AS_OF, NAMES, PEOPLE
+from .conftest import AS_OF, NAMES, PEOPLE, Team
 
 
 def _frames(store: CaseStore) -> NetworkFrames:
@@ -64,3 +71,29 @@ def test_people_frame_holds_ages_and_pseudonyms_never_names_or_dates_of_birth(
     assert "Hoe Street" not in text and "stabbing" not in text
     for age in (16, 19, 30):
         assert str(date(AS_OF.year - age, 3, 15)) not in text
+
+
+def test_links_recorded_about_a_merged_record_follow_it_to_the_kept_record(
+    store: CaseStore, seeded: dict[str, int], team: Team
+) -> None:
+    intel = IntelLinkEntry(
+        "YP-0000S3", "YP-0000V1", "police", "2BP", date(2026, 11, 1), "INTEL-1", date(2027, 11, 1)
+    )
+    enter_intel_link(team.intel, store, intel)
+    for a, b in (("YP-0000S3", "YP-0000C1"), ("YP-0000S3", "YP-0000S1")):
+        relation = RelationEntry(a, b, "friend", "school", date(2026, 10, 1), "R-1", AS_OF)
+        record_relation(team.coordinator, store, relation)
+    with store.unit_of_work() as session:
+        keep = session.get_one(Person, seeded["YP-0000S1"])
+        other = session.get_one(Person, seeded["YP-0000S3"])
+        merge_people(session, keep, other)
+    with store.unit_of_work() as session:
+        assert merged_into(session) == {seeded["YP-0000S3"]: seeded["YP-0000S1"]}
+        appended = session.scalars(select(IntelLink.person_a_id)).all()
+    assert appended == [seeded["YP-0000S3"]]  # the append-only table is not rewritten
+    links = _frames(store).links
+    got = {(r.a, r.b, r.kind) for r in links.itertuples()}
+    assert ("YP-0000S1", "YP-0000V1", "intelligence") in got
+    assert ("YP-0000S1", "YP-0000C1", "friend") in got
+    assert not any("YP-0000S3" in (a, b) for a, b, _ in got)
+    assert not any(a == b for a, b, _ in got)  # the two records' own relation is dropped

@@ -16,7 +16,9 @@ group as recorded, the days they were harmed as a victim and the incidents they 
 in. Names, addresses, schools, health details and incident summaries never enter a frame; a
 summary is only searched for a county-lines marker, which becomes the label ``county lines``.
 Anonymised and merged records are left out, and so is anyone without a date of birth (no
-age), with their links.
+age), with their links; a relation or intelligence link recorded about a record later merged
+into another names the kept record (:func:`merged_into`; a link of the two records to each
+other is dropped), since the network tables themselves are append-only.
 
 The frames are the normalised form :func:`upstream.network.links.validate_links` and
 :func:`upstream.network.people.validate_people` return (the tests check they pass them).
@@ -41,7 +43,14 @@ from upstream.network.people import COLUMNS as PEOPLE_COLUMNS
 from upstream.network.people import NOT_STATED
 from upstream.network.store.models import IntelLink, PersonRelation
 
-__all__ = ["SEX_CODES", "NetworkFrames", "evidence_id", "incident_links", "store_frames"]
+__all__ = [
+    "SEX_CODES",
+    "NetworkFrames",
+    "evidence_id",
+    "incident_links",
+    "merged_into",
+    "store_frames",
+]
 
 SEX_CODES = {"female": "F", "male": "M", "other": "X"}
 """The case store's sexes as the people frame codes them (anything else: not known)."""
@@ -139,10 +148,35 @@ def _involvements(session: Session) -> list[_Involved]:
     return rows
 
 
+def merged_into(session: Session) -> dict[int, int]:
+    """Each merged record's id to the id of the record it was finally merged into (a merge
+    of a merged record followed to its end)."""
+    rows = session.execute(
+        select(Person.id, Person.merged_into_id).where(Person.merged_into_id.is_not(None))
+    )
+    pointers = {int(i): int(j) for i, j in rows if j is not None}
+    out: dict[int, int] = {}
+    for start in pointers:
+        seen, current = {start}, pointers[start]
+        while current in pointers and current not in seen:
+            seen.add(current)
+            current = pointers[current]
+        out[start] = current
+    return out
+
+
 def _pair_rows(session: Session, pseudonyms: dict[int, str]) -> list[dict[str, object]]:
+    """Relation and intelligence rows; a merged person's rows name the kept person (the
+    network tables are append-only, so a merge is resolved here, not written back)."""
+    kept = merged_into(session)
+
+    def names(a_id: int, b_id: int) -> tuple[str | None, str | None]:
+        a, b = pseudonyms.get(kept.get(a_id, a_id)), pseudonyms.get(kept.get(b_id, b_id))
+        return (a, b) if a != b else (None, None)
+
     out: list[dict[str, object]] = []
     for rel in session.scalars(select(PersonRelation).order_by(PersonRelation.id)):
-        a, b = pseudonyms.get(rel.person_a_id), pseudonyms.get(rel.person_b_id)
+        a, b = names(rel.person_a_id, rel.person_b_id)
         if a and b:
             out.append(
                 {
@@ -158,7 +192,7 @@ def _pair_rows(session: Session, pseudonyms: dict[int, str]) -> list[dict[str, o
                 }
             )
     for link in session.scalars(select(IntelLink).order_by(IntelLink.id)):
-        a, b = pseudonyms.get(link.person_a_id), pseudonyms.get(link.person_b_id)
+        a, b = names(link.person_a_id, link.person_b_id)
         if a and b:
             out.append(
                 {

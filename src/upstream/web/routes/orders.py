@@ -43,7 +43,8 @@ from upstream.orders.service import (
     list_orders,
     record_order,
 )
-from upstream.orders.vocab import DAYS, LABELS, ConditionKind, Decision, OrderType
+from upstream.orders.vocab import DAYS, LABELS, PLACE_RADIUS_M, ConditionKind, Decision, OrderType
+from upstream.orders.zones import named_places
 from upstream.plotting import bng_map_layout, boundary_lines, figure_json
 from upstream.web.deps import templates
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect, page_context
@@ -269,6 +270,7 @@ def _order_page(
         can_manage=order_allowed(view.actor, OrderPermission.MANAGE),
         kinds=list(ConditionKind), days=DAYS, min_reason=MIN_REASON,
         lsoas=list(zip(area.lsoas["lsoa_code"], area.lsoas["lsoa_name"], strict=True)),
+        places=list(named_places(area)), radius=PLACE_RADIUS_M,
     )  # fmt: skip
 
 
@@ -300,6 +302,8 @@ def condition(request: Request, order_id: int, view: ActorSession, store: StoreD
                 for c in form.get("zone_lsoas", "").replace(" ", ",").split(",")
                 if c.strip()
             ],
+            zone_place=form.get("zone_place", "").strip() or None,
+            zone_radius_m=form.get("zone_radius_m", "").strip() or PLACE_RADIUS_M[1],  # type: ignore[arg-type]
             curfew_start=_time(form.get("curfew_start")),
             curfew_end=_time(form.get("curfew_end")),
             curfew_days=days or None,
