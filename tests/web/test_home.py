@@ -153,15 +153,16 @@ def test_home_page_leads_with_purpose_then_findings_then_coverage(
     ]
     # the things a partnership does here, each a link with one line
     tasks = page.locator("ul.tasks > li")
-    assert tasks.count() == 7
-    links = [tasks.nth(i).locator("a").first.get_attribute("href") for i in range(7)]
-    assert links == ["/profile", "/forecast", "/plan", "/cases", "/outcomes", "/open-data",
-                     "#coverage-heading"]  # fmt: skip
+    assert tasks.count() == 8
+    links = [tasks.nth(i).locator("a").first.get_attribute("href") for i in range(8)]
+    assert links == ["/profile", "/forecast", "/plan", "/cases", "/orders", "/outcomes",
+                     "/open-data", "#coverage-heading"]  # fmt: skip
     assert [t.split(":")[0] for t in page.locator("ul.tasks > li > a").all_inner_texts()] == [
         "Understand",
         "Predict",
         "Target",
         "Respond",
+        "Curtail",
         "Account",
         "Publish",
         "Check",
