@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer, artifacts, chromium  # noqa: F401  (fixtures)
+from tests.web.conftest import LiveServer
 from upstream.area import area_from_settings
 from upstream.cases.db import case_store, dispose_all
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
@@ -41,8 +41,8 @@ def retail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_the_officer_reads_the_map_and_records_a_test_purchase(
     retail_server: str,
-    chromium: Any,  # noqa: F811
-    artifacts: Callable[[str], Path],  # noqa: F811
+    chromium: Any,
+    artifacts: Callable[[str], Path],
 ) -> None:
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
