@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from upstream.cases.access import AccessDenied, Actor, system_actor
+from upstream.cases.access import AccessDenied, system_actor
 from upstream.cases.admin import create_first_admin, export_audit
 from upstream.cases.audit_verify import verify_as_server
-from upstream.cases.auth import LoginFailed, authenticate
+from upstream.cases.cli_session import sign_in
 from upstream.cases.db import CaseStore, case_store
 from upstream.cases.dbroles import grant_statements
 from upstream.cases.demo import seed_demo
@@ -73,16 +72,7 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
-def _signed_in(store: CaseStore, username: str, purpose: str, from_stdin: bool) -> Actor:
-    """The actor of ``username`` once they have given their password."""
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt(f"Password for {username}", hide_input=True)
-    try:
-        return authenticate(store, username, password, purpose)
-    except LoginFailed as exc:
-        raise _fail(str(exc)) from exc
+_signed_in = sign_in
 
 
 @app.command("create-admin")

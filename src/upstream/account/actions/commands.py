@@ -10,7 +10,6 @@ as in the web app.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,10 +26,9 @@ from upstream.account.actions.service import (
 )
 from upstream.account.actions.xlsx import PlanFileError, plan_workbook, read_plan, write_plan
 from upstream.cases.access import AccessDenied, Actor
-from upstream.cases.auth import LoginFailed, authenticate
-from upstream.cases.db import CaseStore, case_store
+from upstream.cases.cli_session import migrated_store, sign_in
+from upstream.cases.db import CaseStore
 from upstream.cases.vocab import Purpose, label
-from upstream.config import get_settings
 from upstream.terminal import console as make_console
 
 __all__ = ["app"]
@@ -58,10 +56,7 @@ PasswordStdin = Annotated[
 ]
 
 
-def _store() -> CaseStore:
-    store = case_store(get_settings())
-    store.migrate()
-    return store
+_store = migrated_store
 
 
 def _fail(message: str) -> typer.Exit:
@@ -74,14 +69,7 @@ def _actor(
 ) -> Actor:
     if username is None:
         return plan_operator(job)
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt(f"Password for {username}", hide_input=True)
-    try:
-        return authenticate(store, username, password, purpose)
-    except LoginFailed as exc:
-        raise _fail(str(exc)) from exc
+    return sign_in(store, username, purpose, from_stdin)
 
 
 @app.command("import")

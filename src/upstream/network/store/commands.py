@@ -10,7 +10,6 @@ nobody's name. :func:`register` adds the commands to the ``network`` group.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from upstream.cases.cli_session import migrated_store, sign_in
 from upstream.cases.vocab import Purpose
 from upstream.cli_inputs import fail
 from upstream.terminal import console as make_console
@@ -43,26 +43,8 @@ PasswordStdin = Annotated[
 ]
 
 
-def _store() -> CaseStore:
-    from upstream.cases.db import case_store
-    from upstream.config import get_settings
-
-    store = case_store(get_settings())
-    store.migrate()
-    return store
-
-
-def _actor(store: CaseStore, username: str, purpose: str, from_stdin: bool) -> Actor:
-    from upstream.cases.auth import LoginFailed, authenticate
-
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt(f"Password for {username}", hide_input=True)
-    try:
-        return authenticate(store, username, password, purpose)
-    except LoginFailed as exc:
-        raise fail(str(exc)) from exc
+_store = migrated_store
+_actor = sign_in
 
 
 def _warnings(document: dict[str, Any]) -> None:

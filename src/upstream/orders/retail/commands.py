@@ -10,7 +10,6 @@ as in the web app.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,11 +17,10 @@ import typer
 from rich.table import Table
 
 from upstream.cases.access import AccessDenied, Actor
-from upstream.cases.auth import LoginFailed, authenticate
-from upstream.cases.db import CaseStore, case_store
+from upstream.cases.cli_session import migrated_store, sign_in
+from upstream.cases.db import CaseStore
 from upstream.cases.vocab import Purpose, label
 from upstream.cli_inputs import fail, settings_area
-from upstream.config import get_settings
 from upstream.orders.retail.access import retail_operator
 from upstream.orders.retail.compliance import Period, compliance
 from upstream.orders.retail.registerfile import RegisterFileError, read_register
@@ -61,10 +59,7 @@ PasswordStdin = Annotated[
 ]
 
 
-def _store() -> CaseStore:
-    store = case_store(get_settings())
-    store.migrate()
-    return store
+_store = migrated_store
 
 
 def _actor(
@@ -72,14 +67,7 @@ def _actor(
 ) -> Actor:
     if username is None:
         return retail_operator(job)
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt(f"Password for {username}", hide_input=True)
-    try:
-        return authenticate(store, username, password, purpose)
-    except LoginFailed as exc:
-        raise fail(str(exc)) from exc
+    return sign_in(store, username, purpose, from_stdin)
 
 
 @app.command("import")
