@@ -182,10 +182,12 @@ class AccessDenied(PermissionError):
     def __init__(
         self,
         actor: Actor,
-        action: Action,
+        action: StrEnum,
         record_type: str = "-",
         record_id: str | int | None = None,
     ) -> None:
+        """``action`` is the case tool's :class:`Action` or another policy's permission
+        (the action plan's, the network's, the orders' and the retailers' subclasses)."""
         super().__init__(f"{actor.role} {actor.username!r} may not {action.value}")
         self.action = action
         self.record_type = record_type

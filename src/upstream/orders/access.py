@@ -77,11 +77,7 @@ class OrderAccessDenied(AccessDenied):
         record_type: str = "order",
         record_id: str | int | None = None,
     ) -> None:
-        PermissionError.__init__(self, f"{actor.role} {actor.username!r} may not {permission}")
-        self.action = permission  # type: ignore[assignment]
-        self.record_type = record_type
-        self.record_id = None if record_id is None else str(record_id)
-        self.audited = False
+        super().__init__(actor, permission, record_type, record_id)
         self.conceal = record_id is not None
 
 

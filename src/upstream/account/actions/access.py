@@ -63,12 +63,7 @@ class PlanAccessDenied(AccessDenied):
         record_type: str = "action",
         record_id: str | int | None = None,
     ) -> None:
-        PermissionError.__init__(self, f"{actor.role} {actor.username!r} may not {permission}")
-        self.action = permission  # type: ignore[assignment]
-        self.record_type = record_type
-        self.record_id = None if record_id is None else str(record_id)
-        self.audited = False
-        self.conceal = False
+        super().__init__(actor, permission, record_type, record_id)
 
 
 _READERS = frozenset(

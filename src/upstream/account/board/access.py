@@ -44,12 +44,7 @@ class BoardPackDenied(AccessDenied):
     """The pack's rule refused an actor (answered and audited like any refusal)."""
 
     def __init__(self, actor: Actor, permission: PackPermission) -> None:
-        PermissionError.__init__(self, f"{actor.role} {actor.username!r} may not {permission}")
-        self.action = permission  # type: ignore[assignment]
-        self.record_type = "board_pack"
-        self.record_id = None
-        self.audited = False
-        self.conceal = False
+        super().__init__(actor, permission, "board_pack")
 
 
 def pack_allowed(actor: Actor, permission: PackPermission = PackPermission.READ) -> bool:
