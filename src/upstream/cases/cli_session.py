@@ -9,16 +9,34 @@ Every command that acts on the case store as a person (``upstream cases``, ``act
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
 from upstream.cases.access import Actor
 from upstream.cases.auth import LoginFailed, authenticate
 from upstream.cases.db import CaseStore, case_store
+from upstream.cases.vocab import Purpose
 from upstream.cli_inputs import fail
 from upstream.config import get_settings
 
-__all__ = ["migrated_store", "sign_in"]
+__all__ = ["AsUser", "PasswordStdin", "PurposeOpt", "migrated_store", "sign_in"]
+
+AsUser = Annotated[
+    str | None,
+    typer.Option("--as", help="Act as this partnership user (default: the server's operator)."),
+]
+PurposeOpt = Annotated[
+    Purpose,
+    typer.Option(help="With --as: the purpose of the session (one the user's role may state)."),
+]
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="With --as: read the password from the first line of stdin."
+    ),
+]
+"""The options of a command a named user may run instead of the server's operator."""
 
 
 def migrated_store() -> CaseStore:

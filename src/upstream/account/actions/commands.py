@@ -26,7 +26,7 @@ from upstream.account.actions.service import (
 )
 from upstream.account.actions.xlsx import PlanFileError, plan_workbook, read_plan, write_plan
 from upstream.cases.access import AccessDenied, Actor
-from upstream.cases.cli_session import migrated_store, sign_in
+from upstream.cases.cli_session import AsUser, PasswordStdin, PurposeOpt, migrated_store, sign_in
 from upstream.cases.db import CaseStore
 from upstream.cases.vocab import Purpose, label
 from upstream.terminal import console as make_console
@@ -39,21 +39,6 @@ app = typer.Typer(
 )
 console = make_console()
 err = make_console(stderr=True)
-
-AsUser = Annotated[
-    str | None,
-    typer.Option("--as", help="Act as this partnership user (default: the server's operator)."),
-]
-PurposeOpt = Annotated[
-    Purpose,
-    typer.Option(help="With --as: the purpose of the session (one the user's role may state)."),
-]
-PasswordStdin = Annotated[
-    bool,
-    typer.Option(
-        "--password-stdin", help="With --as: read the password from the first line of stdin."
-    ),
-]
 
 
 _store = migrated_store

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from upstream.cases.access import AccessDenied, Actor
-from upstream.cases.cli_session import migrated_store, sign_in
+from upstream.cases.cli_session import AsUser, PasswordStdin, PurposeOpt, migrated_store, sign_in
 from upstream.cases.db import CaseStore
 from upstream.cases.vocab import Purpose, label
 from upstream.cli_inputs import fail, settings_area
@@ -42,21 +42,6 @@ app = typer.Typer(
 )
 console = make_console()
 err = make_console(stderr=True)
-
-AsUser = Annotated[
-    str | None,
-    typer.Option("--as", help="Act as this partnership user (default: the server's operator)."),
-]
-PurposeOpt = Annotated[
-    Purpose,
-    typer.Option(help="With --as: the purpose of the session (one the user's role may state)."),
-]
-PasswordStdin = Annotated[
-    bool,
-    typer.Option(
-        "--password-stdin", help="With --as: read the password from the first line of stdin."
-    ),
-]
 
 
 _store = migrated_store
