@@ -282,47 +282,47 @@ def vfm(
         console.print(counted.describe(), highlight=False, soft_wrap=True)
     else:
         result["baseline_source"] = {"from": "--baseline"}
-    if baseline is not None:
-        per = unit.pounds * factor
-        be = break_even(
-            programme_cost=cost.pounds, baseline=baseline, years=cost.years, unit_cost=per,
-            draws=draws, random_state=seed, baseline_uncertain=not baseline_fixed,
-            baseline_years=observed,
+    assert baseline is not None  # given, or counted above
+    per = unit.pounds * factor
+    be = break_even(
+        programme_cost=cost.pounds, baseline=baseline, years=cost.years, unit_cost=per,
+        draws=draws, random_state=seed, baseline_uncertain=not baseline_fixed,
+        baseline_years=observed,
+    )  # fmt: skip
+    result["baseline"] = baseline
+    result["break_even"] = {
+        "reduction": be.reduction, "low": be.low, "high": be.high,
+        "achievable": be.achievable,
+    }  # fmt: skip
+    if be.achievable:
+        console.print(
+            f"Break-even: the programme pays for itself if it prevents {be.reduction:.0%} of "
+            f"{baseline:g} {unit.name.lower()} offences a year (95% CI {be.low:.0%} to "
+            f"{be.high:.0%}), a rate ratio of {1 - be.reduction:.2f} or lower.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"Break-even: even preventing every one of {baseline:g} offences a year would "
+            f"not pay back the cost ({be.reduction:.1f} times the baseline would be needed) "
+            "through this offence alone.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if est is not None:
+        sim = simulate(
+            est, baseline=baseline, years=cost.years, unit_cost=per,
+            programme_cost=cost.pounds, draws=draws, random_state=seed,
+            baseline_uncertain=not baseline_fixed, baseline_years=observed,
         )  # fmt: skip
-        result["baseline"] = baseline
-        result["break_even"] = {
-            "reduction": be.reduction, "low": be.low, "high": be.high,
-            "achievable": be.achievable,
+        summary = sim.summary()
+        result["effect"] = {
+            "rate_ratio": est.rate_ratio, "ci_low": est.ci_low, "ci_high": est.ci_high,
+            "source": est.source,
         }  # fmt: skip
-        if be.achievable:
-            console.print(
-                f"Break-even: the programme pays for itself if it prevents {be.reduction:.0%} of "
-                f"{baseline:g} {unit.name.lower()} offences a year (95% CI {be.low:.0%} to "
-                f"{be.high:.0%}), a rate ratio of {1 - be.reduction:.2f} or lower.",
-                highlight=False,
-                soft_wrap=True,
-            )
-        else:
-            console.print(
-                f"Break-even: even preventing every one of {baseline:g} offences a year would "
-                f"not pay back the cost ({be.reduction:.1f} times the baseline would be needed) "
-                "through this offence alone.",
-                highlight=False,
-                soft_wrap=True,
-            )
-        if est is not None:
-            sim = simulate(
-                est, baseline=baseline, years=cost.years, unit_cost=per,
-                programme_cost=cost.pounds, draws=draws, random_state=seed,
-                baseline_uncertain=not baseline_fixed, baseline_years=observed,
-            )  # fmt: skip
-            summary = sim.summary()
-            result["effect"] = {
-                "rate_ratio": est.rate_ratio, "ci_low": est.ci_low, "ci_high": est.ci_high,
-                "source": est.source,
-            }  # fmt: skip
-            result["simulation"] = {"draws": draws, "seed": seed, **summary}
-            _print_averted(est, summary, cost.pounds)
+        result["simulation"] = {"draws": draws, "seed": seed, **summary}
+        _print_averted(est, summary, cost.pounds)
     if out is not None:
         write_text_atomic(json.dumps(result, indent=2, default=str), out)
         console.print(f"wrote {out}", highlight=False)
