@@ -178,3 +178,28 @@ def test_managers_import_a_workbook_on_the_page_all_or_nothing(
     again = upload(good, token)
     assert "<strong>0</strong> actions added" in again.text
     assert "<strong>2</strong> unchanged" in again.text
+
+
+def test_the_page_refuses_an_unknown_outcome_id_and_takes_the_demo_plan_back(
+    web: tuple[TestClient, CaseStore, Actor], tmp_path: Path
+) -> None:
+    client, store, board = web
+    add_user(store, "coord", Role.COORDINATOR, Agency.COUNCIL)
+    page_login(client, "coord")
+    token = _form_token(client.get("/actions").text)
+    shipped = client.get("/actions/plan.xlsx").content  # the demo plan, as exported
+
+    def upload(name: str, data: bytes) -> Any:
+        files = {"file": (name, data, "application/octet-stream")}
+        return client.post("/actions/import", data={"csrf_token": token}, files=files)
+
+    back = upload("demo.xlsx", shipped)
+    assert back.status_code == 200 and "<strong>14</strong> unchanged" in back.text
+    typo = _book(tmp_path / "typo.xlsx", [_row("N1", **{"Outcome measures": "knife_injury_u5"})])
+    refused = upload("typo.xlsx", typo.read_bytes())
+    assert refused.status_code == 400 and "Nothing imported" in refused.text
+    assert (
+        "typo.xlsx, sheet Actions, row 2, column L (outcome_measures): &#39;knife_injury_u5&#39; "
+        "is not a measure of outcomes.toml (did you mean &#39;knife_injury_u25&#39;?)"
+    ) in refused.text
+    assert len(list_actions(board, store)) == 14

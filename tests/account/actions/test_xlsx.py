@@ -25,6 +25,7 @@ from upstream.account.actions.xlsx import (
     read_plan,
     write_plan,
 )
+from upstream.cases.audit import AuditKind
 from upstream.cases.db import CaseStore, case_store, dispose_all
 from upstream.cases.models import AuditEvent
 from upstream.cli import app
@@ -137,6 +138,12 @@ def test_a_good_workbook_reads_every_kind_of_cell(tmp_path: Path) -> None:
          "plan.xlsx, sheet Actions, row 2, column C (action): Field required"),
         ([_row("A1", **{"Outcome measures": "Knife Injuries!"})],
          "plan.xlsx, sheet Actions, row 2, column L (outcome_measures): String should match"),
+        ([_row("A1"), _row("A2", **{"Outcome measures": "reached_in_time, knife_injury_u52"})],
+         "plan.xlsx, sheet Actions, row 3, column L (outcome_measures): 'knife_injury_u52' is "
+         "not a measure of outcomes.toml (did you mean 'knife_injury_u25'?)"),
+        ([_row("A1", **{"Outcome measures": "zzz"})],
+         "plan.xlsx, sheet Actions, row 2, column L (outcome_measures): 'zzz' is not a measure "
+         "of outcomes.toml (known: ete_participation, knife_injury_u18, knife_injury_u25, "),
     ],
 )  # fmt: skip
 def test_bad_rows_are_named_by_row_and_column(
@@ -145,6 +152,36 @@ def test_bad_rows_are_named_by_row_and_column(
     with pytest.raises(PlanFileError) as refused:
         read_plan(_book(tmp_path / "plan.xlsx", rows))
     assert refused.value.problems[0].startswith(message), refused.value.problems
+
+
+MEASURES = """
+[[measure]]
+id = "our_own_measure"
+name = "A partnership's own measure"
+source = "police_uk_street"
+unit = "count"
+direction = "lower"
+baseline = { start = "2016-04", end = "2017-03" }
+"""
+
+
+def test_outcome_ids_are_checked_against_the_measures_file_given(tmp_path: Path) -> None:
+    own = _book(tmp_path / "own.xlsx", [_row("A1", **{"Outcome measures": "our_own_measure"})])
+    with pytest.raises(PlanFileError, match=r"'our_own_measure' is not a measure of outc"):
+        read_plan(own)
+    toml = tmp_path / "ours.toml"
+    toml.write_text(MEASURES, encoding="utf-8")
+    assert read_plan(own, measures=toml)[0].data.outcome_ids == ["our_own_measure"]
+    with pytest.raises(PlanFileError) as refused:
+        read_plan(_book(tmp_path / "plan.xlsx", [_row("A1")]), measures=toml)
+    assert refused.value.problems == [
+        f"plan.xlsx, sheet Actions, row 2, column L (outcome_measures): 'reached_in_time' is "
+        f"not a measure of {toml} (known: our_own_measure)",
+        f"plan.xlsx, sheet Actions, row 2, column L (outcome_measures): 'offer_acceptance' is "
+        f"not a measure of {toml} (known: our_own_measure)",
+    ]
+    with pytest.raises(PlanFileError, match=r"nowhere.toml: measures file not found"):
+        read_plan(own, measures=tmp_path / "nowhere.toml")
 
 
 def test_bad_headers_and_files(tmp_path: Path) -> None:
@@ -232,6 +269,46 @@ def test_cli_import_is_all_or_nothing_then_idempotent(tmp_path: Path, database: 
     assert actors == {"system:cli-import", "system:cli-export"}  # a list is not a change
     assert [a.ref for a in list_actions(plan_operator("t"), store)] == ["A1", "A2", "A3"]
     assert len(export_plan(plan_operator("t"), store)[0]) == 3
+
+
+def _stored() -> list[Any]:
+    """Every action as stored, the history rows and the audit events other than exports
+    (reading the plan here is an audited export)."""
+    store = case_store(get_settings())
+    actions, _ = export_plan(plan_operator("t"), store)
+    with store.unit_of_work() as session:
+        events = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    return [actions, _count(ActionChange), [e for e in events if e != AuditKind.PLAN_EXPORT]]
+
+
+def test_the_shipped_demo_plan_imports_and_a_typo_in_an_outcome_id_changes_nothing(
+    tmp_path: Path, database: str
+) -> None:
+    from upstream.account.actions.demo import DEMO_PLAN, demo_rows
+
+    demo = [row.data for row in demo_rows(set())]
+    shipped = write_plan(plan_workbook(demo, demo=True, exported=date(2026, 12, 2)),
+                         tmp_path / "demo.xlsx")  # fmt: skip
+    result = runner.invoke(app, ["actions", "import", str(shipped)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(DEMO_PLAN)} added, 0 changed, 0 unchanged" in result.output
+    before = _stored()
+
+    typo = [a.model_copy(update={"title": a.title + " (revised)"}) for a in demo]
+    index = next(i for i, a in enumerate(typo) if a.outcome_ids == ["knife_injury_u25"])
+    typo[index] = typo[index].model_copy(update={"outcome_ids": ["knife_injury_u52"]})
+    path = write_plan(plan_workbook(typo, demo=True, exported=date(2026, 12, 2)),
+                      tmp_path / "typo.xlsx")  # fmt: skip
+    result = runner.invoke(app, ["actions", "import", str(path)])
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert (
+        f"typo.xlsx, sheet Actions, row {index + 2}, column M (outcome_measures): "
+        "'knife_injury_u52' is not a measure of outcomes.toml (did you mean "
+        "'knife_injury_u25'?)"
+    ) in text
+    assert "nothing imported (1 problem(s))" in text
+    assert _stored() == before  # no title changed, no history, no audit event
 
 
 def test_cli_as_a_user_applies_their_rights(tmp_path: Path, database: str) -> None:

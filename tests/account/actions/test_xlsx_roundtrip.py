@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from upstream.account.actions.schemas import ActionData
 from upstream.account.actions.vocab import Domain, Rag, Status
 from upstream.account.actions.xlsx import plan_workbook, read_plan, write_plan
+from upstream.account.outcomes import load_measures
 from upstream.cases.vocab import Agency
 
 _WORDS = string.ascii_letters + string.digits + " &',.()/£é"
@@ -21,6 +22,7 @@ text = st.builds(
     st.sampled_from(string.ascii_letters),
     st.text(alphabet=_WORDS, min_size=2, max_size=60),
 ).filter(lambda t: len(t) >= 3)
+MEASURE_IDS = sorted(m.id for m in load_measures())  # the ids an action may link to
 day = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
 
 
@@ -44,9 +46,7 @@ def actions(draw: st.DrawFn, ref: str) -> ActionData:
             text.filter(lambda t: len(t) >= 10) if rag != Rag.GREEN else st.none() | text
         ),
         budget_gbp=draw(st.none() | st.integers(0, 10**9).map(lambda p: p / 100)),
-        outcome_ids=draw(
-            st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True), max_size=3)
-        ),
+        outcome_ids=draw(st.lists(st.sampled_from(MEASURE_IDS), max_size=3)),
         programme=draw(st.none() | st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True)),
         milestones=[
             {"title": t, "due": draw(day), "done_on": draw(st.none() | day)} for t in titles

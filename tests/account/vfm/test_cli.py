@@ -99,7 +99,7 @@ def test_vfm_reads_the_plan_through_the_source_the_command_line_sets(
         return frame
 
     monkeypatch.setattr(commands, "_plan_source", [plan])
-    result = runner.invoke(app, ["vfm", "--programme", "streetbase"])
+    result = runner.invoke(app, ["vfm", "--programme", "streetbase", "--baseline", "40"])
     assert result.exit_code == 0, result.output
     assert len(seen) == 1
     assert "£100,000 over 2025-01-01 to 2025-06-30" in " ".join(result.output.split())
@@ -108,7 +108,7 @@ def test_vfm_reads_the_plan_through_the_source_the_command_line_sets(
         raise ImportError("no action plan")
 
     monkeypatch.setattr(commands, "_plan_source", [missing])
-    result = runner.invoke(app, ["vfm", "--programme", "streetbase"])
+    result = runner.invoke(app, ["vfm", "--programme", "streetbase", "--baseline", "40"])
     assert result.exit_code == 1
     assert "the action plan is not available" in " ".join(result.output.split())
 

@@ -115,6 +115,22 @@ def test_break_even_is_cost_over_baseline_years_and_unit_cost() -> None:
     assert not too_dear.achievable
 
 
+def test_a_baseline_counted_over_two_years_is_a_narrower_yearly_rate() -> None:
+    """40 a year counted over 2 years is a count of 80: lambda ~ Gamma(80.5, 1) / 2."""
+    from scipy.stats import gamma
+
+    two = break_even(
+        programme_cost=281_000, baseline=40, years=1, unit_cost=14_050, baseline_years=2
+    )
+    assert two.reduction == pytest.approx(0.5)
+    assert two.low == pytest.approx(20 / (gamma.ppf(0.975, 80.5) / 2), rel=0.01)
+    assert two.high == pytest.approx(20 / (gamma.ppf(0.025, 80.5) / 2), rel=0.01)
+    one = break_even(programme_cost=281_000, baseline=40, years=1, unit_cost=14_050)
+    assert two.high - two.low < one.high - one.low
+    with pytest.raises(VfmError, match="more than 0 years"):
+        break_even(programme_cost=1, baseline=4, years=1, unit_cost=1, baseline_years=0)
+
+
 def test_simulation_without_uncertainty_is_the_hand_computation() -> None:
     effect = Effect(0.8, 0.8, 0.8)
     sim = simulate(

@@ -60,6 +60,14 @@ def _actor(
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="The plan workbook (.xlsx).")],
+    measures: Annotated[
+        Path | None,
+        typer.Option(
+            help="Outcome measures TOML whose ids actions may link to (default: the bundled "
+            "outcomes.toml).",
+            metavar="FILE",
+        ),
+    ] = None,
     as_user: AsUser = None,
     purpose: PurposeOpt = Purpose.COORDINATION,
     password_stdin: PasswordStdin = False,
@@ -68,12 +76,13 @@ def import_command(
 
     Actions are matched on their reference: new ones are added, changed ones updated (each
     change recorded in the action's history), the rest left as they are; importing the same
-    file again changes nothing.
+    file again changes nothing. Every outcome id an action links to must be a measure of the
+    measures file.
     """
     if not file.is_file():
         raise _fail(f"{file}: no such file")
     try:
-        rows = read_plan(file)
+        rows = read_plan(file, measures=measures)
     except PlanFileError as exc:
         for problem in exc.problems:
             err.print(f"[bold red]error:[/] {problem}", highlight=False)

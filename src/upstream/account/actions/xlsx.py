@@ -9,6 +9,10 @@ spaces; the order is free. The columns (documented in ``docs/action-plan.md``):
 ``outcome_measures``, ``programme`` (\\* required).
 ``Milestones``: ``ref``\\*, ``milestone``\\*, ``due``\\*, ``done_on``.
 
+Every id in ``outcome_measures`` must be a measure of the outcome-measures file (the bundled
+``outcomes.toml`` unless another is given): an unknown id is a bad cell like any other, with
+the closest known id suggested (or the known ids listed).
+
 :func:`read_plan` checks every row and raises :class:`PlanFileError` listing each bad one by
 file, sheet, row and column; it returns rows only when the whole file is good, so an import
 stores all of it or nothing. :func:`write_plan` writes the same layout (text cells made
@@ -22,7 +26,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -230,7 +234,35 @@ def _milestones(
     return out
 
 
-def read_plan(path: Path | BinaryIO, name: str | None = None) -> list[PlanRow]:
+def _measure_ids(measures: Path | None) -> tuple[frozenset[str], str]:
+    """The outcome-measure ids an action may link to, and the file they come from (imported
+    here: the outcomes package is heavy, and the command line imports this module)."""
+    from upstream.account.outcomes.definitions import MeasureError, load_measures
+
+    try:
+        ids = frozenset(m.id for m in load_measures(measures))
+    except MeasureError as exc:
+        raise PlanFileError([str(exc)]) from None
+    return ids, "outcomes.toml" if measures is None else str(measures)
+
+
+def _unknown_outcomes(
+    sheet: _Sheet, number: int, ids: Sequence[str], known: Collection[str], origin: str
+) -> list[str]:
+    """One problem per linked outcome id that is not a measure of ``origin``."""
+    from upstream.account.outcomes.definitions import unknown_measure
+
+    return [
+        f"{sheet.where}, row {number}, {sheet.column('outcome_measures')}: "
+        + unknown_measure(ident, known, origin)
+        for ident in ids
+        if ident not in known
+    ]
+
+
+def read_plan(
+    path: Path | BinaryIO, name: str | None = None, *, measures: Path | None = None
+) -> list[PlanRow]:
     """Every action of the workbook, checked; nothing unless every row is good.
 
     Parameters
@@ -239,14 +271,19 @@ def read_plan(path: Path | BinaryIO, name: str | None = None) -> list[PlanRow]:
         The workbook's file, or its bytes as a binary file (an upload).
     name
         The file name messages give (default: the file's own name).
+    measures
+        The outcome-measures TOML whose ids an action may link to (default: the bundled
+        ``outcomes.toml``, the measures the Outcomes page and the board pack show).
 
     Raises
     ------
     PlanFileError
-        Naming file, sheet, row and column of each bad cell (up to 50).
+        Naming file, sheet, row and column of each bad cell (up to 50), an outcome id that
+        is not a measure among them; or naming the measures file when it cannot be used.
     """
     if name is None:
         name = Path(path).name if isinstance(path, str | Path) else "upload.xlsx"
+    known, origin = _measure_ids(measures)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -281,6 +318,10 @@ def read_plan(path: Path | BinaryIO, name: str | None = None) -> list[PlanRow]:
                     data = ActionData.model_validate(fields)
                 except ValidationError as exc:
                     problems.extend(_schema_problems(sheet, number, exc))
+                    continue
+                unknown = _unknown_outcomes(sheet, number, data.outcome_ids, known, origin)
+                if unknown:
+                    problems.extend(unknown)
                     continue
                 owner = sheet.column("owner") if "owner" in sheet.index else "owner"
                 rows.append(PlanRow(data, f"{sheet.where}, row {number}", owner, has_steps))

@@ -26,6 +26,8 @@ from upstream.config import Settings
 __all__ = [
     "DISPERSED",
     "MeasureResult",
+    "baseline_length",
+    "baseline_mask",
     "compute_all",
     "compute_measure",
     "dispersion",
@@ -103,7 +105,9 @@ def _num(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-def _baseline_mask(measure: Measure, periods: pd.Series) -> np.ndarray:
+def baseline_mask(measure: Measure, periods: pd.Series) -> np.ndarray:
+    """Which of ``periods`` (sorted) are the measure's baseline: those from its ``start`` to
+    its ``end``, or its first ``periods``."""
     if measure.baseline is not None:
         start, end = measure.baseline
         return np.asarray((periods >= start) & (periods <= end), dtype=bool)
@@ -120,14 +124,14 @@ def evaluate_series(
     if end is not None:
         frame = frame[frame["period"] <= _end_for(measure, end)].reset_index(drop=True)
     notes = list(source.notes)
-    base = _baseline_mask(measure, frame["period"])
+    base = baseline_mask(measure, frame["period"])
     if not base.any():
         raise ValueError(f"{measure.id}: the series has no period of its baseline")
     table = period_intervals(measure.unit, frame, source.scale, level)
     table = table.join(control_chart(measure.unit, frame, base, source.scale))
     table["in_baseline"] = base
     span = (str(frame["period"][base].iloc[0]), str(frame["period"][base].iloc[-1]))
-    if base.any() and measure.baseline is not None and base.sum() < _expected(measure):
+    if base.any() and measure.baseline is not None and base.sum() < baseline_length(measure):
         notes.append(f"the data cover only {int(base.sum())} periods of the baseline")
     ratio = dispersion(frame.loc[base, "numerator"])
     if measure.unit == "count" and measure.interval == "exact" and ratio >= DISPERSED:
@@ -197,9 +201,12 @@ def _end_for(measure: Measure, end: str) -> str:
     return end
 
 
-def _expected(measure: Measure) -> int:
-    """How many periods the measure's baseline dates span."""
-    assert measure.baseline is not None
+def baseline_length(measure: Measure) -> int:
+    """How many periods the measure's baseline dates span (its ``periods`` when it has no
+    dates)."""
+    if measure.baseline is None:
+        assert measure.baseline_periods is not None
+        return measure.baseline_periods
     start, end = measure.baseline
     if measure.frequency == "quarter":
         return (int(end[:4]) - int(start[:4])) * 4 + int(end[-1]) - int(start[-1]) + 1
@@ -230,7 +237,7 @@ def compute_measure(
     if end is not None:
         frame = frame[frame["period"] <= _end_for(measure, end)]
     periods = frame["period"]
-    if frame.empty or not _baseline_mask(measure, periods).any():
+    if frame.empty or not baseline_mask(measure, periods).any():
         covered = "no periods" if frame.empty else f"{periods.min()} to {periods.max()}"
         return _unavailable(measure, f"the data ({covered}) do not reach its baseline")
     return evaluate_series(measure, source, end)

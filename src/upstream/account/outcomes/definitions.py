@@ -24,8 +24,10 @@ one of count, proportion, ratio``.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -42,6 +44,7 @@ __all__ = [
     "MeasureError",
     "load_measures",
     "parse_measures",
+    "unknown_measure",
 ]
 
 UNITS = ("count", "proportion", "ratio")
@@ -227,3 +230,14 @@ def load_measures(path: Path | None = None) -> list[Measure]:
     except (OSError, UnicodeDecodeError) as exc:
         raise MeasureError(f"{path}: cannot be read ({exc})") from None
     return parse_measures(text, str(path))
+
+
+def unknown_measure(ident: str, known: Collection[str], origin: str = "outcomes.toml") -> str:
+    """Why ``ident`` is refused, in one phrase: the closest known id, or every known id.
+
+    ``'knife_injury_u52' is not a measure of outcomes.toml (did you mean
+    'knife_injury_u25'?)``; with no id close to it, the known ids are listed instead.
+    """
+    close = difflib.get_close_matches(ident, sorted(known), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+    return f"{ident!r} is not a measure of {origin} ({hint})"

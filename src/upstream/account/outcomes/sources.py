@@ -88,6 +88,9 @@ class SourceSpec:
     params: Mapping[str, Param] = field(default_factory=dict)
     frequency: str = "month"
     function: SourceFunction | None = None
+    event_store: bool = False
+    """True when the series is counted from the event store's rows (partnership incidents,
+    police.uk), so the period it covers is the months the store holds."""
 
     @property
     def audience(self) -> str:
@@ -197,6 +200,7 @@ _SPECS = [
             "offences": Param("list", None, help="only these offence values"),
         },
         function=_events("partnership_incidents"),
+        event_store=True,
     ),
     SourceSpec(
         "repeat_victims",
@@ -209,6 +213,7 @@ _SPECS = [
             "lookback_months": Param("int", 12, help="how far back an earlier incident counts"),
         },
         function=_events("repeat_victims"),
+        event_store=True,
     ),
     SourceSpec(
         "police_uk_street",
@@ -217,6 +222,7 @@ _SPECS = [
         "police.uk street-level crimes inside the area per month (real, open data).",
         {"crime_types": Param("list", None, _crime_types(), "police.uk crime types")},
         function=_events("police_uk_street"),
+        event_store=True,
     ),
     SourceSpec(
         "mps_borough",
@@ -238,6 +244,7 @@ _SPECS = [
             "reference": Param("str", "White", ("White",)),
         },
         function=_events("stop_search_disparity"),
+        event_store=True,
     ),
     SourceSpec(
         "case_reached_in_time",

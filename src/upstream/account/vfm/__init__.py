@@ -4,9 +4,17 @@
 deflator (TOML files with their sources); :mod:`~upstream.account.vfm.value` holds the
 calculations (cost per young person reached, costs averted by simulation, the break-even
 effect size). Programme costs come from the action plan as a frame with the columns of
-:data:`~upstream.account.vfm.value.COST_COLUMNS`.
+:data:`~upstream.account.vfm.value.COST_COLUMNS`; without a baseline given,
+:mod:`~upstream.account.vfm.baseline` counts one in the event store as an outcome measure
+counts it.
 """
 
+from upstream.account.vfm.baseline import (
+    DEFAULT_MEASURE,
+    StoreBaseline,
+    baseline_from_series,
+    store_baseline,
+)
 from upstream.account.vfm.prices import (
     Deflator,
     UnitCost,
@@ -33,15 +41,18 @@ from upstream.account.vfm.value import (
 
 __all__ = [
     "COST_COLUMNS",
+    "DEFAULT_MEASURE",
     "BreakEven",
     "Deflator",
     "Effect",
     "ProgrammeCost",
     "Reached",
     "Simulation",
+    "StoreBaseline",
     "UnitCost",
     "UnitCosts",
     "VfmError",
+    "baseline_from_series",
     "break_even",
     "cost_per_young_person",
     "covered_cost",
@@ -50,5 +61,6 @@ __all__ = [
     "load_unit_costs",
     "programme_cost",
     "simulate",
+    "store_baseline",
     "young_people_reached",
 ]

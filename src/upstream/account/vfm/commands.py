@@ -1,8 +1,10 @@
 """``upstream vfm``: value for money of one programme. Parses, calls, prints.
 
 Programme costs come from the action plan (``upstream.account.actions.programme_budgets``
-over the case store), or from ``--costs FILE`` (a CSV with the same columns). Input that
-cannot be used is one line on stderr and exit code 1.
+over the case store), or from ``--costs FILE`` (a CSV with the same columns). The baseline is
+``--baseline N`` or, without it, the count of ``--measure`` over its baseline period in the
+event store (:mod:`upstream.account.vfm.baseline`). Input that cannot be used is one line on
+stderr and exit code 1.
 """
 
 from __future__ import annotations
@@ -119,7 +121,23 @@ def vfm(
     ] = "violence_with_injury",
     baseline: Annotated[
         float | None,
-        typer.Option(help="Offences a year the programme addresses, without it.", min=0),
+        typer.Option(
+            help="Offences a year the programme addresses, without it (default: counted in "
+            "the event store over --measure's baseline).",
+            min=0,
+        ),
+    ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            help="The outcome measure whose baseline count is the default --baseline "
+            "(default: the headline, knife-injury offences with a victim under 25).",
+            metavar="ID",
+        ),
+    ] = None,
+    measures: Annotated[
+        Path | None,
+        typer.Option(help="Measures TOML (default: the bundled outcomes.toml).", metavar="FILE"),
     ] = None,
     baseline_fixed: Annotated[
         bool, typer.Option(help="Take the baseline as exact (not an observed count).")
@@ -146,6 +164,7 @@ def vfm(
 ) -> None:
     """Value for money of a programme: cost per young person, break-even effect, costs averted."""
     from upstream.account.returns import load_returns, participants
+    from upstream.account.vfm.baseline import DEFAULT_MEASURE, StoreBaseline, store_baseline
     from upstream.account.vfm.prices import VfmError, load_deflator, load_unit_costs
     from upstream.account.vfm.value import (
         Effect,
@@ -181,6 +200,15 @@ def vfm(
             est = Effect(rate_ratio, ci_low, ci_high, source="--rate-ratio/--ci-low/--ci-high")
     except VfmError as exc:
         raise _fail(str(exc)) from exc
+    counted: StoreBaseline | None = None
+    if baseline is None:
+        try:
+            counted = store_baseline(settings, measure or DEFAULT_MEASURE, measures)
+        except VfmError as exc:
+            raise _fail(
+                f"no --baseline given, and the event store cannot give one: {exc}. Give "
+                "--baseline N, or --measure ID of a count measure whose baseline the store holds"
+            ) from exc
     returns = load_returns(settings)
     reached = young_people_reached(participants(returns), programme, cost.start, cost.end)
     spent = covered_cost(cost, reached)
@@ -247,52 +275,54 @@ def vfm(
             highlight=False,
             soft_wrap=True,
         )
-    if baseline is None:
+    observed = 1.0
+    if counted is not None:
+        baseline, observed = counted.per_year, counted.years
+        result["baseline_source"] = counted.as_json()
+        console.print(counted.describe(), highlight=False, soft_wrap=True)
+    else:
+        result["baseline_source"] = {"from": "--baseline"}
+    assert baseline is not None  # given, or counted above
+    per = unit.pounds * factor
+    be = break_even(
+        programme_cost=cost.pounds, baseline=baseline, years=cost.years, unit_cost=per,
+        draws=draws, random_state=seed, baseline_uncertain=not baseline_fixed,
+        baseline_years=observed,
+    )  # fmt: skip
+    result["baseline"] = baseline
+    result["break_even"] = {
+        "reduction": be.reduction, "low": be.low, "high": be.high,
+        "achievable": be.achievable,
+    }  # fmt: skip
+    if be.achievable:
         console.print(
-            "Give --baseline N (offences a year the programme addresses) for the break-even "
-            "effect and the costs averted.",
+            f"Break-even: the programme pays for itself if it prevents {be.reduction:.0%} of "
+            f"{baseline:g} {unit.name.lower()} offences a year (95% CI {be.low:.0%} to "
+            f"{be.high:.0%}), a rate ratio of {1 - be.reduction:.2f} or lower.",
             highlight=False,
+            soft_wrap=True,
         )
     else:
-        per = unit.pounds * factor
-        be = break_even(
-            programme_cost=cost.pounds, baseline=baseline, years=cost.years, unit_cost=per,
-            draws=draws, random_state=seed, baseline_uncertain=not baseline_fixed,
+        console.print(
+            f"Break-even: even preventing every one of {baseline:g} offences a year would "
+            f"not pay back the cost ({be.reduction:.1f} times the baseline would be needed) "
+            "through this offence alone.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if est is not None:
+        sim = simulate(
+            est, baseline=baseline, years=cost.years, unit_cost=per,
+            programme_cost=cost.pounds, draws=draws, random_state=seed,
+            baseline_uncertain=not baseline_fixed, baseline_years=observed,
         )  # fmt: skip
-        result["baseline"] = baseline
-        result["break_even"] = {
-            "reduction": be.reduction, "low": be.low, "high": be.high,
-            "achievable": be.achievable,
+        summary = sim.summary()
+        result["effect"] = {
+            "rate_ratio": est.rate_ratio, "ci_low": est.ci_low, "ci_high": est.ci_high,
+            "source": est.source,
         }  # fmt: skip
-        if be.achievable:
-            console.print(
-                f"Break-even: the programme pays for itself if it prevents {be.reduction:.0%} of "
-                f"{baseline:g} {unit.name.lower()} offences a year (95% CI {be.low:.0%} to "
-                f"{be.high:.0%}), a rate ratio of {1 - be.reduction:.2f} or lower.",
-                highlight=False,
-                soft_wrap=True,
-            )
-        else:
-            console.print(
-                f"Break-even: even preventing every one of {baseline:g} offences a year would "
-                f"not pay back the cost ({be.reduction:.1f} times the baseline would be needed) "
-                "through this offence alone.",
-                highlight=False,
-                soft_wrap=True,
-            )
-        if est is not None:
-            sim = simulate(
-                est, baseline=baseline, years=cost.years, unit_cost=per,
-                programme_cost=cost.pounds, draws=draws, random_state=seed,
-                baseline_uncertain=not baseline_fixed,
-            )  # fmt: skip
-            summary = sim.summary()
-            result["effect"] = {
-                "rate_ratio": est.rate_ratio, "ci_low": est.ci_low, "ci_high": est.ci_high,
-                "source": est.source,
-            }  # fmt: skip
-            result["simulation"] = {"draws": draws, "seed": seed, **summary}
-            _print_averted(est, summary, cost.pounds)
+        result["simulation"] = {"draws": draws, "seed": seed, **summary}
+        _print_averted(est, summary, cost.pounds)
     if out is not None:
         write_text_atomic(json.dumps(result, indent=2, default=str), out)
         console.print(f"wrote {out}", highlight=False)

@@ -13,7 +13,8 @@ All functions are pure: frames and numbers in, numbers out. The maths:
   :math:`\log RR \sim N(\log\hat{RR}, se)` with :math:`se` from the 95% interval
   (:math:`(\log hi - \log lo)/(2 \times 1.96)`), and, when the baseline is an observed
   count :math:`B` of one year, :math:`\lambda \sim \mathrm{Gamma}(B + 1/2, 1)` (the Jeffreys
-  posterior of a Poisson rate).
+  posterior of a Poisson rate); a count :math:`B` over :math:`t` years gives
+  :math:`\lambda \sim \mathrm{Gamma}(B + 1/2, 1) / t` for the rate :math:`B / t` a year.
 * **Break-even effect.** The reduction :math:`r^*` at which the costs averted equal the
   programme's cost :math:`C`: :math:`r^* = C / (T\lambda u)`, with an interval from the
   baseline's uncertainty; the probability the programme pays back is
@@ -254,13 +255,16 @@ class Simulation:
 
 
 def _baseline_draws(
-    baseline: float, draws: int, rng: np.random.Generator, uncertain: bool
+    baseline: float, draws: int, rng: np.random.Generator, uncertain: bool, observed: float
 ) -> np.ndarray:
+    """Draws of the yearly rate: ``baseline`` a year, observed over ``observed`` years."""
     if baseline < 0 or not math.isfinite(baseline):
         raise VfmError(f"the baseline must be 0 or more offences a year, got {baseline!r}")
+    if not observed > 0 or not math.isfinite(observed):
+        raise VfmError(f"the baseline's period must be more than 0 years, got {observed!r}")
     if not uncertain:
         return np.full(draws, float(baseline))
-    return rng.gamma(baseline + 0.5, 1.0, size=draws)
+    return rng.gamma(baseline * observed + 0.5, 1.0, size=draws) / observed
 
 
 def simulate(
@@ -273,6 +277,7 @@ def simulate(
     draws: int = 100_000,
     random_state: int = 0,
     baseline_uncertain: bool = True,
+    baseline_years: float = 1.0,
 ) -> Simulation:
     """Simulate the offences and costs averted (see the module docstring).
 
@@ -293,12 +298,15 @@ def simulate(
         Simulation size and seed (the same seed gives the same result).
     baseline_uncertain
         Draw the baseline rate from its Gamma posterior (else take it as exact).
+    baseline_years
+        How many years the baseline was observed over (``baseline`` is still a yearly
+        rate: 20 a year observed over 2 years is a count of 40).
     """
     if draws < 1:
         raise VfmError("draws must be 1 or more")
     rng = np.random.default_rng(random_state)
     log_rr = rng.normal(math.log(effect.rate_ratio), effect.se, size=draws)
-    lam = _baseline_draws(baseline, draws, rng, baseline_uncertain)
+    lam = _baseline_draws(baseline, draws, rng, baseline_uncertain, baseline_years)
     averted = years * lam * (1 - np.exp(log_rr))
     return Simulation(averted, averted * unit_cost, float(programme_cost))
 
@@ -326,14 +334,16 @@ def break_even(
     draws: int = 100_000,
     random_state: int = 0,
     baseline_uncertain: bool = True,
+    baseline_years: float = 1.0,
 ) -> BreakEven:
-    """:math:`r^* = C / (T \\lambda u)`, with a 95% interval over the baseline's draws."""
+    """:math:`r^* = C / (T \\lambda u)`, with a 95% interval over the baseline's draws
+    (``baseline_years`` as in :func:`simulate`)."""
     scale = years * unit_cost
     if scale <= 0:
         raise VfmError("the period and the unit cost must be more than 0")
     point = programme_cost / (scale * baseline) if baseline > 0 else math.inf
     rng = np.random.default_rng(random_state)
-    lam = _baseline_draws(baseline, draws, rng, baseline_uncertain)
+    lam = _baseline_draws(baseline, draws, rng, baseline_uncertain, baseline_years)
     with np.errstate(divide="ignore"):
         r = programme_cost / (scale * lam)
     low, high = (float(v) for v in np.quantile(r, [0.025, 0.975]))
