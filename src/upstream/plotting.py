@@ -198,8 +198,8 @@ def _names_only(frame: pd.DataFrame, name: str) -> Any:
 
 
 def _short(name: str) -> str:
-    for tail in (" Underground Station", " Rail Station", " Overground Station", " Station"):
-        if name.endswith(tail):
+    for tail in (" underground station", " rail station", " overground station", " station"):
+        if name.lower().endswith(tail):
             return name[: -len(tail)]
     return name
 

@@ -15,6 +15,7 @@ from upstream.analysis.placenames import (
     place_names,
     street,
 )
+from upstream.area import load_area
 from upstream.area.build import build_london
 from upstream.config import BUNDLED_AREA, BUNDLED_DATA, Settings
 from upstream.plotting import reference_traces
@@ -93,9 +94,15 @@ def test_the_bundled_data_names_most_places() -> None:
 
 
 def test_a_pack_without_lsoas_or_stations_names_what_it_can(tmp_path: Path) -> None:
-    hackney = build_london(
+    folder = build_london(
         BUNDLED_DATA / "london", tmp_path / "hackney", ["Hackney"], terms_from=BUNDLED_AREA
-    ).area
+    ).folder
+    manifest = folder / "area.toml"  # a borough pack has stations: take them out
+    text = manifest.read_text(encoding="utf-8")
+    assert '[stations]\nfile = "stations.csv"\n' in text
+    manifest.write_text(text.replace('[stations]\nfile = "stations.csv"\n', ""), "utf-8")
+    hackney = load_area(folder)
+    assert not hackney.has("stations")
     x0, y0, _, _ = hackney.boundary.bounds
     names = name_cells(hackney, [x0 + 2000], [y0 + 2000], 150)
     assert names.loc[0, "lsoa_name"] is None and names.loc[0, "street"] is None

@@ -55,7 +55,7 @@ def test_a_sub_area_by_msoa_keeps_what_lies_in_it(tmp_path: Path, area) -> None:
     assert (
         set(sub.stations.loc[sub.stations["inside"], "name"])
         == set(stations.loc[in_union, "name"])
-        == {"Leyton Underground Station"}
+        == {"Leyton station", "Leytonstone High Road station"}
     )
     assert sub.calendar == area.calendar
     assert (tmp_path / "south" / "SOURCES.md").read_text().startswith("# South")
@@ -125,7 +125,7 @@ def test_a_london_borough_pack_has_what_the_london_files_give(tmp_path: Path) ->
     )
     hackney = built.area
     assert hackney.name == "Hackney" and hackney.whole and hackney.mps_borough == "Hackney"
-    assert hackney.layers == {"boundary", "imd2019", "schools", "school_terms"}
+    assert hackney.layers == {"boundary", "imd2019", "schools", "stations", "school_terms"}
     assert hackney.area_km2 == pytest.approx(19.0, abs=0.5)
     imd = pd.read_csv(tmp_path / "hackney" / "imd2019_lsoa11.csv")
     assert set(imd["lad19_code"]) == {"E09000012"} and len(imd) == 144
@@ -138,6 +138,14 @@ def test_a_london_borough_pack_has_what_the_london_files_give(tmp_path: Path) ->
     assert sorted(placed["name"]) == sorted(schools.loc[schools["inside"], "name"])
     assert (placed["la_name"] == "Hackney").mean() > 0.95
     assert schools["serves_11_plus"].any() and not schools["serves_11_plus"].all()
+    # and every bundled London station inside Hackney, named as in the London file
+    london = pd.read_csv(BUNDLED_DATA / "london" / "london_stations.csv")
+    placed = london[place_xy(hackney, london["easting"], london["northing"]).inside]
+    stations = hackney.stations
+    assert sorted(placed["name"]) == sorted(stations.loc[stations["inside"], "name"])
+    assert {"Hackney Central station", "Dalston Junction station"} <= set(placed["name"])
+    d = shapely.distance(hackney.boundary, shapely.points(stations["x"], stations["y"]))
+    assert (d <= MARGIN).all()
     for capability in ("rates", "deprivation", "school_distance", "lsoa_units", "pop_density"):
         assert hackney.lacks(capability) is not None
     assert hackney.lacks("school_days") is None and hackney.lacks("dist_school") is None

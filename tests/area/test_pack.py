@@ -35,15 +35,24 @@ def test_the_bundled_pack_has_every_layer(area) -> None:
     )  # fmt: skip
     assert area.folder == BUNDLED_AREA.resolve()
     assert len(area.town_centres) == 7 and area.town_centres["name"].is_unique
-    # placement decides what is inside: the 88 schools are all in the borough, 4 of the 14
-    # stations (the others are within 2 km of it)
+    # placement decides what is inside: the 88 schools are all in the borough, 12 of the 45
+    # rail, Underground and Overground stations (the others are within 2 km of it)
     assert len(area.schools) == 88 and area.schools["inside"].all()
     assert int(area.schools["secondary"].sum()) == 17
+    assert len(area.stations) == 45
     assert sorted(area.stations.loc[area.stations["inside"], "name"]) == [
-        "Blackhorse Road Underground Station",
-        "Leyton Underground Station",
-        "Leytonstone Underground Station",
-        "Walthamstow Central Underground Station",
+        "Blackhorse Road station",
+        "Chingford station",
+        "Highams Park station",
+        "Lea Bridge station",
+        "Leyton Midland Road station",
+        "Leyton station",
+        "Leytonstone High Road station",
+        "Leytonstone station",
+        "St James Street station",
+        "Walthamstow Central station",
+        "Walthamstow Queens Road station",
+        "Wood Street station",
     ]
     assert area.imd is not None and len(area.imd) == 144 and set(area.imd) <= set(range(1, 11))
     cal = area.calendar

@@ -20,17 +20,17 @@ from upstream.orders.service import OrderInputError, add_condition, get_order, r
 from upstream.orders.zones import ZoneError, in_zone, named_places, zone_around_place
 
 AREA = area_from_settings(Settings())
-STATION = "Walthamstow Central Underground Station (station)"
+STATION = "Walthamstow Central station (station)"
 
 
 def test_the_named_places_are_the_packs_town_centres_stations_and_schools_inside_it() -> None:
     places = named_places(AREA)
-    assert places[STATION] == (537317.0, 188985.0)
+    assert places[STATION] == (537290.0, 188980.0)  # TfL's point for the interchange
     assert places["Bakers Arms (town centre)"] == (537300.0, 187600.0)
     assert sum(name.endswith("(school)") for name in places) == int(
         (AREA.schools["inside"] & AREA.schools["open"]).sum()
     )
-    assert "Stratford Underground Station (station)" not in places  # outside the borough
+    assert "Stratford station (station)" not in places  # outside the borough
 
 
 def test_a_place_zone_is_a_circle_of_the_radius_around_the_place_and_checked() -> None:

@@ -173,7 +173,7 @@ def test_pages_need_a_session(client: TestClient, tmp_path: Path) -> None:
 
 def test_a_zone_around_a_named_place_from_the_form_and_the_api(client: TestClient) -> None:
     token = login(client, "officer", "enforcement")
-    station = "Walthamstow Central Underground Station (station)"
+    station = "Walthamstow Central station (station)"
     page = client.get("/orders/1").text
     assert f'<option value="{station}">' in page and 'name="zone_radius_m"' in page
     form = {"csrf_token": token, "kind": "exclusion_zone", "zone_place": station}

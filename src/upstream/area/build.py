@@ -12,10 +12,11 @@ Two kinds of pack:
   not usually follow LSOA edges, and then the LSOA layers are left out and the pack says so,
   rather than giving a whole LSOA's residents to part of it.
 * **A London borough, several, or all of London** from the London-wide files in
-  ``data/london/`` (borough boundaries, IMD 2019 for every London LSOA, GIAS schools). There
-  are no LSOA boundaries, LSOA populations, stations or town centres for London outside
-  Waltham Forest in the bundled data, so such a pack supports the grid-based views only;
-  :func:`upstream.area.layers.support` lists what it can and cannot do.
+  ``data/london/`` (borough boundaries, IMD 2019 for every London LSOA, GIAS schools, and
+  the Underground, Overground, Elizabeth line, DLR and National Rail stations). There are no
+  LSOA boundaries, LSOA populations or town centres for London outside Waltham Forest in the
+  bundled data, so such a pack supports the grid-based views and the plans built on schools
+  and stations only; :func:`upstream.area.layers.support` lists what it can and cannot do.
 
 Points (schools, stations, town centres) within :data:`MARGIN` metres of the new boundary
 are kept, since people cross boundaries; upstream decides which are inside when it loads the
@@ -49,6 +50,7 @@ __all__ = [
     "LONDON_FILES",
     "MARGIN",
     "NEST",
+    "STATIONS_ATTRIBUTION",
     "Built",
     "SubArea",
     "build_london",
@@ -57,6 +59,12 @@ __all__ = [
 
 MARGIN = 1000.0
 """Metres: schools, stations and town centres this close to the new boundary are kept."""
+STATIONS_ATTRIBUTION = (
+    "Stations: TfL Unified API StopPoint data. Powered by TfL Open Data. Contains OS data © "
+    "Crown copyright and database rights 2016 and Geomni UK Map data © and database rights "
+    "[2019]. Used under the TfL open data terms (based on the Open Government Licence v2.0)."
+)
+"""The attribution TfL's open data terms ask for, given with the bundled stations."""
 NEST = 0.95
 """Share of its area a kept LSOA must have inside, and of the area the kept LSOAs must cover."""
 
@@ -64,6 +72,7 @@ LONDON_FILES = {
     "boroughs": "london_boroughs.geojson",
     "imd2019": "london_imd2019_lsoa11.csv",
     "schools": "london_schools_gias_2025.csv",
+    "stations": "london_stations.csv",
 }
 """The London-wide files ``build_london`` reads, in ``<bundled data>/london``."""
 
@@ -415,8 +424,8 @@ def build_london(
     every = len(lads) == len(all_lads)
     title = name or ("London" if every else ", ".join(lads["lad_name"]))
     notes = [
-        "no LSOA boundaries, LSOA populations, stations or town centres are bundled for London "
-        "outside Waltham Forest, so this pack has none (see the support list)"
+        "no LSOA boundaries, LSOA populations or town centres are bundled for London outside "
+        "Waltham Forest, so this pack has none (see the support list)"
     ]
     tmp = _prepare(out)
     try:
@@ -434,6 +443,11 @@ def build_london(
             tmp / _OUT_NAMES["schools"], index=False
         )
         layers["schools"] = {"file": _OUT_NAMES["schools"]}
+        stations = pd.read_csv(
+            london_dir / LONDON_FILES["stations"], dtype=str, keep_default_na=False
+        )
+        stations[_near(stations, boundary)].to_csv(tmp / _OUT_NAMES["stations"], index=False)
+        layers["stations"] = {"file": _OUT_NAMES["stations"]}
         if terms_from is not None:
             src = read_manifest(Path(terms_from))
             if "school_terms" in src.layers:
@@ -450,6 +464,7 @@ def build_london(
             "Deprivation: English Indices of Deprivation 2019 (MHCLG). " + ogl3,
             "Schools: Get Information about Schools (Department for Education), 2025-05-24. "
             + ogl3,
+            STATIONS_ATTRIBUTION,
         ]
         top: dict[str, Any] = {
             "format": 1,
@@ -468,7 +483,9 @@ def build_london(
             f"{MARGIN:.0f} m of the boundary, with `serves_age_11_plus` added, approximated "
             "from phase and type (secondary, all-through and 16 plus phases, pupil referral "
             "units, alternative provision and special schools; the London-wide file has no age "
-            "range, so independent schools with no phase are not counted)."
+            "range, so independent schools with no phase are not counted); `stations.csv` the "
+            f"rail, Underground, Overground, Elizabeth line and DLR stations within {MARGIN:.0f} m "
+            "of the boundary (TfL StopPoint data, see `data/london/SOURCES.md`)."
             + (
                 " `school_terms.csv` is copied from the bundled pack: typical London term dates."
                 if "school_terms" in layers

@@ -68,7 +68,8 @@ class Places:
     schools: pd.DataFrame
     """Secondary and all-through schools: name, x, y, pupils."""
     stations: pd.DataFrame
-    """Underground stations inside the borough: name, x, y (may be empty)."""
+    """Rail, Underground, Overground and DLR stations inside the borough: name, x, y (may be
+    empty)."""
     school_links: np.ndarray
     """(k, 4) array of x1, y1, x2, y2 for secondary-school pairs less than 1.5 km apart."""
     lsoas: pd.DataFrame
