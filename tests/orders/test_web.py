@@ -162,6 +162,14 @@ def test_each_role_on_the_server(
         shown = client.get("/orders/proportionality")
         assert shown.status_code == 200 and "Ratio to suspects" in shown.text
         assert 'id="demo-notice"' in shown.text  # the demo's figures say SYNTHETIC
+        assert "Why some cells read [c]" in shown.text  # and why small numbers are hidden
+        api = client.get("/api/orders/proportionality").json()
+        assert api["suppressed_below"] == 5
+        for audit in api["audits"].values():
+            for row in audit["rows"]:
+                for column in ("list_n", "suspects_n", "victims_n"):
+                    n = row.get(column)
+                    assert not (isinstance(n, int) and 0 < n < 5), (row["group"], column)
     else:
         assert page.status_code == register
 
