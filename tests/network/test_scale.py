@@ -103,3 +103,52 @@ def test_louvain_recovers_planted_groups_as_well_as_networkx() -> None:
     nmi_nx = normalized_mutual_info_score(truth, [label[v] for v in reference])
     assert nmi >= 0.95 and nmi_nx >= 0.95
     assert abs(nmi - nmi_nx) < 0.02
+
+
+def planted(groups: int = 40, size: int = 8) -> nx.Graph:
+    """``groups`` cliques of ``size`` people (evidence weights 1 to 3) joined in a ring by
+    one link each, and two isolated people: groups no Louvain can miss."""
+    graph = nx.Graph()
+    rng = np.random.default_rng(7)
+    for g in range(groups):
+        members = [f"YP-{g:03d}{i}" for i in range(size)]
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                graph.add_edge(a, b, weight=int(rng.integers(1, 4)))
+        graph.add_edge(members[0], f"YP-{(g + 1) % groups:03d}{size - 1}", weight=1)
+    graph.add_nodes_from(["YP-ALONE1", "YP-ALONE2"])
+    return graph
+
+
+def test_analysis_takes_the_networkit_path_above_the_threshold_with_the_same_results() -> None:
+    """The same mid-size network through networkx (default threshold) and through NetworKit
+    (threshold lowered to 100 people): identical groups, degrees, brokers and exact
+    betweenness."""
+    from upstream.network import analysis as an
+
+    graph = planted()
+    reference = an.groups(graph, seed=0)
+    scaled = an.groups(graph, seed=0, scale_at=100)
+    pd.testing.assert_frame_equal(scaled, reference, check_dtype=False)
+    assert reference["community"].nunique() == 42  # 40 cliques and the two alone
+
+    by_nx = an.centrality(graph, reference).set_index("person").sort_index()
+    by_nk = an.centrality(graph, scaled, scale_at=100).set_index("person").sort_index()
+    assert by_nk["betweenness"].to_numpy() == pytest.approx(
+        by_nx["betweenness"].to_numpy(), abs=1e-12
+    )
+    cols = ["degree", "other_communities", "broker"]
+    pd.testing.assert_frame_equal(by_nk[cols], by_nx[cols], check_dtype=False)
+
+
+def test_above_the_threshold_the_groups_are_networkits() -> None:
+    """On a random network (no clear groups, where the two Louvains may differ) the frame
+    above the threshold is NetworKit's own, seeded."""
+    from upstream.network import analysis as an
+
+    graph = nx.gnm_random_graph(400, 900, seed=3)
+    graph = nx.relabel_nodes(graph, {n: f"YP-{n:04d}" for n in graph.nodes})
+    got = an.groups(graph, seed=5, scale_at=100)
+    expected = scale.groups(scale.from_graph(graph), seed=5)
+    pd.testing.assert_frame_equal(got, expected)
+    assert an.groups(graph, seed=5, scale_at=100).equals(got)  # seeded: one answer

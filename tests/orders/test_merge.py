@@ -11,6 +11,7 @@ from upstream.cases.db import CaseStore
 from upstream.cases.duplicate_review import list_duplicates, resolve_duplicate
 from upstream.cases.models import AuditEvent, Person
 from upstream.cases.schemas import DuplicateResolve
+from upstream.orders.merging import SELF_NAMED
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition
 from upstream.orders.schemas import ConditionCreate
 from upstream.orders.service import add_condition, get_order, record_order
@@ -66,3 +67,36 @@ def test_a_merge_moves_orders_conditions_and_alerts_to_the_kept_record(
     ]
     assert all((e.detail or "").startswith("merge: ") for e in events)
     assert f"subject {other} -> {keep}" in (events[0].detail or "")
+
+
+def test_a_non_association_left_naming_its_own_subject_is_flagged_for_review(
+    store: CaseStore, team: Team
+) -> None:
+    """An order about ``keep`` forbids contact with ``other``; the two are one young person
+    and are merged: the condition now names its own subject and is flagged, not dropped."""
+    first = incident(store, team.coordinator, utc(2025, 12, 1, 12))
+    keep = new_person(store, team.coordinator, first, "Sam")
+    other = new_person(store, team.coordinator, first, "Sam")
+    order_id = record_order(team.officer, store, order_data(keep)).order.id
+    add_condition(
+        team.officer, store, order_id,
+        ConditionCreate(kind="non_association", other_person=other),
+    )  # fmt: skip
+    (before,) = get_order(team.officer, store, order_id).conditions
+    assert before.review is None
+
+    (flag,) = [
+        f for f in list_duplicates(team.coordinator, store)
+        if {f.pseudonym, f.other_pseudonym} == {keep, other}
+    ]  # fmt: skip
+    resolve_duplicate(team.coordinator, store, flag.id, DuplicateResolve(resolution="merge"))
+
+    detail = get_order(team.officer, store, order_id)
+    (cond,) = detail.conditions
+    assert cond.other_person == detail.order.subject == keep
+    assert cond.review == SELF_NAMED
+    with store.unit_of_work() as session:
+        (event,) = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "order.update")
+        ).all()
+    assert "now its own subject: for review" in (event or "")

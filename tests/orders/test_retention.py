@@ -89,3 +89,47 @@ def test_orders_and_their_subjects_are_kept_for_the_retention_period_after_the_o
     assert anonymised == [str(gone_order)]
     again = retain(system_actor("retain"), store, dry_run=False, now=NOW)
     assert (again.people, again.orders) == ([], [])
+
+
+def test_a_person_named_in_a_non_association_condition_is_kept_while_the_order_lasts(
+    store: CaseStore, team: Team
+) -> None:
+    """Dee is named by Eve's live order and Fay's order within its period: kept; Gus, named
+    only by an order that ended before the period, is anonymised."""
+    cutoff = months_before(NOW, store.settings.retention_months).date()
+    first = incident(store, team.coordinator, utc(2025, 12, 1, 12))
+    dee, eve, fay, gus, hal = (
+        new_person(store, team.coordinator, first, name)
+        for name in ("Dee", "Eve", "Fay", "Gus", "Hal")
+    )
+    for subject, named, ends in (
+        (eve, dee, None),
+        (fay, dee, cutoff),
+        (hal, gus, cutoff - timedelta(days=1)),
+    ):
+        order_id = record_order(team.officer, store, order_data(subject, expires_on=ends)).order.id
+        add_condition(
+            team.officer, store, order_id,
+            ConditionCreate(kind="non_association", other_person=named),
+        )  # fmt: skip
+    for pseudonym in (dee, gus):
+        close_person(team.coordinator, store, pseudonym)
+    with store.unit_of_work() as session:
+        session.execute(update(Person).values(closed_at=utc(2026, 1, 1)))
+        session.execute(
+            update(Person).where(Person.pseudonym.in_([eve, fay, hal])).values(closed_at=None)
+        )
+
+    dry = retain(system_actor("retain"), store, dry_run=True, now=NOW)
+    assert dry.people == [gus] and dry.kept_as_non_associates == [dee]
+    assert dry.kept_for_orders == []
+    with store.unit_of_work() as session:
+        (report,) = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "retention.report")
+        ).all()
+    assert "1 people kept as named in another's non-association condition" in (report or "")
+
+    retain(system_actor("retain"), store, dry_run=False, now=NOW)
+    with store.unit_of_work() as session:
+        names = {p: g for p, g in session.execute(select(Person.pseudonym, Person.given_name))}
+    assert (names[dee], names[gus]) == ("Dee", None)

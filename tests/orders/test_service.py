@@ -307,3 +307,25 @@ def test_every_read_and_write_writes_one_event_with_its_purpose(
     with store.unit_of_work() as session:
         details = " ".join(e.detail or "" for e in read_events(session))
     assert "Sam" not in details and "Test" not in details  # names never reach the audit
+
+
+def test_the_hook_takes_the_breach_deadline_from_the_stores_settings(
+    store: CaseStore, team: Team
+) -> None:
+    """A store whose settings give 7 working days (not the default 2, nor the environment):
+    an alert raised by the hook, in a use case of that store, is due 7 working days on."""
+    from upstream.orders.reviews import deadline
+
+    seven = CaseStore(store.url, store.settings.model_copy(update={"breach_deadline_days": 7}))
+    try:
+        subject, _, _ = _subjects(seven, team)
+        order = record_order(team.officer, seven, order_data(subject)).order
+        zone = ConditionCreate(kind="exclusion_zone", zone_geojson=_zone_geojson())
+        add_condition(team.officer, seven, order.id, zone)
+        inside = incident(seven, team.coordinator, utc(2026, 6, 3, 11), (X0, Y0))
+        link(seven, team.coordinator, inside, subject)
+        (alert,) = _alerts(seven)
+        assert alert.incident_id == inside
+        assert alert.due_at == deadline(alert.created_at, 7) != deadline(alert.created_at, 2)
+    finally:
+        seven.dispose()

@@ -162,6 +162,14 @@ def test_each_role_on_the_server(
         shown = client.get("/orders/proportionality")
         assert shown.status_code == 200 and "Ratio to suspects" in shown.text
         assert 'id="demo-notice"' in shown.text  # the demo's figures say SYNTHETIC
+        assert "Why some cells read [c]" in shown.text  # and why small numbers are hidden
+        api = client.get("/api/orders/proportionality").json()
+        assert api["suppressed_below"] == 5
+        for audit in api["audits"].values():
+            for row in audit["rows"]:
+                for column in ("list_n", "suspects_n", "victims_n"):
+                    n = row.get(column)
+                    assert not (isinstance(n, int) and 0 < n < 5), (row["group"], column)
     else:
         assert page.status_code == register
 
@@ -195,3 +203,31 @@ def test_a_zone_around_a_named_place_from_the_form_and_the_api(client: TestClien
     assert made.status_code == 201
     summaries = [c["summary"] for c in made.json()["conditions"]]
     assert "exclusion zone (200 m around Bakers Arms (town centre))" in summaries
+
+
+def test_the_order_page_flags_a_non_association_naming_its_own_subject(
+    client: TestClient, demo_settings: Settings
+) -> None:
+    """What a merge of the subject's and the non-associate's records leaves (the merge
+    itself is tested in test_merge.py): the page flags the condition for review."""
+    from sqlalchemy import select
+
+    from upstream.orders.models import OrderCondition
+
+    store = case_store(demo_settings)
+    with store.unit_of_work() as session:
+        cond = session.scalars(
+            select(OrderCondition).where(OrderCondition.kind == "non_association")
+        ).first()
+        assert cond is not None
+        order_id, cond_id, was = cond.order_id, cond.id, cond.other_person_id
+        cond.other_person_id = cond.order.person_id
+    try:
+        login(client, "officer", "enforcement")
+        page = client.get(f"/orders/{order_id}").text
+        assert f'id="review-condition-{cond_id}"' in page
+        assert "names the order&#39;s own subject" in page
+    finally:
+        with store.unit_of_work() as session:
+            session.get_one(OrderCondition, cond_id).other_person_id = was
+    assert 'id="review-condition-' not in client.get(f"/orders/{order_id}").text

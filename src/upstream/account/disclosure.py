@@ -51,6 +51,7 @@ __all__ = [
     "secondary_suppression",
     "show",
     "suppress_counts",
+    "suppress_lines",
     "suppress_one_way",
     "suppress_two_way",
 ]
@@ -186,6 +187,18 @@ def suppress_two_way(counts: ArrayLike, rule: DisclosureRule = PARTNERSHIP_RULE)
     values[rows, :cols] = cells.sum(axis=0)
     values[rows, cols] = cells.sum()
     return _suppress(values, _two_way_lines(rows, cols), rule)
+
+
+def suppress_lines(
+    values: ArrayLike, lines: Sequence[Line], rule: DisclosureRule = PARTNERSHIP_RULE
+) -> Suppression:
+    """Counts tied by any set of sums (``lines`` over ``values.ravel()``), for tables that
+    are neither one-way nor two-way: several breakdowns of one total, nested subsets.
+
+    A count that is never shown but follows from shown ones by subtraction (those *not*
+    offered support, say) belongs in ``values`` too, so that a small one is protected.
+    """
+    return _suppress(_counts(values), tuple(lines), rule)
 
 
 def _suppress(

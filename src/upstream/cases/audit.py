@@ -358,8 +358,9 @@ def event_mac(key: str, fields: dict[str, Any]) -> str:
 
 
 def install_chain(session_factory: Any, key: str) -> None:
-    """Give every session of ``session_factory`` the key its events' MACs are made with."""
-    session_factory.configure(info={_KEY: key})
+    """Give every session of ``session_factory`` the key its events' MACs are made with
+    (beside whatever else the factory puts in its sessions' ``info``)."""
+    session_factory.configure(info={**session_factory.kw.get("info", {}), _KEY: key})
 
 
 def to_record(e: AuditEvent) -> AuditRecord:

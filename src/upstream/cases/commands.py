@@ -124,6 +124,11 @@ def retain_command(
         console.print(f"  court order {order}")
     for pseudonym in report.kept_for_orders:
         console.print(f"  kept: person {pseudonym} (a court order in force or ended since)")
+    for pseudonym in report.kept_as_non_associates:
+        console.print(
+            f"  kept: person {pseudonym} (named in the non-association condition of another's "
+            "court order in force or ended since)"
+        )
 
 
 @app.command("seed-demo")

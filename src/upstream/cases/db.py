@@ -30,7 +30,17 @@ from upstream.cases.audit_chain import seal
 from upstream.cases.audit_sealer import AuditSealer
 from upstream.config import Settings
 
-__all__ = ["CaseStore", "case_store", "database_url", "dispose_all", "private_sqlite_file"]
+__all__ = [
+    "CaseStore",
+    "case_store",
+    "database_url",
+    "dispose_all",
+    "private_sqlite_file",
+    "session_settings",
+]
+
+_SETTINGS = "upstream.settings"
+"""The key of a store's settings in the ``info`` of each of its sessions."""
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -45,6 +55,15 @@ def database_url(settings: Settings) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def session_settings(session: Session) -> Settings:
+    """The settings of the store ``session`` belongs to, for code that has a session only
+    (a flush hook, say): the same object as ``store.settings``."""
+    settings = session.info.get(_SETTINGS)
+    if not isinstance(settings, Settings):
+        raise RuntimeError("this session was not opened by a case store")
+    return settings
 
 
 def private_sqlite_file(path: Path) -> None:
@@ -94,7 +113,9 @@ class CaseStore:
             self.engine = create_engine(
                 url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
             )
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info={_SETTINGS: settings}
+        )
         install_chain(self.sessions, settings.audit_key)
         self._migrated = False
         self._lock = threading.Lock()

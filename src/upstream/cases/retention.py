@@ -5,9 +5,10 @@ and the notes of their contact attempts, and keeps the pseudonym, roles, offers,
 outcomes, so the board's figures stay true. An incident closed that long ago loses its
 free-text summary. A young person who is the subject of a court order in force, or of one
 that ended less than the retention period ago, is kept (``kept_for_orders``) even with their
-case closed; an order that ended longer ago loses its identifying free text
-(:mod:`upstream.orders.retention`). ``upstream cases retain --dry-run`` reports what would
-change (and who is kept for their orders) and changes nothing; both are audited.
+case closed, and so is a young person that such an order's non-association condition names
+(``kept_as_non_associates``); an order that ended longer ago loses its identifying free
+text (:mod:`upstream.orders.retention`). ``upstream cases retain --dry-run`` reports what
+would change (and who is kept for orders, and why) and changes nothing; both are audited.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore
 from upstream.cases.models import Contact, Incident, Offer, Person, utcnow
 from upstream.cases.service import guard, use_case
-from upstream.orders.retention import anonymise_order, expired_orders, held_subjects
+from upstream.orders.retention import (
+    anonymise_order,
+    expired_orders,
+    held_non_associates,
+    held_subjects,
+)
 
 __all__ = ["RetentionReport", "months_before", "retain"]
 
@@ -37,6 +43,9 @@ class RetentionReport:
     incidents: list[int] = field(default_factory=list)
     orders: list[int] = field(default_factory=list)
     kept_for_orders: list[str] = field(default_factory=list)
+    """Subjects of an order in force or ended within the period."""
+    kept_as_non_associates: list[str] = field(default_factory=list)
+    """Named in a non-association condition of such an order (not its subject)."""
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -62,7 +71,8 @@ def retain(
     now: datetime | None = None,
 ) -> RetentionReport:
     """Anonymise people and incidents closed, and court orders ended, before ``months``
-    (default: the setting) ago; people with an order in force or ended since are kept."""
+    (default: the setting) ago; people with an order in force or ended since, or named in
+    a non-association condition of one, are kept."""
     guard(actor, Action.RETENTION_RUN, None, "retention")
     months = months if months is not None else store.settings.retention_months
     if months < 1:
@@ -81,7 +91,8 @@ def retain(
             .order_by(Person.id)
         ).all()
         held = held_subjects(session, cutoff.date())
-        people = [p for p in closed if p.id not in held]
+        named = held_non_associates(session, cutoff.date()) - held
+        people = [p for p in closed if p.id not in held and p.id not in named]
         orders = expired_orders(session, cutoff.date())
         incidents = session.scalars(
             select(Incident).where(
@@ -94,6 +105,7 @@ def retain(
         report.incidents = [i.id for i in incidents]
         report.orders = [o.id for o in orders]
         report.kept_for_orders = [p.pseudonym for p in closed if p.id in held]
+        report.kept_as_non_associates = [p.pseudonym for p in closed if p.id in named]
         if dry_run:
             record(
                 session,
@@ -103,7 +115,9 @@ def retain(
                 None,
                 detail=f"dry run: {len(people)} people, {len(incidents)} incidents, "
                 f"{len(orders)} orders before {cutoff.date()}; "
-                f"{len(report.kept_for_orders)} people kept for their court orders",
+                f"{len(report.kept_for_orders)} people kept for their court orders; "
+                f"{len(report.kept_as_non_associates)} people kept as named in another's "
+                "non-association condition",
             )
             return report
         for person in people:

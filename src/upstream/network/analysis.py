@@ -1,6 +1,14 @@
 """What the network shows: groups, brokers, overlap, exposure, exploitation, group violence.
 
 Every function is pure: frames and a graph in, a frame out, ids pseudonymous throughout.
+
+Groups and centrality are computed with networkx up to :data:`SCALE_AT` people and, above
+it, with NetworKit (:mod:`upstream.network.scale`, 100,000 people and 1,000,000 links in
+seconds where networkx takes minutes): the same frames, numbered the same way. Components,
+degree and exact betweenness are the same numbers on either path; Louvain communities are
+the same on a network with clear groups (different heuristics may split a borderline
+person differently). Above :data:`SCALE_AT`, betweenness without ``k`` is estimated from
+:data:`SAMPLES` sampled sources, as the benchmark (``benchmarks/network.py``) measures.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from upstream.network.people import ages, harmed_between, offences_long
 
 __all__ = [
     "COUNTY_LINES",
+    "SAMPLES",
+    "SCALE_AT",
     "centrality",
     "exploitation",
     "exposure",
@@ -30,9 +40,21 @@ COUNTY_LINES = re.compile(r"county[ -]?lines?|cuckoo|deal(?:ing)? line|trap hous
 """Incident labels that mark county-lines drug supply and its exploitation."""
 
 
-def groups(graph: nx.Graph, seed: int = 0) -> pd.DataFrame:
+SCALE_AT = 5_000
+"""Above this many people, groups and centrality take NetworKit's path."""
+SAMPLES = 1_000
+"""Sources betweenness is estimated from above :data:`SCALE_AT` people (the benchmark: rank
+correlation 0.98 with the exact values at 5,000 people)."""
+
+
+def groups(graph: nx.Graph, seed: int = 0, *, scale_at: int = SCALE_AT) -> pd.DataFrame:
     """Each person's ``component`` (connected component, 0 the largest), its size, and
-    ``community`` (Louvain, seeded, on evidence weights; numbered by size)."""
+    ``community`` (Louvain, seeded, on evidence weights; numbered by size, ties by the
+    smallest id); with NetworKit above ``scale_at`` people."""
+    if graph.number_of_nodes() > scale_at:
+        from upstream.network import scale  # NetworKit takes a second to import: only here
+
+        return scale.groups(scale.from_graph(graph), seed=seed)
     rows: list[tuple[str, int, int, int]] = []
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
@@ -44,14 +66,27 @@ def groups(graph: nx.Graph, seed: int = 0) -> pd.DataFrame:
 
 
 def centrality(
-    graph: nx.Graph, membership: pd.DataFrame, k: int | None = None, seed: int = 0
+    graph: nx.Graph,
+    membership: pd.DataFrame,
+    k: int | None = None,
+    seed: int = 0,
+    *,
+    scale_at: int = SCALE_AT,
 ) -> pd.DataFrame:
     """Degree, normalised betweenness and brokers, most between first.
 
     A broker has positive betweenness and links into at least one community other than
     its own. With ``k``, betweenness is estimated from ``k`` sampled sources (seeded).
+    Above ``scale_at`` people it is NetworKit's, estimated from :data:`SAMPLES` sources
+    when ``k`` is not given (exact when there are no more people than that).
     """
-    between = nx.betweenness_centrality(graph, k=k, seed=seed if k else None)
+    if graph.number_of_nodes() > scale_at:
+        from upstream.network import scale
+
+        estimated = scale.betweenness(scale.from_graph(graph), k=k or SAMPLES, seed=seed)
+        between = estimated.to_dict()
+    else:
+        between = nx.betweenness_centrality(graph, k=k, seed=seed if k else None)
     community = dict(zip(membership["person"], membership["community"], strict=True))
     rows = []
     for person in graph.nodes:

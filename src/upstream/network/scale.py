@@ -25,11 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkit as nk
+import networkx as nx
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["LinkGraph", "betweenness", "degrees", "from_pairs", "groups"]
+__all__ = ["LinkGraph", "betweenness", "degrees", "from_graph", "from_pairs", "groups"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,17 @@ def from_pairs(
     edges = (summed, (merged // n, merged % n))
     graph = nk.GraphFromCoo(edges, n=n, weighted=True, directed=False)
     return LinkGraph(graph, np.asarray(names, dtype=object))
+
+
+def from_graph(graph: nx.Graph) -> LinkGraph:
+    """The NetworKit graph of a networkx graph of people (its edges' ``weight``, 1 where
+    missing; isolated people kept)."""
+    edges = list(graph.edges(data="weight", default=1))
+    a = pd.Series([str(u) for u, _, _ in edges], dtype=object)
+    b = pd.Series([str(v) for _, v, _ in edges], dtype=object)
+    weight = pd.Series([float(w) for _, _, w in edges], dtype=float)
+    people = pd.Series([str(n) for n in graph.nodes], dtype=object)
+    return from_pairs(a, b, people=people, weight=weight)
 
 
 def _by_size(labels: NDArray[np.int64], names: NDArray[np.object_]) -> NDArray[np.int64]:

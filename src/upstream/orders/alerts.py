@@ -3,8 +3,10 @@ decisions.
 
 **The scan** (:func:`scan_session`) turns the candidates of
 :func:`upstream.orders.breaches.candidates` into alerts for each order's lead, due
-``UPSTREAM_BREACH_DEADLINE_DAYS`` working days later. It is idempotent: an alert's
-``dedupe_key`` (condition and incident) is unique, so a re-scan adds nothing.
+``breach_deadline_days`` working days later (the case store's setting,
+``UPSTREAM_BREACH_DEADLINE_DAYS``, read from the store's settings object, by the hook too).
+It is idempotent: an alert's ``dedupe_key`` (condition and incident) is unique, so a
+re-scan adds nothing.
 
 **The hook.** Whenever a unit of work of the case store records an involvement (a young
 person linked to an incident, by any use case) or gives an incident a location, the scan
@@ -30,11 +32,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from upstream.cases.access import Actor
 from upstream.cases.audit import AuditKind, record
-from upstream.cases.db import CaseStore
+from upstream.cases.db import CaseStore, session_settings
 from upstream.cases.models import Incident, Involvement, Person, User, utcnow
 from upstream.cases.service import Conflict, not_found, use_case
 from upstream.cases.times import check_not_future
-from upstream.config import get_settings
 from upstream.orders.access import (
     OrderPermission,
     OrderResource,
@@ -249,7 +250,8 @@ def _moved(incident: Incident) -> bool:
 def _scan_new_involvements(session: Session, _context: object) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
-        scan_session(session, get_settings().breach_deadline_days, incident_ids=pending)
+        days = session_settings(session).breach_deadline_days
+        scan_session(session, days, incident_ids=pending)
 
 
 @use_case

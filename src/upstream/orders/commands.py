@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
+from upstream.account.disclosure import SUPPRESSED
 from upstream.cases.access import AccessDenied
 from upstream.cases.audit import AuditKind, record
 from upstream.cases.db import CaseStore, case_store
@@ -128,6 +129,7 @@ def figures_command(
     if as_json:
         payload = {
             "synthetic": figures.synthetic,
+            "suppressed_below": figures.min_count,
             "counts": figures.counts,
             "support": figures.support.__dict__,
             "audits": {
@@ -142,8 +144,13 @@ def figures_command(
         console.print("SYNTHETIC: the register holds demonstration orders", highlight=False)
     console.print(
         f"{s.orders_with_offer} of {s.orders} orders' subjects were offered support "
-        f"({s.share:.0%}, {figures.level:.0%} interval {s.share_lo:.0%} to {s.share_hi:.0%}); "
-        f"{s.positive} positive requirements, {s.positive_with_offer} linked to an offer, "
+        + (
+            f"(share {SUPPRESSED}); "
+            if isinstance(s.share, str)
+            else f"({s.share:.0%}, {figures.level:.0%} interval {s.share_lo:.0%} to "
+            f"{s.share_hi:.0%}); "
+        )
+        + f"{s.positive} positive requirements, {s.positive_with_offer} linked to an offer, "
         f"{s.positive_taken_up} taken up",
         highlight=False,
     )
@@ -157,13 +164,27 @@ def figures_command(
         for r in audit.table.to_dict("records"):
             ratio = r.get("suspects_ratio")
             shown = (
-                f"{ratio:.2f} ({r['suspects_ratio_lo']:.2f} to {r['suspects_ratio_hi']:.2f})"
+                SUPPRESSED
+                if isinstance(ratio, str)
+                else f"{ratio:.2f} ({r['suspects_ratio_lo']:.2f} to {r['suspects_ratio_hi']:.2f})"
                 if ratio == ratio and ratio is not None
                 else "-"
             )
             table.add_row(
                 str(r["dimension"]), str(r["group"]), str(r["list_n"]),
-                f"{r['list_share']:.0%}" if r["list_total"] else "-",
-                f"{r['suspects_share']:.0%}" if r.get("suspects_total") else "-", shown,
+                _share(r["list_share"], r["list_total"]),
+                _share(r.get("suspects_share"), r.get("suspects_total")), shown,
             )  # fmt: skip
         console.print(table)
+    console.print(
+        f"{SUPPRESSED}: a count from 1 to {figures.min_count - 1}, or one that would give such "
+        "a count away, or a figure worked out from one (small numbers identify children)",
+        highlight=False,
+    )
+
+
+def _share(share: object, total: object) -> str:
+    """A share as a percentage, ``[c]`` if hidden, ``-`` with nothing to share."""
+    if isinstance(share, str):
+        return share
+    return f"{share:.0%}" if total else "-"

@@ -5,6 +5,11 @@ the orders about ``other`` become orders about ``keep``, non-association conditi
 ``other`` name ``keep``, and the breach alerts that name ``other`` by pseudonym name ``keep``
 (an alert belongs to its order, so it follows the order). No order is left pointing at the
 empty merged record. The caller audits each order changed (:class:`MovedOrder`).
+
+A non-association condition between the two merged records (an order about one forbidding
+contact with the other) then names its own subject. It cannot be breached, and nothing
+decides for the officer what it should have said: it stays as it is, the merge's audit
+event says so, and the order page flags it for review (:func:`names_own_subject`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,21 @@ from sqlalchemy.orm import Session
 from upstream.cases.models import Person
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition
 
-__all__ = ["MovedOrder", "move_orders"]
+__all__ = ["SELF_NAMED", "MovedOrder", "move_orders", "names_own_subject"]
+
+SELF_NAMED = (
+    "names the order's own subject: two records of one young person were merged. It cannot "
+    "be breached; review it (vary or remove it with the court if it no longer applies)."
+)
+"""What the order page says beside such a condition."""
+
+
+def names_own_subject(condition: OrderCondition) -> bool:
+    """True for a non-association condition naming its own order's subject."""
+    return (
+        condition.other_person_id is not None
+        and condition.other_person_id == condition.order.person_id
+    )
 
 
 @dataclass(frozen=True)
@@ -44,8 +63,9 @@ def move_orders(session: Session, keep: Person, other: Person) -> list[MovedOrde
     ).all():
         cond.other_person_id = keep.id
         cond.other_person = keep
+        note = " (now its own subject: for review)" if names_own_subject(cond) else ""
         changed.setdefault(cond.order_id, []).append(
-            f"condition {cond.id} names {keep.pseudonym} (was {other.pseudonym})"
+            f"condition {cond.id} names {keep.pseudonym} (was {other.pseudonym}){note}"
         )
     if changed:
         for alert in session.scalars(

@@ -21,7 +21,10 @@ age band, ``not stated`` ethnic group), never dropped.
 offer accepted); the share of orders whose subject was offered support (any offer in the
 case store made before the order ended), with a Wilson interval.
 
-Aggregate only: no pseudonym, name or date of birth leaves this module.
+Aggregate only: no pseudonym, name or date of birth leaves this module, and no small
+number either: every count from 1 to 4, and every count, share, interval or ratio that would
+give one away, is ``[c]`` (:mod:`upstream.orders.suppression`, the network board tables'
+rule). The page, the API and ``upstream orders figures`` all show what this returns.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from upstream.account.disclosure import SUPPRESSED, DisclosureRule
 from upstream.account.returns.intervals import share_interval
 from upstream.cases.access import Actor
 from upstream.cases.audit import AuditKind, record
@@ -42,31 +46,41 @@ from upstream.cases.localtime import age_on, london
 from upstream.cases.models import Incident, Involvement, Offer, Person
 from upstream.cases.service import use_case
 from upstream.network.audit import Audit, audit_table, person_dimensions
+from upstream.network.groups_export import BOARD_RULE
 from upstream.orders.access import OrderPermission, ensure_order_allowed
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition
 from upstream.orders.service import today_in_london
+from upstream.orders.suppression import Breakdown, group_counts, hidden_breakdown, shown_audit
 from upstream.orders.vocab import ConditionKind, Decision
 
-__all__ = ["ACTIONS", "LISTS", "OrderFigures", "SupportFigures", "order_figures"]
+__all__ = ["ACTIONS", "FIGURES_RULE", "LISTS", "OrderFigures", "SupportFigures", "order_figures"]
 
 LISTS = ("orders", "conditions", "breach_actions")
 """What is audited, in the order shown."""
 ACTIONS = frozenset({Decision.WARNING, Decision.BREACH_PROCEEDINGS})
 """Decisions counted as breach actions (advice and no breach are not enforcement)."""
+FIGURES_RULE = BOARD_RULE
+"""Counts from 1 to 4 are shown as ``[c]`` (the network board tables' rule)."""
+
+
+Shown = int | str
+"""A count, or ``[c]`` where it is suppressed."""
+Share = float | str
+"""A share, interval bound or ratio, or ``[c]`` where a count it comes from is suppressed."""
 
 
 @dataclass(frozen=True)
 class SupportFigures:
     """Positive requirements and support offered to the subjects of orders."""
 
-    positive: int
-    positive_with_offer: int
-    positive_taken_up: int
-    orders: int
-    orders_with_offer: int
-    share: float
-    share_lo: float
-    share_hi: float
+    positive: Shown
+    positive_with_offer: Shown
+    positive_taken_up: Shown
+    orders: Shown
+    orders_with_offer: Shown
+    share: Share
+    share_lo: Share
+    share_hi: Share
 
 
 @dataclass(frozen=True)
@@ -75,10 +89,12 @@ class OrderFigures:
 
     audits: dict[str, Audit]
     support: SupportFigures
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, Shown] = field(default_factory=dict)
     level: float = 0.95
     synthetic: bool = False
     """Some of the orders are SYNTHETIC (the demo): the figures say so."""
+    min_count: int = FIGURES_RULE.min_count
+    """Counts from 1 to ``min_count - 1`` are shown as ``[c]``."""
 
 
 def _unit(rows: list[dict[str, object]], uid: str, person: Person, on: date) -> str:
@@ -109,9 +125,11 @@ def order_figures(
     residents: Mapping[str, Mapping[str, int]] | None = None,
     today: date | None = None,
     level: float = 0.95,
+    rule: DisclosureRule = FIGURES_RULE,
 ) -> OrderFigures:
     """The proportionality audits of every order, condition and breach action on the
-    register, and the support figures (aggregate; audited as one read)."""
+    register, and the support figures (aggregate; audited as one read), with small numbers
+    suppressed by ``rule`` (see :mod:`upstream.orders.suppression`)."""
     ensure_order_allowed(actor, OrderPermission.FIGURES)
     today = today or today_in_london()
     rows: list[dict[str, object]] = []
@@ -158,9 +176,58 @@ def order_figures(
         name: audit_table(units[name], dims, bases, level=level)  # type: ignore[arg-type]
         for name in LISTS
     }
-    counts = {name: len(ids) for name, ids in units.items()}
+    hidden = _hidden(units, dims, support, rule)
+    bases_hidden = {b: hidden[b] for b in ("suspects", "victims")}
+    shown = {name: shown_audit(audits[name], hidden[name], bases_hidden) for name in LISTS}
+    counts: dict[str, Shown] = {
+        name: SUPPRESSED if hidden[name].total else len(ids) for name, ids in units.items()
+    }
     synthetic = any(o.synthetic for o in orders)
-    return OrderFigures(audits, support, counts, level, synthetic)
+    return OrderFigures(
+        shown, _shown_support(support, hidden), counts, level, synthetic, rule.min_count
+    )
+
+
+def _hidden(
+    units: Mapping[str, list[str]],
+    dims: pd.DataFrame,
+    support: SupportFigures,
+    rule: DisclosureRule,
+) -> dict[str, Breakdown]:
+    """Which counts each table hides: the lists (orders with the support split of the same
+    total, conditions with the positive requirements nested in theirs) and the bases."""
+    subsets: dict[str, list[tuple[str, int, str]]] = {
+        "orders": [("orders_with_offer", int(support.orders_with_offer), "total")],
+        "conditions": [
+            ("positive", int(support.positive), "total"),
+            ("positive_with_offer", int(support.positive_with_offer), "positive"),
+            ("positive_taken_up", int(support.positive_taken_up), "positive_with_offer"),
+        ],
+    }
+    return {
+        name: hidden_breakdown(group_counts(dims, ids), len(ids), rule, subsets.get(name, []))
+        for name, ids in units.items()
+    }
+
+
+def _shown_support(support: SupportFigures, hidden: Mapping[str, Breakdown]) -> SupportFigures:
+    orders, conditions = hidden["orders"], hidden["conditions"]
+    offered = orders.extra["orders_with_offer"]
+    share_hidden = offered or orders.total
+    return SupportFigures(
+        positive=SUPPRESSED if conditions.extra["positive"] else support.positive,
+        positive_with_offer=(
+            SUPPRESSED if conditions.extra["positive_with_offer"] else support.positive_with_offer
+        ),
+        positive_taken_up=(
+            SUPPRESSED if conditions.extra["positive_taken_up"] else support.positive_taken_up
+        ),
+        orders=SUPPRESSED if orders.total else support.orders,
+        orders_with_offer=SUPPRESSED if offered else support.orders_with_offer,
+        share=SUPPRESSED if share_hidden else support.share,
+        share_lo=SUPPRESSED if share_hidden else support.share_lo,
+        share_hi=SUPPRESSED if share_hidden else support.share_hi,
+    )
 
 
 def _support(

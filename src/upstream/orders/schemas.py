@@ -197,6 +197,9 @@ class ConditionView(BaseModel):
     other_person: str | None = None
     offer_id: int | None = None
     taken_up: bool | None = None
+    review: str | None = None
+    """Why the officer should review this condition (a non-association naming the order's
+    own subject, as a merge of two records of one young person leaves it); else None."""
 
 
 class ReviewView(BaseModel):

@@ -31,6 +31,7 @@ from upstream.cases.vocab import Role
 from upstream.orders.access import OrderPermission, OrderResource, ensure_order_allowed
 from upstream.orders.alerts import alert_views, scan_session
 from upstream.orders.conditions import CurfewWindow, days_text, parse_days
+from upstream.orders.merging import SELF_NAMED, names_own_subject
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition, OrderReview
 from upstream.orders.reviews import default_reviews, flags
 from upstream.orders.schemas import (
@@ -120,6 +121,7 @@ def _condition_view(c: OrderCondition, offers: dict[int, Offer]) -> ConditionVie
         other_person=c.other_person.pseudonym if c.other_person else None,
         offer_id=c.offer_id,
         taken_up=None if offer is None else offer.outcome == "accepted",
+        review=SELF_NAMED if names_own_subject(c) else None,
     )
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from upstream.cases.db import CaseStore
-from upstream.cases.models import AuditEvent
+from upstream.cases.duplicates import merge_people
+from upstream.cases.models import AuditEvent, Person
 from upstream.network.lists import SafeguardError
 from upstream.network.store.lists_service import (
     list_index,
@@ -24,6 +25,7 @@ from upstream.network.store.lists_service import (
 )
 from upstream.network.store.models import ListMember, NetworkList
 from upstream.network.store.schemas import NetworkInputError
+from upstream.network.store.service import person_panel
 
 from .conftest import AS_OF, Team
 
@@ -160,3 +162,37 @@ def test_the_stored_audit_warns_when_a_list_over_represents_a_group(
     assert params["window_months"] == 24 and params["people"] == 9
     shares = {(r["dimension"], r["group"]): r["list_n"] for r in document["table"]}
     assert shares[("ethnic_group", "Black")] == 2
+
+
+def test_after_a_merge_lists_and_the_panel_show_the_kept_record_resolved_on_read(
+    store: CaseStore, seeded: dict[str, int], team: Team
+) -> None:
+    """S3 (listed) is merged into V1 (not listed), S2 into S1 (both listed): the list shows
+    V1 in S3's place and S1 once; the panels show the memberships under the kept
+    pseudonyms; the stored members are not rewritten."""
+    made = produce_list(team.intel, store, purpose=PURPOSE, kind="harm", as_of=AS_OF)
+    with store.unit_of_work() as session:
+        for keep, other in (("YP-0000V1", "YP-0000S3"), ("YP-0000S1", "YP-0000S2")):
+            merge_people(
+                session,
+                session.get_one(Person, seeded[keep]),
+                session.get_one(Person, seeded[other]),
+            )
+    view = read_list(team.intel, store, made.id, AS_OF)
+    listed = [m.pseudonym for m in view.members]
+    assert sorted(listed) == ["YP-0000A1", "YP-0000C1", "YP-0000S1", "YP-0000V1"]
+    assert view.expired == 0
+    panel = person_panel(team.intel, store, "YP-0000V1", AS_OF)
+    assert [m.list_id for m in panel.memberships] == [made.id]
+    assert [m.list_id for m in person_panel(team.intel, store, "YP-0000S1", AS_OF).memberships] == [
+        made.id
+    ]
+    assert person_panel(team.intel, store, "YP-0000S3", AS_OF).pseudonym == "YP-0000V1"
+    with store.unit_of_work() as session:
+        stored = set(session.scalars(select(ListMember.person_id)))
+    assert seeded["YP-0000S3"] in stored and seeded["YP-0000V1"] not in stored
+    remove_from_list(team.intel, store, made.id, "YP-0000V1", "Merged record reviewed: no longer")
+    after = read_list(team.intel, store, made.id, AS_OF)
+    assert "YP-0000V1" not in {m.pseudonym for m in after.members}
+    assert after.removed[0][0] == "YP-0000V1"
+    assert person_panel(team.intel, store, "YP-0000V1", AS_OF).memberships[0].removed

@@ -120,6 +120,11 @@ def test_the_officer_uses_every_endpoint_each_call_audited_once(
     assert [(f["period"], f["tests"], f["refused"]) for f in figures] == [("2026", 2, 0)]
     assert figures[0]["premises_type"] == "all" and figures[0]["upper"] > 0
     audited("retail.compliance_read")
+    split = client.get("/api/retail/compliance", params={"by": "year", "by_type": True}).json()
+    assert sum(f["tests"] for f in split) == 2 and {f["period"] for f in split} == {"2026"}
+    assert "market_stall" in {f["premises_type"] for f in split}  # R3's test, on its own line
+    assert "all" not in {f["premises_type"] for f in split}
+    audited("retail.compliance_read")
 
     due = client.get("/api/retail/due").json()
     assert {d["ref"] for d in due} == {"R1", "R2", "R3"}

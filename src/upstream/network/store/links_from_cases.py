@@ -49,6 +49,7 @@ __all__ = [
     "evidence_id",
     "incident_links",
     "merged_into",
+    "merged_records",
     "store_frames",
 ]
 
@@ -163,6 +164,11 @@ def merged_into(session: Session) -> dict[int, int]:
             current = pointers[current]
         out[start] = current
     return out
+
+
+def merged_records(kept: dict[int, int], person_id: int) -> set[int]:
+    """``person_id`` and every record merged into it (``kept`` from :func:`merged_into`)."""
+    return {person_id} | {i for i, k in kept.items() if k == person_id}
 
 
 def _pair_rows(session: Session, pseudonyms: dict[int, str]) -> list[dict[str, object]]:

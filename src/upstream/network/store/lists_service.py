@@ -39,6 +39,7 @@ from upstream.network.store.access import (
     read_permission,
     remove_permission,
 )
+from upstream.network.store.links_from_cases import merged_into
 from upstream.network.store.models import ListMember, ListRemoval, NetworkList
 from upstream.network.store.schemas import (
     MIN_REASON,
@@ -200,26 +201,30 @@ def read_list(actor: Actor, store: CaseStore, list_id: int, today: date) -> List
     """A stored list as on ``today`` (expired and removed members left out) with its audit."""
     with store.unit_of_work() as session:
         plist = _load(session, actor, list_id, "read")
-        removed_ids = {r.person_id for r in plist.removals}
+        # a merged record's membership is shown under the record it was merged into
+        kept = merged_into(session)
+        now = {m.person_id: kept.get(m.person_id, m.person_id) for m in plist.members}
+        now |= {r.person_id: kept.get(r.person_id, r.person_id) for r in plist.removals}
+        removed_ids = {now[r.person_id] for r in plist.removals}
         names = dict(
             session.execute(
-                select(Person.id, Person.pseudonym).where(
-                    Person.id.in_([m.person_id for m in plist.members] or [-1])
-                )
+                select(Person.id, Person.pseudonym).where(Person.id.in_(set(now.values()) or {-1}))
             ).all()
         )
         oldest = months_before(today, plist.window_months)
-        shown, expired = [], 0
+        shown, seen, lapsed = [], set(), set()
         for m in plist.members:
-            if m.person_id in removed_ids:
-                continue
+            person = now[m.person_id]
+            if person in removed_ids or person in seen:
+                continue  # taken off, or already shown by a better rank of the same person
             if m.review_date < today or m.last_evidence < oldest:
-                expired += 1
+                lapsed.add(person)
                 continue
+            seen.add(person)
             shown.append(
                 ListMemberView(
                     m.rank,
-                    names[m.person_id],
+                    names[person],
                     m.score,
                     m.offences,
                     m.evidence_summary,
@@ -227,7 +232,10 @@ def read_list(actor: Actor, store: CaseStore, list_id: int, today: date) -> List
                     m.review_date,
                 )
             )
-        removed = [(names[r.person_id], r.reason, r.removed_by_name, r.at) for r in plist.removals]
+        expired = len(lapsed - seen)
+        removed = [
+            (names[now[r.person_id]], r.reason, r.removed_by_name, r.at) for r in plist.removals
+        ]
         record(
             session,
             actor,
@@ -276,10 +284,14 @@ def remove_from_list(
         plist = _load(session, actor, list_id, "remove")
         if len(reason) < MIN_REASON:
             raise NetworkInputError(f"reason: at least {MIN_REASON} characters")
-        person_id = session.scalar(select(Person.id).where(Person.pseudonym == pseudonym))
-        if person_id is None or person_id not in {m.person_id for m in plist.members}:
+        kept = merged_into(session)
+        person = session.scalar(select(Person).where(Person.pseudonym == pseudonym))
+        person_id = None if person is None else kept.get(person.id, person.id)
+        if person_id is None or person_id not in {
+            kept.get(m.person_id, m.person_id) for m in plist.members
+        }:
             raise NetworkInputError(f"person: {pseudonym} is not on list {list_id}")
-        if person_id in {r.person_id for r in plist.removals}:
+        if person_id in {kept.get(r.person_id, r.person_id) for r in plist.removals}:
             raise NetworkInputError(f"person: {pseudonym} was already taken off list {list_id}")
         session.add(
             ListRemoval(

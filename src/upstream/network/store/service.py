@@ -32,7 +32,12 @@ from upstream.network.links import active_links, months_before
 from upstream.network.people import offences_long
 from upstream.network.store.access import NetworkPermission as P
 from upstream.network.store.access import ensure_network_allowed, network_allowed
-from upstream.network.store.links_from_cases import NetworkFrames, store_frames
+from upstream.network.store.links_from_cases import (
+    NetworkFrames,
+    merged_into,
+    merged_records,
+    store_frames,
+)
 from upstream.network.store.models import IntelLink, ListMember, NetworkList, PersonRelation
 from upstream.network.store.schemas import (
     GroupRow,
@@ -54,6 +59,7 @@ __all__ = [
     "network_overview",
     "person_panel",
     "record_relation",
+    "surviving_person",
 ]
 
 WINDOW_MONTHS = 24
@@ -103,6 +109,18 @@ def _person_ids(session: Session, *pseudonyms: str) -> list[int]:
         if p not in found:
             raise not_found("person", p)
     return [found[p] for p in pseudonyms]
+
+
+def surviving_person(session: Session, pseudonym: str) -> Person:
+    """The record ``pseudonym`` names now: itself, or, if it was merged, the record it was
+    finally merged into (resolved on read; the network's tables are not rewritten). Not
+    found (404) for an unknown or anonymised record."""
+    person = session.scalars(select(Person).where(Person.pseudonym == pseudonym)).one_or_none()
+    if person is not None and person.merged_into_id is not None:
+        person = session.get(Person, merged_into(session).get(person.id, person.id))
+    if person is None or person.anonymised_at is not None or person.merged_into_id is not None:
+        raise not_found("person", pseudonym)
+    return person
 
 
 @use_case
@@ -323,29 +341,32 @@ def group_export(
 
 
 def _memberships(session: Session, person_id: int, actor: Actor) -> list[Membership]:
+    """The lists ``person_id`` is on, under this record or any record merged into it (one
+    membership per list: the best rank; taken off if any of the records was)."""
+    records = merged_records(merged_into(session), person_id)
     rows = session.execute(
         select(ListMember, NetworkList)
         .join(NetworkList, ListMember.list_id == NetworkList.id)
-        .where(ListMember.person_id == person_id)
-        .order_by(NetworkList.id)
+        .where(ListMember.person_id.in_(records))
+        .order_by(NetworkList.id, ListMember.rank)
     )
-    out = []
+    out: dict[int, Membership] = {}
     for member, plist in rows:
+        if plist.id in out:
+            continue
         if not network_allowed(actor, P.READ_HARM if plist.kind == "harm" else P.READ_SAFEGUARDING):
             continue
-        removed = next((r for r in plist.removals if r.person_id == person_id), None)
-        out.append(
-            Membership(
-                plist.id,
-                plist.kind,
-                plist.purpose,
-                plist.produced_at,
-                member.rank,
-                member.review_date,
-                None if removed is None else f"{removed.at:%Y-%m-%d}: {removed.reason}",
-            )
+        removed = next((r for r in plist.removals if r.person_id in records), None)
+        out[plist.id] = Membership(
+            plist.id,
+            plist.kind,
+            plist.purpose,
+            plist.produced_at,
+            member.rank,
+            member.review_date,
+            None if removed is None else f"{removed.at:%Y-%m-%d}: {removed.reason}",
         )
-    return out
+    return list(out.values())
 
 
 @use_case
@@ -353,10 +374,13 @@ def person_panel(
     actor: Actor, store: CaseStore, pseudonym: str, as_of: date, window_months: int = 24
 ) -> PersonPanel:
     """The evidence behind each of a person's active links (the other person by pseudonym
-    only), the last evidence and review dates, and the lists they are on (audited)."""
+    only), the last evidence and review dates, and the lists they are on (audited). A
+    merged-away pseudonym gives the panel of the record it was merged into, under that
+    record's pseudonym."""
     ensure_network_allowed(actor, P.PERSON_READ, "person", pseudonym)
     with store.unit_of_work() as session:
-        (person_id,) = _person_ids(session, pseudonym)
+        person = surviving_person(session, pseudonym)
+        person_id, pseudonym = person.id, person.pseudonym
         done = analyse(session, as_of, window_months)
         mine = done.active[(done.active["a"] == pseudonym) | (done.active["b"] == pseudonym)]
         links = [

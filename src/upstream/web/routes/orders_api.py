@@ -103,6 +103,7 @@ def proportionality(view: ActorSession, store: StoreDep) -> dict[str, Any]:
     return {
         "level": figures.level,
         "synthetic": figures.synthetic,
+        "suppressed_below": figures.min_count,
         "counts": figures.counts,
         "support": figures.support.__dict__,
         "audits": {

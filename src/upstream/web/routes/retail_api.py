@@ -92,7 +92,8 @@ class Imported(BaseModel):
 
 
 class ComplianceFigure(BaseModel):
-    """One period's compliance (all premises types): refused of tests, 95% exact interval."""
+    """One period's compliance (``premises_type`` ``all``, or one type when split): refused
+    of tests, 95% exact interval."""
 
     period: str
     premises_type: str
@@ -223,11 +224,12 @@ def follow_up(
 
 @router.get("/compliance", response_model=list[ComplianceFigure])
 def compliance_figures(
-    view: ActorSession, store: StoreDep, by: Period = Period.QUARTER
+    view: ActorSession, store: StoreDep, by: Period = Period.QUARTER, by_type: bool = False
 ) -> list[ComplianceFigure]:
-    """The compliance rate per quarter or year over all premises, with exact intervals (no
-    premises named: analysts may read this and nothing else of the register)."""
-    rows = compliance(compliance_records(view.actor, store), by)
+    """The compliance rate per quarter or year over all premises, or with ``by_type`` per
+    premises type (as the page's *By premises type* and ``--by-type``), with exact intervals
+    (no premises named: analysts may read this and nothing else of the register)."""
+    rows = compliance(compliance_records(view.actor, store), by, by_type=by_type)
     return [ComplianceFigure(**asdict(r)) for r in rows]
 
 
