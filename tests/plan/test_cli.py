@@ -136,13 +136,14 @@ def test_without_events_the_store_is_planned_from(
     assert any("only 0 timed serious-violence incident(s) up to 2017-12" in ln for ln in lines)
 
 
-def test_posts_defaults_are_the_validated_corridor_and_blend(
+def test_posts_defaults_are_the_validated_corridor_blend_and_method(
     posts_csv: tuple[Path, str], tmp_path: Path
 ) -> None:
     out, _ = posts_csv
     explicit, before = tmp_path / "explicit.csv", tmp_path / "before.csv"
-    for path, extra in ((explicit, ["--corridor", "250", "--recurrence", "0.5"]),
-                        (before, ["--corridor", "0", "--recurrence", "0"])):  # fmt: skip
+    shipped = ["--corridor", "250", "--recurrence", "0", "--method", "ensemble"]
+    previous = ["--corridor", "250", "--recurrence", "0.5", "--method", "lgbm"]
+    for path, extra in ((explicit, shipped), (before, previous)):
         code, lines = _run(
             "posts", "--events", str(STREET_PARQUET), "--until", "2017-12", "--teams", "10",
             *extra, "--out", str(path),
@@ -153,4 +154,17 @@ def test_posts_defaults_are_the_validated_corridor_and_blend(
         pd.read_csv(before)[["easting", "northing"]]
     )
     help_text = runner.invoke(app, ["plan", "posts", "--help"], terminal_width=200).output
-    assert "Default 250." in help_text and "Default 0.5." in help_text
+    assert "Default 250." in help_text and "Default 0." in help_text
+    assert "Default ensemble." in help_text
+
+
+def test_posts_unknown_method_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "posts.csv"
+    code, lines = _run(
+        "posts", "--events", str(STREET_PARQUET), "--until", "2017-12", "--teams", "10",
+        "--method", "crystal-ball", "--out", str(out),
+    )  # fmt: skip
+    assert code == 1
+    text = " ".join(lines)
+    assert "unknown --method 'crystal-ball'" in text and "ensemble" in text
+    assert not out.exists()

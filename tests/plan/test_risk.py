@@ -12,6 +12,7 @@ from upstream.forecast.service import forecast_cells
 from upstream.plan.coverage import PlanError
 from upstream.plan.posts import PostPlan, plan_posts
 from upstream.plan.risk import (
+    DEFAULT_PLAN_METHOD,
     DEFAULT_RECURRENCE,
     MIN_TIMED,
     blend_demand,
@@ -35,7 +36,8 @@ def test_the_risk_is_the_forecast_and_demand_keeps_each_cells_total(
     street_events: pd.DataFrame, area: Area
 ) -> None:
     risk = risk_surface(street_events, area, UNTIL, recurrence=0.0)
-    cells = forecast_cells(street_events, area, UNTIL)
+    cells = forecast_cells(street_events, area, UNTIL, method=DEFAULT_PLAN_METHOD)
+    assert DEFAULT_PLAN_METHOD == "ensemble"
     assert np.allclose(risk.cells["all_day"], cells["score"].clip(lower=0))
     demand = risk.demand
     assert demand["weight"].sum() == pytest.approx(risk.cells["score"].sum())
@@ -156,14 +158,16 @@ def test_blend_demand_mixes_point_by_point_in_the_cells_window_share() -> None:
         blend_demand(demand, recent, cells, None, 1.5)
 
 
-def test_the_default_risk_blends_the_forecast_with_recent_crimes_at_map_points(
+def test_the_risk_blends_the_forecast_with_recent_crimes_at_map_points(
     count_plan: PostPlan, street_events: pd.DataFrame, area: Area
 ) -> None:
-    risk = count_plan.risk
-    assert DEFAULT_RECURRENCE == 0.5
+    # the default (validated) is the forecast alone; --recurrence 0.5 blends half and half
+    assert DEFAULT_RECURRENCE == 0.0
     target = street_events[street_events["is_target"]]
     recent = recurrence_points(target[target["month"] <= UNTIL], UNTIL)
     forecast_only = risk_surface(street_events, area, UNTIL, recurrence=0.0).demand
+    pd.testing.assert_frame_equal(count_plan.risk.demand, forecast_only)
+    risk = risk_surface(street_events, area, UNTIL, recurrence=0.5)
     recent_only = risk_surface(street_events, area, UNTIL, recurrence=1.0).demand
     # the recent half is the mean monthly crimes at each map point (those in study cells)
     held = recent_only[recent_only["weight"] > 0]

@@ -64,8 +64,16 @@ RecurrenceOption = Annotated[
     float | None,
     typer.Option(
         help="Weight (0 to 1) of the last 12 months' crimes at each map point in the risk "
-        "covered, against the forecast; 0: the forecast alone. Default 0.5.",
+        "covered, against the forecast; 0: the forecast alone. Default 0.",
         metavar="W",
+    ),
+]
+MethodOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The forecast method the risk comes from (any of `upstream forecast`'s "
+        "methods). Default ensemble.",
+        metavar="NAME",
     ),
 ]
 CellOption = Annotated[int, typer.Option(help="Forecast grid cell size.", metavar="METRES")]
@@ -118,14 +126,19 @@ def _plan(
     max_rejects: int,
     corridor: float | None = None,
     recurrence: float | None = None,
+    method: str | None = None,
 ) -> PostPlan:
+    from upstream.forecast.registry import METHODS
     from upstream.plan.coverage import PlanError
     from upstream.plan.posts import DEFAULT_CORRIDOR, plan_posts
-    from upstream.plan.risk import DEFAULT_RECURRENCE, risk_surface
+    from upstream.plan.risk import DEFAULT_PLAN_METHOD, DEFAULT_RECURRENCE, risk_surface
     from upstream.vocab import is_month
 
     corridor = DEFAULT_CORRIDOR if corridor is None else corridor
     recurrence = DEFAULT_RECURRENCE if recurrence is None else recurrence
+    method = DEFAULT_PLAN_METHOD if method is None else method
+    if method not in METHODS:
+        raise _fail(f"unknown --method {method!r}; choose from {', '.join(METHODS)}")
 
     if until is None or teams is None:
         raise _fail("give --until YYYY-MM (the last month to plan from) and --teams N")
@@ -149,6 +162,7 @@ def _plan(
             incidents=incidents,
             window=_window(window),
             recurrence=recurrence,
+            method=method,
         )
         plan = plan_posts(frame, risk, area, teams, radius=radius, corridor=corridor)
     except PlanError as exc:
@@ -168,6 +182,7 @@ def posts_command(
     window: WindowOption = "15:00-17:30",
     corridor: CorridorOption = None,
     recurrence: RecurrenceOption = None,
+    method: MethodOption = None,
     out: Annotated[
         Path | None, typer.Option(help="CSV to write, one row per post.", metavar="FILE")
     ] = None,
@@ -186,7 +201,7 @@ def posts_command(
         raise _fail("give --out FILE (the posts CSV to write)")
     plan = _plan(
         events, until, teams, radius=radius, harm=harm, cell=cell, window=window,
-        max_rejects=max_rejects, corridor=corridor, recurrence=recurrence,
+        max_rejects=max_rejects, corridor=corridor, recurrence=recurrence, method=method,
     )  # fmt: skip
     write_csv_atomic(plan.posts, out)
     covered = plan.coverage.share
@@ -218,6 +233,7 @@ def rota_command(
     window: WindowOption = "15:00-17:30",
     corridor: CorridorOption = None,
     recurrence: RecurrenceOption = None,
+    method: MethodOption = None,
     week: Annotated[
         str | None,
         typer.Option(
@@ -265,7 +281,7 @@ def rota_command(
     else:
         plan = _plan(
             events, until, teams, radius=radius, harm=harm, cell=cell, window=window,
-            max_rejects=max_rejects, corridor=corridor, recurrence=recurrence,
+            max_rejects=max_rejects, corridor=corridor, recurrence=recurrence, method=method,
         )  # fmt: skip
         table, note = plan.posts, plan.note
     assert teams is not None

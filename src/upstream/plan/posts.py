@@ -45,7 +45,8 @@ DEFAULT_CORRIDOR = 250.0
 """Metres off the straight school journeys that candidate sites may also lie (``--corridor``):
 real routes bend along streets, and about a walking radius either side of the straight line
 models "on the journey". Chosen on the validation months 2016-07..2016-12 of
-``benchmarks/target.py`` (with :data:`upstream.plan.risk.DEFAULT_RECURRENCE`)."""
+``benchmarks/target.py`` (with :data:`upstream.plan.risk.DEFAULT_RECURRENCE` and
+:data:`upstream.plan.risk.DEFAULT_PLAN_METHOD`)."""
 
 POST_COLUMNS = (
     "post_id",
