@@ -69,6 +69,23 @@ def test_login_logout_and_pages_need_a_session(web: tuple[TestClient, CaseStore]
     assert client.get("/cases").status_code == 303
 
 
+def test_the_login_page_names_the_purposes_of_every_role(
+    web: tuple[TestClient, CaseStore],
+) -> None:
+    from upstream.cases.access import PURPOSES
+    from upstream.cases.vocab import Role, label
+
+    page = web[0].get("/login").text
+    hint = page[page.index('id="role-purposes"') :]
+    hint = hint[: hint.index("</p>")]
+    for role in Role:
+        assert f"{label(role.value)}: " in hint, role
+        for purpose in PURPOSES[role]:
+            assert label(purpose.value) in hint, (role, purpose)
+    assert "order officer: monitoring court orders and deciding breaches" in page
+    assert "retention" not in hint
+
+
 def test_csrf_is_required_on_every_form(web: tuple[TestClient, CaseStore]) -> None:
     client, _ = web
     # the login form itself: no token, a forged token

@@ -27,6 +27,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
 from upstream.area import area_from_settings
+from upstream.cases.access import PURPOSES
 from upstream.cases.auth import (
     LoginFailed,
     LoginThrottled,
@@ -42,7 +43,7 @@ from upstream.cases.deployment import active_demo_users
 from upstream.cases.localtime import age_on, local_input, london, london_time, uk_date, waited
 from upstream.cases.models import utcnow
 from upstream.cases.schemas import LoginRequest, LoginResult, PasswordChange
-from upstream.cases.vocab import Purpose, label
+from upstream.cases.vocab import Purpose, Role, label
 from upstream.config import Settings
 from upstream.vocab import ETHNICITIES, SEXES
 from upstream.web.deps import SettingsDep, templates
@@ -280,6 +281,11 @@ def _login_form(
             login_token=_serializer(settings).dumps(nonce),
             next=_safe_next(next),
             purposes=[p for p in Purpose if p not in (Purpose.RETENTION,)],
+            role_purposes=[
+                (role.value, [p.value for p in Purpose if p in PURPOSES[role]])
+                for role in Role
+                if role in PURPOSES
+            ],
             error=error,
             **_demo_hint(settings),
         ),
