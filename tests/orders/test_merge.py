@@ -11,10 +11,10 @@ from upstream.cases.db import CaseStore
 from upstream.cases.duplicate_review import list_duplicates, resolve_duplicate
 from upstream.cases.models import AuditEvent, Person
 from upstream.cases.schemas import DuplicateResolve
-from upstream.orders.merging import SELF_NAMED
+from upstream.orders.merging import SELF_NAMED, SELF_NAMED_FLAG
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition
 from upstream.orders.schemas import ConditionCreate
-from upstream.orders.service import add_condition, get_order, record_order
+from upstream.orders.service import add_condition, get_order, list_orders, record_order
 
 
 def test_a_merge_moves_orders_conditions_and_alerts_to_the_kept_record(
@@ -84,6 +84,7 @@ def test_a_non_association_left_naming_its_own_subject_is_flagged_for_review(
     )  # fmt: skip
     (before,) = get_order(team.officer, store, order_id).conditions
     assert before.review is None
+    assert SELF_NAMED_FLAG not in get_order(team.officer, store, order_id).order.flags
 
     (flag,) = [
         f for f in list_duplicates(team.coordinator, store)
@@ -95,6 +96,10 @@ def test_a_non_association_left_naming_its_own_subject_is_flagged_for_review(
     (cond,) = detail.conditions
     assert cond.other_person == detail.order.subject == keep
     assert cond.review == SELF_NAMED
+    # the register flags the order too, so "flagged" finds it
+    assert SELF_NAMED_FLAG in detail.order.flags
+    flagged = list_orders(team.officer, store, flagged=True)
+    assert [v.id for v in flagged if SELF_NAMED_FLAG in v.flags] == [order_id]
     with store.unit_of_work() as session:
         (event,) = session.scalars(
             select(AuditEvent.detail).where(AuditEvent.action == "order.update")

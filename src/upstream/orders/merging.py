@@ -22,13 +22,16 @@ from sqlalchemy.orm import Session
 from upstream.cases.models import Person
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition
 
-__all__ = ["SELF_NAMED", "MovedOrder", "move_orders", "names_own_subject"]
+__all__ = ["SELF_NAMED", "SELF_NAMED_FLAG", "MovedOrder", "move_orders", "names_own_subject"]
 
 SELF_NAMED = (
     "names the order's own subject: two records of one young person were merged. It cannot "
     "be breached; review it (vary or remove it with the court if it no longer applies)."
 )
 """What the order page says beside such a condition."""
+
+SELF_NAMED_FLAG = "a non-association condition names the order's own subject: review it"
+"""The register's flag for an order in force holding such a condition."""
 
 
 def names_own_subject(condition: OrderCondition) -> bool:

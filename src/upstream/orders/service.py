@@ -31,7 +31,7 @@ from upstream.cases.vocab import Role
 from upstream.orders.access import OrderPermission, OrderResource, ensure_order_allowed
 from upstream.orders.alerts import alert_views, scan_session
 from upstream.orders.conditions import CurfewWindow, days_text, parse_days
-from upstream.orders.merging import SELF_NAMED, names_own_subject
+from upstream.orders.merging import SELF_NAMED, SELF_NAMED_FLAG, names_own_subject
 from upstream.orders.models import BreachAlert, CourtOrder, OrderCondition, OrderReview
 from upstream.orders.reviews import default_reviews, flags
 from upstream.orders.schemas import (
@@ -142,7 +142,12 @@ def _order_view(order: CourtOrder, today: date, flag_days: int, open_alerts: int
         agency=order.agency,
         in_force=in_force,
         open_alerts=open_alerts,
-        flags=flags(today, flag_days, order.expires_on, reviews) if in_force else [],
+        flags=(
+            flags(today, flag_days, order.expires_on, reviews)
+            + [SELF_NAMED_FLAG for c in order.conditions if names_own_subject(c)][:1]
+            if in_force
+            else []
+        ),
         synthetic=order.synthetic,
     )
 
