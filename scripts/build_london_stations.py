@@ -195,6 +195,16 @@ def _within(frame: pd.DataFrame, boundary: shapely.Geometry) -> tuple[np.ndarray
 
 
 def main() -> None:
+    frame, near = build(LONDON / "london_stations.csv", WF / "waltham_forest_stations.csv")
+    modes = frame["modes"].str.split(";").explode().value_counts()
+    print(f"london_stations.csv: {len(frame)} stations ({int(frame['in_london'].sum())} inside)")
+    print("  by mode: " + ", ".join(f"{m} {modes.get(m, 0)}" for m in MODE_ORDER))
+    print(f"waltham_forest_stations.csv: {len(near)} ({int(near['in_wf_boundary'].sum())} inside)")
+
+
+def build(london_out: Path, wf_out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write the London stations file and the Waltham Forest pack's to these paths, from the
+    extracts; returns both tables."""
     stations = merge_rail(
         read_tfl(SOURCE / "tfl_stations_extract.csv"), SOURCE / "rail_stations_extract.csv"
     )
@@ -205,7 +215,7 @@ def main() -> None:
     frame = frame.assign(in_london=inside, distance_to_london_m=distance)
     frame = frame[frame["distance_to_london_m"] <= KEEP_WITHIN_M]
     frame = frame.sort_values("name").reset_index(drop=True)
-    frame.to_csv(LONDON / "london_stations.csv", index=False, lineterminator="\n")
+    frame.to_csv(london_out, index=False, lineterminator="\n")
 
     wf = gpd.read_file(WF / "waltham_forest_boundary.geojson").to_crs(27700)
     boundary = shapely.make_valid(shapely.union_all(wf.geometry.to_numpy()))
@@ -215,11 +225,8 @@ def main() -> None:
     cols = ["naptan_code", "name", "modes", "longitude", "latitude", "easting", "northing"]
     near = near[[*cols, "in_wf_boundary", "distance_to_wf_boundary_m"]]
     near = near.sort_values(["distance_to_wf_boundary_m", "name"])
-    near.to_csv(WF / "waltham_forest_stations.csv", index=False, lineterminator="\n")
-    modes = frame["modes"].str.split(";").explode().value_counts()
-    print(f"london_stations.csv: {len(frame)} stations ({int(frame['in_london'].sum())} inside)")
-    print("  by mode: " + ", ".join(f"{m} {modes.get(m, 0)}" for m in MODE_ORDER))
-    print(f"waltham_forest_stations.csv: {len(near)} ({int(near['in_wf_boundary'].sum())} inside)")
+    near.to_csv(wf_out, index=False, lineterminator="\n")
+    return frame, near
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ from pyproj import Transformer
 
 from upstream.area import load_area
 from upstream.area.build import build_london
-from upstream.config import BUNDLED_AREA, BUNDLED_DATA
+from upstream.config import BUNDLED_AREA, BUNDLED_DATA, PROJECT_ROOT
 from upstream.plan.journeys import school_journeys
 from upstream.plotting import _short
 
@@ -105,3 +107,25 @@ def test_school_journeys_go_to_rail_only_stations_and_their_labels_read(london) 
     assert to_stations & no_tube, "no journey ends at a rail or Overground station"
     assert _short("Walthamstow Queens Road station") == "Walthamstow Queens Road"
     assert _short("Leyton Underground Station") == "Leyton"  # packs named the old way
+
+
+def test_the_committed_station_files_are_what_the_build_script_makes(tmp_path: Path) -> None:
+    """The bundled files are reproducible offline from the extracts in data/london."""
+    spec = importlib.util.spec_from_file_location(
+        "build_london_stations", PROJECT_ROOT / "scripts" / "build_london_stations.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = script  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(script)
+    finally:
+        del sys.modules[spec.name]
+    london, wf = tmp_path / "london.csv", tmp_path / "wf.csv"
+    script.build(london, wf)
+    committed = PROJECT_ROOT / "data"
+    assert london.read_bytes() == (committed / "london" / "london_stations.csv").read_bytes()
+    assert (
+        wf.read_bytes()
+        == (committed / "areas" / "waltham_forest" / "waltham_forest_stations.csv").read_bytes()
+    )
