@@ -89,7 +89,7 @@ class Served:
             text=True,
             env={**os.environ, "UPSTREAM_DATA_DIR": str(data_dir), **(env or {})},
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded 2-core machine can take over a minute
         while True:
             try:
                 httpx.get(self.url + "/healthz", timeout=2)

@@ -53,7 +53,8 @@ def test_plan_page_shows_every_plan_with_its_reasons(
         text,
     )
     assert "police.uk" in text and "all-day risk" in text  # month-only data, said plainly
-    assert "Demand blends the forecast (50%) with the crimes recorded" in text
+    # the validated default plans on the forecast alone (no blend with recent crimes)
+    assert "Demand blends" not in text
     rows = page.locator("#posts-table tbody tr")
     assert rows.count() == 10
     assert all("pupils" in rows.nth(i).inner_text() for i in range(10))
