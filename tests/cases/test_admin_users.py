@@ -3,6 +3,8 @@ go on using a session opened before."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -155,3 +157,36 @@ def test_the_admin_screen_disables_and_unlocks(sqlite_store: CaseStore) -> None:
         "enabled",
         "unlocked",
     ]
+
+
+def test_the_admin_screen_labels_its_fields_and_names_roles_in_words(
+    sqlite_store: CaseStore,
+) -> None:
+    """The add-user form shows a label over every field (it had placeholders only, gone
+    once typed in); the audit log names each actor's role as the rest of the site does."""
+    add_user(sqlite_store, "admin", Role.ADMIN, Agency.COUNCIL)
+    add_user(sqlite_store, "officer-1", Role.ORDER_OFFICER, Agency.POLICE)
+    app = create_app(sqlite_store.settings)
+    try:
+        with (
+            TestClient(app, follow_redirects=False) as officer,
+            TestClient(app, follow_redirects=False) as admin,
+        ):
+            page = officer.get("/login")
+            officer.post(
+                "/login",
+                data={"csrf_token": _form_token(page.text), "username": "officer-1",
+                      "password": PASSWORD, "purpose": "enforcement", "next": "/orders"},
+            )  # fmt: skip
+            page_login(admin, "admin")
+            screen = admin.get("/cases/admin").text
+    finally:
+        dispose_all()
+    form = screen.split('action="/cases/admin/users"')[1].split("</form>")[0]
+    labels = {"username": "Username", "password": "First password", "role": "Role",
+              "agency": "Agency", "service": "Service"}  # fmt: skip
+    for field, text in labels.items():
+        assert re.search(rf"<label>{text} <(input|select) name=\"{field}\"", form), field
+    audit = screen.split('<table id="audit">')[1]
+    assert "<td>order officer</td>" in audit and "<td>order_officer</td>" not in audit
+    assert '<td class="when">' in audit

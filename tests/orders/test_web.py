@@ -231,3 +231,18 @@ def test_the_order_page_flags_a_non_association_naming_its_own_subject(
         with store.unit_of_work() as session:
             session.get_one(OrderCondition, cond_id).other_person_id = was
     assert 'id="review-condition-' not in client.get(f"/orders/{order_id}").text
+
+
+def test_support_alongside_enforcement_reads_as_sentences(client: TestClient) -> None:
+    """Each figure sits in its sentence (it was a row of big numbers in columns, which read
+    as "[c] / of / 10"), and the positive requirements are explained in words."""
+    login(client, "officer", "enforcement")
+    html = client.get("/orders/proportionality").text
+    support = html.split('<ul id="support">')[1].split("</ul>")[0]
+    items = [re.sub(r"<[^>]+>|\s+", " ", li).split() for li in support.split("<li>")[1:]]
+    api = client.get("/api/orders/proportionality").json()["support"]
+    assert " ".join(items[0]).startswith(
+        f"Offered support: the subjects of {api['orders_with_offer']} of the {api['orders']} orders"
+    )
+    assert "things an order asks the young person to do" in " ".join(items[1])
+    assert 'class="totals"' not in html.split('id="support-h"')[1].split("</section>")[0]

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from upstream.config import Settings
 from upstream.formatting import percent
 from upstream.web.cache import PageCache
+from upstream.web.navigation import case_links, curtail_page
 
 __all__ = ["CacheDep", "SettingsDep", "templates"]
 
@@ -29,6 +30,8 @@ def _percent(value: float, digits: int = 1) -> str:
 
 templates.env.filters["thousands"] = _thousands
 templates.env.filters["percent"] = _percent
+templates.env.globals["case_links"] = case_links
+templates.env.globals["curtail_page"] = curtail_page
 
 
 def get_settings(request: Request) -> Settings:
