@@ -3,6 +3,7 @@ three verdicts, and the minimum-detectable-effect table, public (open data only)
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,21 @@ def test_evaluation_page_is_public(empty_server: str) -> None:
     response = httpx.get(empty_server + "/evaluation", timeout=120, follow_redirects=False)
     assert response.status_code == 200
     assert "Evaluating what works" in response.text
+
+
+def test_the_power_tables_counts_say_they_are_the_strategys(empty_server: str) -> None:
+    """The offences a year are the strategy's stated figures, not counts of the loaded data
+    (the profile's latest 12 months differ), and each row and a note say so."""
+    html = httpx.get(empty_server + "/evaluation", timeout=120).text
+    table = html.split('class="mde-table"')[1].split("</table>")[0]
+    labels = [html_module.unescape(x) for x in re.findall(r"<tr><td>([^<]+)</td>", table)]
+    assert len(labels) == 4
+    assert all("the strategy's baseline" in x or "the strategy's latest figure" in x
+               for x in labels), labels  # fmt: skip
+    assert not any("latest about" in x for x in labels)
+    note = re.sub(r"\s+", " ", html.split('id="mde-source">')[1].split("</p>")[0])
+    assert "figures the Serious Violence Strategy gives" in note
+    assert "not counted from the data loaded here" in note
 
 
 @pytest.mark.browser

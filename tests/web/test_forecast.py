@@ -49,8 +49,10 @@ def test_forecast_page_shows_map_reading_and_evidence(
     # the evidence: every backtested method with hit rate and PAI
     rows = page.locator("table.evidence-table").first.locator("tbody tr")
     assert rows.count() == len(METHODS)  # the ensemble included
-    for i, name in enumerate(METHODS):
-        assert rows.nth(i).locator("td").first.inner_text().split()[0] == name
+    for i, (name, method) in enumerate(METHODS.items()):  # in words, as the profile names them
+        assert rows.nth(i).locator("td").first.inner_text().startswith(f"{method.label} ({name})")
+    pai_rows = page.locator("table.evidence-table").nth(1).locator("tbody td:first-child")
+    assert pai_rows.all_inner_texts() == [m.label for m in METHODS.values()]
     assert "upstream's ensemble (the mean of the LightGBM model" in text
     assert page.locator("#forecast-plot .heatmaplayer image, #forecast-plot .hm image").count()
     assert page.locator('nav a[href="/forecast"][aria-current="page"]').count() == 1

@@ -12,6 +12,7 @@ from upstream.account.board.pack import survey_summary
 from upstream.account.board.sections import (
     STALE_DAYS,
     actions_item,
+    evaluation_item,
     first_sentences,
     resident_item,
 )
@@ -95,3 +96,25 @@ def test_first_sentences() -> None:
     )
     assert first_sentences(text) == text.removesuffix(" End.")
     assert first_sentences(text, 1) == text.split(" Then")[0]
+
+
+def test_the_evaluation_power_rows_name_the_strategys_figure_and_its_size() -> None:
+    """The power rows keep how many offences a year each is (the labels no longer say it)."""
+    from upstream.account.evaluation.page import HEADLINE_RATES
+    from upstream.account.evaluation.power import minimum_detectable_effect
+
+    mde = [
+        {"label": label, "per_year": rate,
+         "trend": minimum_detectable_effect(rate, pre_months=36, post_months=24).summary(),
+         "flat": minimum_detectable_effect(rate, pre_months=36, post_months=24,
+                                           trend=False).summary()}
+        for label, rate in HEADLINE_RATES
+    ]  # fmt: skip
+    item = evaluation_item({"mde": mde}, 7)
+    table = next(b for b in item.section.blocks if isinstance(b, Table))
+    assert [row[0] for row in table.rows] == [
+        "Knife-injury offences, victims under 25: the strategy's baseline (40 a year)",
+        "Knife-injury offences, victims under 25: the strategy's latest figure (52 a year)",
+        "Knife-injury offences, victims under 18: the strategy's baseline (11 a year)",
+        "Knife-injury offences, victims under 18: the strategy's latest figure (30 a year)",
+    ]

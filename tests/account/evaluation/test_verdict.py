@@ -32,3 +32,6 @@ def test_placebo_notes() -> None:
     assert "ranks with p = 0.05 among them" in local and "credited" not in local
     few = verdict(0.5, 0.4, 0.6, placebos=(_placebo("time", [0.5]),))
     assert "Too few months before the start for a placebo check in time" in few
+    assert "(1 invented start date);" in few  # one date, not "1 ... dates"
+    two = verdict(0.5, 0.4, 0.6, placebos=(_placebo("time", [0.5, 0.5]),))
+    assert "(2 invented start dates);" in two

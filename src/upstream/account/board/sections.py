@@ -320,7 +320,10 @@ def evaluation_item(page: Mapping[str, Any] | None, number: int, why: str = "") 
         )
     for line in lines:
         section.add(Text(line))
-    rows = [[m["label"], _fall(m["trend"]), _fall(m["flat"])] for m in page.get("mde", [])]
+    rows = [
+        [f"{m['label']} ({float(m['per_year']):g} a year)", _fall(m["trend"]), _fall(m["flat"])]
+        for m in page.get("mde", [])
+    ]
     if rows:
         section.add(
             Table(

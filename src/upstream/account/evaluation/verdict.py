@@ -87,7 +87,8 @@ def _placebo_note(placebo: PlaceboResult) -> str:
     if placebo.n < 5:
         return (
             f"Too few months before the start for a placebo check in time ({placebo.n} "
-            "invented start dates); the interval rests on the model alone."
+            f"invented start date{'' if placebo.n == 1 else 's'}); the interval rests on the "
+            "model alone."
         )
     note = (
         f"Placebo check over {placebo.n} invented start dates: {share:.0%} showed a "

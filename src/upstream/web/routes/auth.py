@@ -235,10 +235,18 @@ def _set_session_cookie(response: Response, settings: Settings, token: str) -> N
     )
 
 
+_RETURN_PAGES = (
+    "/cases", "/actions", "/board", "/network", "/retail", "/orders",
+    "/plan", "/reach", "/outcomes",
+)  # fmt: skip
+"""Pages (and the pages under them) that signing in may return to; anything else goes to
+the case board, so a crafted ``next`` never leads off this site."""
+
+
 def _safe_next(target: str | None) -> str:
     if (
         target
-        and target.startswith(("/cases", "/actions", "/board", "/network", "/retail", "/orders"))
+        and any(target == p or target.startswith((p + "/", p + "?")) for p in _RETURN_PAGES)
         and "//" not in target
         and "\\" not in target
     ):
