@@ -1,7 +1,8 @@
 """The navigation a signed-in user sees leads only to pages they may open, each once.
 
-Every role logs in over HTTP; every link of the case pages' navigation and the main
-navigation's *Curtail* link is followed and must answer 200 (not *Not allowed*, which is
+Every role logs in over HTTP; every link of the case pages' navigation and of the main
+navigation (the *Curtail* link, the action plan and the board pack included) is followed
+and must answer 200 (not *Not allowed*, which is
 also written to the audit as a refused attempt). A role that may open no Curtail page gets
 no Curtail link."""
 
@@ -73,6 +74,12 @@ def _case_nav(html: str) -> list[str]:
     return re.findall(r'<a href="([^"]+)"', nav.group(0))
 
 
+def _main_nav(html: str) -> list[str]:
+    nav = re.search(r'<nav aria-label="Main">.*?</ul>', html, re.S)
+    assert nav, html[:500]
+    return re.findall(r'<a href="([^"]+)"', nav.group(0))
+
+
 def _curtail(html: str) -> list[str]:
     return re.findall(r'<a href="([^"]+)"[^>]*>Curtail</a>', html)
 
@@ -85,9 +92,16 @@ def test_every_link_of_the_navigation_opens(client: TestClient, username: str) -
     links = _case_nav(start.text)
     assert links, "a signed-in user is offered at least one page"
     assert len(links) == len(set(links)), f"a page offered twice: {links}"
-    for href in links + _curtail(start.text):
+    for href in links:
         answer = client.get(href)
         assert answer.status_code == 200, f"{username}: {href} answered {answer.status_code}"
+    main = _main_nav(start.text)
+    assert {"/", "/profile", "/cases"} <= set(main)
+    for href in main:  # "Cases" may send a role on to its own first page
+        answer = client.get(href, follow_redirects=True)
+        where = answer.url.path
+        assert answer.status_code == 200, f"{username}: {href} answered {answer.status_code}"
+        assert where != "/login", f"{username}: {href} asked for a login again"
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from upstream.account.actions.access import PlanPermission, plan_allowed
+from upstream.account.board.access import pack_allowed
 from upstream.cases.access import Action, Actor, is_allowed
 from upstream.network.store.access import NetworkPermission, network_allowed
 from upstream.orders.access import OrderPermission, order_allowed
 from upstream.orders.retail.access import RetailPermission, retail_allowed
 
-__all__ = ["NavLink", "case_links", "curtail_page"]
+__all__ = ["NavLink", "case_links", "curtail_page", "main_link_shown"]
 
 CURTAIL_LOGIN = "/orders"
 """Where the *Curtail* link leads a visitor who is not signed in (the login asks first)."""
@@ -113,3 +114,20 @@ def curtail_page(actor: Actor | None) -> str | None:
         if allowed:
             return href
     return None
+
+
+def main_link_shown(actor: Actor | None, href: str) -> bool:
+    """Whether the main navigation offers ``href`` to ``actor``.
+
+    A visitor who is not signed in sees every link (a page that needs a login asks for
+    one). A signed-in user does not see the action plan or the board pack when their
+    policy refuses them, so no link leads to *Not allowed*. Other pages are open to every
+    signed-in user or are public.
+    """
+    if actor is None:
+        return True
+    if href == "/actions":
+        return plan_allowed(actor, PlanPermission.READ)
+    if href == "/board":
+        return pack_allowed(actor)
+    return True
