@@ -9,6 +9,7 @@ calendar months. Merged (duplicate) person records are left out, as on the board
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,12 @@ def reached_in_time(context: OutcomeContext, params: Mapping[str, Any]) -> Sourc
     """Young people linked to incidents recorded in a month, and those of them offered
     support and reached (a contact that reached them) no later than the offer's deadline.
 
-    Someone not yet reached with an offer whose deadline is still ahead is left out until it
-    passes (not yet known either way); someone never offered support counts as not reached.
+    Left out until known either way: someone not yet reached with an offer whose deadline
+    is still ahead, and someone not yet offered support whose first incident was recorded
+    less than ``params["offer_hours"]`` hours ago (so a month that has only just begun is
+    not read as a fall). Someone never offered support after that counts as not reached.
     """
+    offer_hours = int(params.get("offer_hours", 72))
     in_time = (
         select(Offer.id)
         .where(
@@ -73,16 +77,19 @@ def reached_in_time(context: OutcomeContext, params: Mapping[str, Any]) -> Sourc
         )
         .exists()
     )
+    now = utcnow()
     waiting = (
         select(Offer.id)
-        .where(Offer.person_id == Person.id, Offer.reached_at.is_(None), Offer.due_at > utcnow())
+        .where(Offer.person_id == Person.id, Offer.reached_at.is_(None), Offer.due_at > now)
         .exists()
     )
+    offered = select(Offer.id).where(Offer.person_id == Person.id).exists()
     query = (
         select(
             func.min(Incident.recorded_at).label("first_recorded"),
             in_time.label("in_time"),
             waiting.label("waiting"),
+            offered.label("offered"),
             func.max(cast(Person.synthetic, Integer)).label("synthetic"),
         )
         .select_from(Person)
@@ -92,8 +99,11 @@ def reached_in_time(context: OutcomeContext, params: Mapping[str, Any]) -> Sourc
         .group_by(Person.id)
     )
     rows = _rows(context, query)
-    if not rows.empty:  # still within an offer's deadline: not yet known either way
-        rows = rows[rows["in_time"].astype(bool) | ~rows["waiting"].astype(bool)]
+    if not rows.empty:  # not yet known either way: an offer's deadline or the offer to come
+        recorded = pd.to_datetime(rows["first_recorded"], utc=True)
+        cutoff = pd.Timestamp(now - timedelta(hours=offer_hours))  # now is aware UTC
+        unoffered_yet = ~rows["offered"].astype(bool) & (recorded > cutoff)
+        rows = rows[(rows["in_time"].astype(bool) | ~rows["waiting"].astype(bool)) & ~unoffered_yet]
     if rows.empty:
         raise SourceUnavailable("the case store holds no young people linked to incidents")
     at = pd.to_datetime(rows["first_recorded"], utc=True)

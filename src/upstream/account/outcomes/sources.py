@@ -252,6 +252,15 @@ _SPECS = [
         "cases",
         "Young people linked to incidents recorded in a month (case store) who were offered "
         "support and reached before the offer's deadline.",
+        params={
+            "offer_hours": Param(
+                "int",
+                72,
+                help="hours after a young person's first incident is recorded within which "
+                "support may still be offered: someone not yet offered is left out (not yet "
+                "known) until they pass, then counts as not reached",
+            )
+        },
         function=_cases("reached_in_time"),
     ),
     SourceSpec(
