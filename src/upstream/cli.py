@@ -394,9 +394,10 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
             f"{info['last']} ({data_age(info['last'], today)}); gaps: "
             + (f"{len(gaps)} month(s): {', '.join(runs)}" if gaps else "none")
         )
+        kept = "stored, in rows" if info["unplaced_stored"] else "not stored"
         console.print(
             f"  rows stored {info['rows']:,}; outside the area {info['outside_area']:,}; "
-            f"unplaced (no location) {info['unplaced']:,}; "
+            f"unplaced (no location; {kept}) {info['unplaced']:,}; "
             f"quarantined {info['quarantined']:,}"
         )
         table = Table(show_header=True)

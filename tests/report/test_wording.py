@@ -4,11 +4,14 @@ periods, the data-quality guide and age bands drawn as rates (issue 12, part 5).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
+from upstream.analysis.quality import SourceQuality, quality_reading
 from upstream.analysis.trends import compare_periods, ratio_reading
 from upstream.config import Settings
 from upstream.formatting import data_age
@@ -173,7 +176,8 @@ def test_the_quality_section_explains_its_table_instead_of_repeating_it(
     # what the numbers mean, not the numbers again
     assert "police.uk stop and search has 30 months missing" in reading
     assert "no trend or 12-month comparison is drawn across a gap" in reading
-    assert "incidents (A&E) SYNTHETIC lost 29% of its records" in reading  # 2,274 unplaced
+    # A&E rows without a location are stored: none lost (the reading said "lost 29%")
+    assert "No source lost 1% or more of its records at ingest" in reading
     for row in table.rows:
         assert row[5] not in reading  # no row count repeated
     assert [row[2] for row in table.rows][-1] == "Apr\u00a02016"  # a month on one line
@@ -185,3 +189,60 @@ def test_the_age_figure_draws_rates(bundled_settings: Settings) -> None:
     assert figure.figure.layout.yaxis.title.text == "Per 1,000 residents a year"
     assert "Bars are rates, not counts" in figure.caption
     assert "For its size, the band with the most victims is" in figure.reading
+
+
+def _quality(profile: Profile) -> tuple[Table, str]:
+    quality = _all_sections(profile)["quality"]
+    (table,) = [b for b in quality.blocks if isinstance(b, Table)]
+    reading = next(b.text for b in quality.blocks if isinstance(b, Text) and b.kind == "reading")
+    return table, reading
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_quality_reading_says_what_happened_to_rows_without_a_place(
+    bundled_settings: Settings, public: bool
+) -> None:
+    # hand count on the demo store: A&E rows, and those of them without a location
+    files = str(bundled_settings.events_dir / "incidents_a_and_e_synthetic" / "*" / "*.parquet")
+    con = duckdb.connect()
+    total, no_place = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE x IS NULL) FROM read_parquet('{files}')"
+    ).fetchone()
+    con.close()
+    assert 0 < no_place < total
+    profile = build_profile(bundled_settings, public=public)
+    table, reading = _quality(profile)
+    (row,) = [r for r in table.rows if r[0] == "incidents (A&E) SYNTHETIC"]
+    # the table's Rows hold the rows without a location; Unplaced is a part of them
+    assert (row[5], row[7]) == (f"{total:,}", f"{no_place:,}")
+    # ... and every one of them is counted in the summary's number of attendances
+    assert any(
+        f"{total:,} A&E (Cardiff Model) attendances are loaded" in s for s in profile.summary
+    )
+    assert (
+        "incidents (A&E) SYNTHETIC: its rows without a location are stored (they are in Rows) "
+        "and counted in the summary's number of A&E attendances" in reading
+    )
+    assert "no map, LSOA rate or other figure by place uses them" in reading
+    # not lost, and not "used nowhere here"
+    assert "A&E) SYNTHETIC lost" not in reading
+    assert "Unplaced are records without a location: police.uk ones are not stored" in reading
+    if public:
+        assert "No police.uk source lost 1% or more" in reading
+
+
+def test_police_uk_rows_without_a_place_are_lost_and_partnership_ones_are_not() -> None:
+    street = SourceQuality("police_uk_street", False, 12, "2024-01", "2024-12", [], 900, 0, 100, 0)
+    a_and_e = replace(street, source="incidents_a_and_e", unplaced_stored=True)
+    labels = {"police_uk_street": "street", "incidents_a_and_e": "A&E"}
+    assert (street.lost, a_and_e.lost) == (100, 0)
+    reading = quality_reading([a_and_e, street], labels, used_in={"incidents_a_and_e": "X"})
+    assert "street lost 10% of its records at ingest" in reading
+    assert "A&E lost" not in reading
+    assert "street: its rows without a location were counted at ingest and not stored" in reading
+    assert "A&E: its rows without a location are stored (they are in Rows) and counted in X" in (
+        reading
+    )
+    part = quality_reading([a_and_e], labels, used_in={"incidents_a_and_e": "X"}, whole_area=False)
+    assert "profile is for part of the area, where they cannot be placed" in part
+    assert "counted in X" not in part

@@ -4,11 +4,13 @@ only; signed-in users see every measure with its control chart and reading."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 
 from tests.web.conftest import Tab
@@ -89,3 +91,46 @@ def test_signed_in_users_see_every_measure_with_its_chart(
         page.wait_for_selector(f"#plot-{ident} .main-svg", timeout=60_000)
         assert "SYNTHETIC data" in page.locator(f"#measure-{ident}").inner_text()
     assert tab.page_errors == []
+
+
+def test_the_stop_search_chart_shows_its_missing_months_on_a_date_axis(
+    bundled_server: str,
+) -> None:
+    # police.uk stop and search in the bundled data: Jun 2016 to Feb 2024 with 30 months
+    # missing (2018-02 to 2018-03, 2019-03 to 2021-05, 2022-01), which a category axis hid
+    html = httpx.get(bundled_server + "/outcomes", timeout=180).text
+    section = html.split('id="measure-stop_search_disparity"', 1)[1].split("</section>", 1)[0]
+    reading = re.search(r'<p class="reading">(.*?)</p>', section, re.S)
+    assert reading is not None
+    assert (
+        "The data have 30 months missing: Feb 2018 to Mar 2018 (2 months), Mar 2019 to May "
+        "2021 (27 months) and Jan 2022. The chart leaves them empty and does not join the line "
+        "across a gap." in re.sub(r"\s+", " ", reading.group(1))
+    )
+    data = re.search(r'<script type="application/json" id="data-stop_search_disparity">(.*?)'
+                     r"</script>", section, re.S)  # fmt: skip
+    assert data is not None
+    figure = json.loads(data.group(1))
+    assert figure["layout"]["xaxis"]["type"] == "date"
+    gap = ["2018-02", "2018-03", *[str(m) for m in pd.period_range("2019-03", "2021-05", freq="M")],
+           "2022-01"]  # fmt: skip
+    for trace in figure["data"]:
+        assert trace.get("connectgaps") is not True
+        # a point on every month from first to last; the missing ones empty (no line there)
+        points = dict(zip(trace["x"], trace["y"], strict=True))
+        assert len(points) == 93 and points["2016-06-01"] is not None
+        assert all(points[f"{m}-01"] is None for m in gap)
+    value = dict(zip(figure["data"][-1]["x"], figure["data"][-1]["y"], strict=True))
+    assert [d[:7] for d, y in value.items() if y is None] == gap
+
+
+def test_a_series_without_gaps_says_none_and_keeps_every_point(bundled_server: str) -> None:
+    html = httpx.get(bundled_server + "/outcomes", timeout=180).text
+    section = html.split('id="measure-police_uk_weapons"', 1)[1].split("</section>", 1)[0]
+    assert "missing" not in section.split("<script", 1)[0]
+    data = re.search(r'id="data-police_uk_weapons">(.*?)</script>', section, re.S)
+    assert data is not None
+    figure = json.loads(data.group(1))
+    assert figure["layout"]["xaxis"]["type"] == "date"
+    value = figure["data"][-1]
+    assert len(value["x"]) == 21 and None not in value["y"]  # Apr 2016 to Dec 2017

@@ -102,6 +102,20 @@ def _quality_counts(data: ProfileData, public: bool) -> dict[str, list[str]]:
     }
 
 
+def _unplaced_used_in(data: ProfileData) -> dict[str, str]:
+    """Per source whose rows without a location are stored, the figures here that count them
+    (:mod:`upstream.report.inputs` keeps them for the whole area only)."""
+    used = {
+        source: "the summary's number of A&E attendances (no other figure uses A&E rows)"
+        for source in data.coverage["sources"]
+        if source.startswith("incidents_a_and_e")
+    }
+    if data.incidents is not None:
+        police = "incidents_police" + ("_synthetic" if data.partnership_synthetic else "")
+        used[police] = "the headline measures, the time sections and the victims and suspects"
+    return used
+
+
 def _month_cell(month: str) -> str:
     """``Sep 2021`` kept on one line (a table cell must not break a month in two)."""
     return month_name(month).replace(" ", "\u00a0")
@@ -118,8 +132,8 @@ def quality_section(data: ProfileData, public: bool = False) -> Section:
         return section
     counts = _quality_counts(data, public)
     partnership = [r for r in rows if is_partnership_source(r.source)]
-    # the reading adds counts up: in the public version it speaks of open sources only
-    read = [r for r in rows if not (public and is_partnership_source(r.source))]
+    # the share lost adds counts up: in the public version it is stated for open sources only
+    lost_of = [r for r in rows if not (public and is_partnership_source(r.source))]
     section.add(
         Table(
             "Coverage per source (as 'upstream status' reports it)",
@@ -151,7 +165,14 @@ def quality_section(data: ProfileData, public: bool = False) -> Section:
             footnote=FOOTNOTE if public and partnership else "",
         ),
         Text(
-            (quality_reading(read, labels) if read else "")
+            quality_reading(
+                rows,
+                labels,
+                used_in=_unplaced_used_in(data),
+                whole_area=data.area.whole,
+                lost_of=lost_of,
+                lost_scope="police.uk" if public and partnership else "",
+            )
             + (
                 " Partnership sources are in the table; their counts below 10 are not published."
                 if public and partnership

@@ -17,6 +17,7 @@ import pandas as pd
 
 from upstream.account.outcomes.context import OutcomeContext
 from upstream.account.outcomes.definitions import Measure
+from upstream.account.outcomes.gaps import gap_sentence
 from upstream.account.outcomes.intervals import Comparison, compare, period_intervals
 from upstream.account.outcomes.sources import SourceResult, SourceUnavailable
 from upstream.account.outcomes.spc import control_chart
@@ -170,6 +171,8 @@ def evaluate_series(
         last_signals=[] if last is None else list(last["signals"]),
         last_period=None if last is None else str(last["period"]),
     )
+    gaps = gap_sentence(frame["period"].astype(str).tolist())
+    reading = f"{reading} {gaps}" if gaps else reading
     return MeasureResult(
         measure=measure,
         verdict=verdict(comparison, measure.direction),
