@@ -105,6 +105,6 @@ def test_the_zone_reading_gives_hectares_share_and_alerts_inside() -> None:
     circle = Point(500, 500).buffer(100, quad_segs=64)  # pi hectares
     one = zone_reading([circle], [], area)
     assert one == (
-        "One exclusion zone covers 3 hectares, 3.1% of the area. No alerted incident has a place."
+        "One exclusion zone covers 3.1 hectares, 3.1% of the area. No alerted incident has a place."
     )
     assert zone_reading([], [], area).startswith("This order has no exclusion zone.")
