@@ -11,6 +11,7 @@ from statsmodels.stats.rates import test_poisson_2indep as exact_cond_test
 
 from upstream.analysis.trends import (
     compare_periods,
+    monthly_reading,
     monthly_series,
     poisson_ratio_ci,
     ratio_reading,
@@ -95,3 +96,28 @@ def test_compare_periods_needs_both_windows() -> None:
     assert "0.84 to 2.01" in text and "could be chance" in text
     assert compare_periods(counts, "2024-08") is None
     assert compare_periods(counts.iloc[1:], "2024-07") is None
+
+
+def test_monthly_reading_says_the_average_extremes_gaps_and_the_12_month_change() -> None:
+    months = [str(p) for p in pd.period_range("2020-01", "2021-12", freq="M")]
+    counts = pd.Series([10.0] * 12 + [20.0] * 12, index=months)
+    counts.iloc[0] = 4.0  # the quietest month
+    counts.iloc[13] = 26.0  # the busiest
+    text = monthly_reading(counts, "crimes")
+    # mean (4 + 11 x 10 + 26 + 11 x 20) / 24 = 15
+    assert text.startswith(
+        "On average 15 crimes a month over the 24 months loaded (busiest 2021-02: 26; "
+        "quietest 2020-01: 4)."
+    )
+    # 246 against 114: the same sentence as ratio_reading gives
+    cmp = compare_periods(counts, "2021-12")
+    assert cmp is not None and (cmp.result.new, cmp.result.old) == (246, 114)
+    assert text.endswith(ratio_reading(cmp, "crimes"))
+    gappy = counts.copy()
+    gappy.iloc[5] = float("nan")
+    text = monthly_reading(gappy, "crimes")
+    assert "over the 23 months loaded" in text and "1 month in the range is not loaded" in text
+    assert "Fewer than 24 months in a row" in text  # the gap breaks the 24 months
+    assert monthly_reading(pd.Series([float("nan")] * 3, index=months[:3]), "crimes") == (
+        "No months of crimes are loaded."
+    )

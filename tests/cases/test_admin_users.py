@@ -189,4 +189,7 @@ def test_the_admin_screen_labels_its_fields_and_names_roles_in_words(
         assert re.search(rf"<label>{text} <(input|select) name=\"{field}\"", form), field
     audit = screen.split('<table id="audit">')[1]
     assert "<td>order officer</td>" in audit and "<td>order_officer</td>" not in audit
+    # the log scrolls in its own box (200 rows made the page about 22,000 px tall)
+    box = screen.split('<div class="scroll-box" id="audit-box"')[1].split("</div>")[0]
+    assert '<table id="audit">' in box and box.count("<tr>") > 1
     assert '<td class="when">' in audit

@@ -99,6 +99,8 @@ def test_full_flow_gives_the_board_figures(store: CaseStore) -> None:
     assert (w.people, w.offered, w.reached, w.accepted) == (3, 3, 1, 1)
     assert (w.offered_pct, w.reached_pct, w.accepted_pct) == (100.0, 33.3, 33.3)
     assert w.median_hours_to_first_contact == 5.0
+    # only the current week is still running
+    assert [x.in_progress for x in figures.weekly] == [False] * (len(figures.weekly) - 1) + [True]
 
     # two days on, the custody mentor's 24-hour deadline has passed, family therapy's has not
     later = board(coordinator, store, now=now + timedelta(hours=42))

@@ -17,7 +17,13 @@ from upstream.config import Settings
 from upstream.orders.models import BreachAlert
 from upstream.orders.schemas import ConditionCreate
 from upstream.orders.service import OrderInputError, add_condition, get_order, record_order
-from upstream.orders.zones import ZoneError, in_zone, named_places, zone_around_place
+from upstream.orders.zones import (
+    ZoneError,
+    in_zone,
+    named_places,
+    zone_around_place,
+    zone_reading,
+)
 
 AREA = area_from_settings(Settings())
 STATION = "Walthamstow Central station (station)"
@@ -84,3 +90,21 @@ def test_a_place_zone_through_the_service_raises_alerts_inside_it(
         alerts = session.query(BreachAlert.incident_id, BreachAlert.kind).all()
     assert [tuple(a) for a in alerts] == [(near, "zone")]
     assert get_order(team.officer, store, order_id).conditions[0].zone_rings
+
+
+def test_the_zone_reading_gives_hectares_share_and_alerts_inside() -> None:
+    from shapely.geometry import Point, box
+
+    area = box(0, 0, 1000, 1000)  # 100 hectares
+    zones = [box(0, 0, 100, 100), box(50, 0, 150, 100)]  # overlap: union 1.5 hectares
+    text = zone_reading(zones, [(10.0, 10.0), (120.0, 50.0), (900.0, 900.0)], area)
+    assert text == (
+        "2 exclusion zones cover 1.5 hectares, 1.5% of the area. "
+        "3 alerted incidents on the map; 2 of them inside a zone."
+    )
+    circle = Point(500, 500).buffer(100, quad_segs=64)  # pi hectares
+    one = zone_reading([circle], [], area)
+    assert one == (
+        "One exclusion zone covers 3.1 hectares, 3.1% of the area. No alerted incident has a place."
+    )
+    assert zone_reading([], [], area).startswith("This order has no exclusion zone.")

@@ -71,8 +71,8 @@ def test_reading_states_the_numbers() -> None:
         "Between 2020-01 and 2020-03, 16 serious-violence crimes were recorded in Testham. "
         "The busiest 40% of 250 m cells (2 of 5) held 71.4% of the 14 in study-area cells "
         "(2 more fell in edge cells whose centre lies outside the boundary); the busiest cell, "
-        'centred at E 375 N 125 in LSOA Testham 001A (most often recorded "On or near High '
-        'Street"), had 5 serious-violence crimes.'
+        'most often recorded as "On or near High Street" in LSOA Testham 001A (grid reference '
+        "E 375 N 125), had 5 serious-violence crimes."
     )
     none = concentration(pd.Series([], dtype="int64"), [A], 0.05)
     assert (

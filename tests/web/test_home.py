@@ -64,6 +64,10 @@ def test_home_page_shows_coverage_and_map(
     assert page.locator("#map-plot .heatmaplayer image, #map-plot .hm image").count() >= 1
     assert page.locator("#map-plot").get_attribute("aria-label")
     assert page.locator("#monthly-plot .scatterlayer .trace").count() == 1
+    # the monthly chart's own reading: 12,288 over 21 months, and why no 12-month comparison
+    monthly = page.locator("#monthly-reading").inner_text()
+    assert monthly.startswith("On average 585 serious-violence crimes a month over the 21 ")
+    assert "Fewer than 24 months" in monthly
 
     # attributions, plain structure, plotly.js from this server
     assert OGL in text and ONS_OS in text

@@ -183,13 +183,13 @@ def reading(
     )
     _, count = result.busiest or (0, 0)
     where = ""
-    if busiest is not None:
-        where = f", centred at E {busiest.x_centre:,.0f} N {busiest.y_centre:,.0f}"
+    if busiest is not None:  # place names first; the grid reference for analysts last
+        if busiest.location:
+            where += f', most often recorded as "{busiest.location}"'
         if busiest.lsoa_name:
             where += f" in LSOA {busiest.lsoa_name}"
-        if busiest.location:
-            where += f' (most often recorded "{busiest.location}")'
-        where += ","
+        grid = f"E {busiest.x_centre:,.0f} N {busiest.y_centre:,.0f}"
+        where += f" (grid reference {grid}),"
     noun = what if count != 1 else what.rstrip("s")
     return f"{opening} {held}; the busiest cell{where} had {count:,} {noun}."
 

@@ -22,6 +22,7 @@ __all__ = [
     "PeriodComparison",
     "RatioCI",
     "compare_periods",
+    "monthly_reading",
     "monthly_series",
     "poisson_ratio_ci",
     "ratio_reading",
@@ -193,3 +194,42 @@ def rolling_summary(series: pd.DataFrame) -> str:
         f"The 12-month average went from {first:.1f} a month (12 months to {roll.index[0]}) "
         f"to {last:.1f} a month (12 months to {roll.index[-1]})."
     )
+
+
+def monthly_reading(monthly: pd.Series, what: str) -> str:
+    """A plain-English reading of a monthly line chart.
+
+    Parameters
+    ----------
+    monthly
+        Count per ``YYYY-MM`` in order; NaN for months with no data loaded (gaps).
+    what
+        What is counted, plural (``"serious-violence crimes"``).
+
+    Returns
+    -------
+    str
+        The average month and the busiest and quietest months, then the latest 12 months
+        against the 12 before them with its confidence interval (:func:`ratio_reading`)
+        when the loaded months cover both; else says why no comparison is made.
+    """
+    known = monthly.dropna()
+    if known.empty:
+        return f"No months of {what} are loaded."
+    gaps = int(monthly.isna().sum())
+    high, low = int(known.to_numpy().argmax()), int(known.to_numpy().argmin())
+    text = (
+        f"On average {known.mean():,.0f} {what} a month over the {len(known)} months loaded "
+        f"(busiest {known.index[high]}: {int(known.iloc[high]):,}; quietest "
+        f"{known.index[low]}: {int(known.iloc[low]):,})."
+    )
+    if gaps:
+        months = "1 month in the range is" if gaps == 1 else f"{gaps} months in the range are"
+        text += f" {months} not loaded (gaps in the line)."
+    cmp = compare_periods(known, str(known.index[-1]))
+    if cmp is None:
+        return text + (
+            " Fewer than 24 months in a row end at the latest, so the last 12 months are not "
+            "compared with the 12 before them; single months rise and fall by chance."
+        )
+    return f"{text} {ratio_reading(cmp, what)}"

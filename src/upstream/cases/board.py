@@ -118,6 +118,7 @@ def _weekly(session: Session, service: str | None, now: datetime) -> list[WeekSu
                 accepted_pct=round(100 * accepted / count, 1) if count else None,
                 median_hours_to_first_contact=round(statistics.median(hours), 1) if hours else None,
                 synthetic=week in synthetic,
+                in_progress=week == _week_start(now),
             )
         )
     return summaries

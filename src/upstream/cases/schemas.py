@@ -400,6 +400,8 @@ class WeekSummary(_Out):
     accepted_pct: float | None
     median_hours_to_first_contact: float | None
     synthetic: bool = False
+    in_progress: bool = False
+    """True for the current week: still running, so its shares are not final."""
 
 
 class BoardPublic(_Out):

@@ -35,6 +35,7 @@ __all__ = [
     "zone_from_geojson",
     "zone_from_lsoas",
     "zone_lonlat",
+    "zone_reading",
 ]
 
 _PLACE_KINDS = (("town_centres", "town centre"), ("stations", "station"), ("schools", "school"))
@@ -181,3 +182,36 @@ def zone_lonlat(zone: BaseGeometry) -> list[tuple[list[float], list[float]]]:
             lon, lat = to_lonlat(np.asarray(xs), np.asarray(ys))
             rings.append((lon.tolist(), lat.tolist()))
     return rings
+
+
+def zone_reading(
+    zones: Sequence[BaseGeometry], alerts: Sequence[tuple[float, float]], area: BaseGeometry
+) -> str:
+    """One plain-English sentence or two on an order's zone map.
+
+    Parameters
+    ----------
+    zones
+        The order's exclusion zones (BNG metres).
+    alerts
+        Where its alerted incidents happened (easting, northing).
+    area
+        The area's boundary, for the zones' share of it.
+    """
+    if not zones:
+        text = "This order has no exclusion zone."
+    else:
+        union = unary_union(list(zones))
+        hectares = union.area / 10_000
+        share = union.area / area.area if area.area else 0.0
+        count = "One exclusion zone" if len(zones) == 1 else f"{len(zones)} exclusion zones"
+        size = f"{hectares:,.1f}" if hectares < 10 else f"{hectares:,.0f}"
+        text = (
+            f"{count} cover{'s' if len(zones) == 1 else ''} {size} hectares, "
+            f"{share:.1%} of the area."
+        )
+    if not alerts:
+        return text + " No alerted incident has a place."
+    inside = sum(any(in_zone(z, x, y) for z in zones) for x, y in alerts)
+    alerted = "1 alerted incident" if len(alerts) == 1 else f"{len(alerts)} alerted incidents"
+    return f"{text} {alerted} on the map; {inside} of them inside a zone."

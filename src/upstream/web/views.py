@@ -20,6 +20,7 @@ from upstream.account.published import is_partnership_source, published_coverage
 from upstream.analysis.concentration import BusiestCell, Concentration, concentration, reading
 from upstream.analysis.placenames import name_cells
 from upstream.analysis.quality import month_spans
+from upstream.analysis.trends import monthly_reading
 from upstream.area import (
     Area,
     area_from_settings,
@@ -168,6 +169,8 @@ class ViolenceMap:
     """Count per month over the street source's whole range; NaN for months not loaded."""
     reading: str
     busiest_cells: list[RankedCell] = field(default_factory=list)
+    monthly_reading: str = ""
+    """The monthly chart's reading (:func:`upstream.analysis.trends.monthly_reading`)."""
 
 
 def serious_violence_map(
@@ -260,6 +263,7 @@ def serious_violence_map(
         monthly=monthly,
         reading=text,
         busiest_cells=busiest_cells,
+        monthly_reading=monthly_reading(monthly, "serious-violence crimes"),
     )
 
 

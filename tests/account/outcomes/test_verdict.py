@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from upstream.account.outcomes.intervals import Comparison
@@ -68,6 +69,19 @@ def test_the_reading_gives_counts_interval_and_chart():
     assert "2024-07 is within the limits" in text
     signal = _describe(_ratio(1.3, 1.1, 2.01), last_signals=["shift"])
     assert "worse than baseline" in signal and "breaks a run rule (shift)" in signal
+    assert "read single periods as noise" in text
+    after = _describe(_ratio(1.3, 1.1, 2.01), signalled_before=8)
+    assert "breaks no run rule, but the 8 periods just before it did" in after
+    assert "read single periods as noise" not in after
+
+
+def test_the_periods_signalled_just_before_the_last_are_counted():
+    from upstream.account.outcomes.compute import _signalled_before
+
+    table = pd.DataFrame({"signals": [["shift"], [], ["shift"], ["shift", "trend"], []]})
+    assert _signalled_before(table) == 2
+    assert _signalled_before(table.iloc[:-1]) == 1  # only the run just before the last counts
+    assert _signalled_before(table.iloc[:2]) == 1
 
 
 def test_targets_per_window():

@@ -52,7 +52,8 @@ def _chart(example: dict[str, Any]) -> str:
                              name="Expected from trend and season", mode="lines",
                              line={"color": "#7c3aed", "dash": "dash"}))  # fmt: skip
     fig.add_trace(go.Scatter(x=chart["months"], y=example["synth"]["synthetic"],
-                             name="Synthetic comparison (other boroughs)", mode="lines",
+                             name="Weighted mix of other boroughs (synthetic control)",
+                             mode="lines",
                              line={"color": "#059669", "dash": "dot"}))  # fmt: skip
     fig.add_vline(x=EXAMPLE["start"], line={"color": "#b91c1c", "width": 1})
     fig.update_layout(height=380, margin={"l": 50, "r": 10, "t": 10, "b": 40},

@@ -170,6 +170,7 @@ def evaluate_series(
         window=measure.window,
         last_signals=[] if last is None else list(last["signals"]),
         last_period=None if last is None else str(last["period"]),
+        signalled_before=_signalled_before(table),
     )
     gaps = gap_sentence(frame["period"].astype(str).tolist())
     reading = f"{reading} {gaps}" if gaps else reading
@@ -244,6 +245,16 @@ def compute_measure(
         covered = "no periods" if frame.empty else f"{periods.min()} to {periods.max()}"
         return _unavailable(measure, f"the data ({covered}) do not reach its baseline")
     return evaluate_series(measure, source, end)
+
+
+def _signalled_before(table: pd.DataFrame) -> int:
+    """How many periods in a row just before the last broke a run rule."""
+    count = 0
+    for signals in reversed(list(table["signals"])[:-1]):
+        if not len(signals):
+            break
+        count += 1
+    return count
 
 
 def compute_all(

@@ -87,9 +87,11 @@ def describe(
     window: int,
     last_signals: list[str],
     last_period: str | None,
+    signalled_before: int = 0,
 ) -> str:
     """A paragraph on one measure: the verdict, the size of the change, the target, the
-    latest period on the control chart."""
+    latest period on the control chart (``signalled_before``: how many periods in a row just
+    before it broke a run rule)."""
     result = verdict(comparison, direction)
     if comparison is None or latest is None:
         why = (
@@ -142,9 +144,16 @@ def describe(
                 f"On the control chart {last_period} breaks a run rule "
                 f"({', '.join(last_signals)}): a signal worth looking into, not noise."
             )
+        elif signalled_before:
+            runs = "period" if signalled_before == 1 else f"{signalled_before} periods"
+            parts.append(
+                f"On the control chart {last_period} is within the limits and breaks no run "
+                f"rule, but the {runs} just before it did: one quiet period does not end a "
+                "signal, so wait for more before reading it as over."
+            )
         else:
             parts.append(
                 f"On the control chart {last_period} is within the limits and breaks no run "
-                "rule: read single months as noise."
+                "rule: read single periods as noise."
             )
     return " ".join(parts)

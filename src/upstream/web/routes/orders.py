@@ -44,7 +44,7 @@ from upstream.orders.service import (
     record_order,
 )
 from upstream.orders.vocab import DAYS, LABELS, PLACE_RADIUS_M, ConditionKind, Decision, OrderType
-from upstream.orders.zones import named_places
+from upstream.orders.zones import named_places, zone_reading
 from upstream.plotting import bng_map_layout, boundary_lines, figure_json
 from upstream.web.deps import templates
 from upstream.web.routes.auth import ActorSession, StoreDep, csrf_protect, page_context
@@ -264,9 +264,15 @@ def _order_page(
 ) -> Response:
     detail = get_order(view.actor, store, order_id)
     area = area_from_settings(request.app.state.settings)
+    zone_text = zone_reading(
+        [wkt.loads(c.zone_wkt) for c in detail.conditions if c.zone_wkt],
+        [(a.easting, a.northing) for a in detail.alerts
+         if a.easting is not None and a.northing is not None],
+        area.boundary,
+    )  # fmt: skip
     return _page(
         request, view, "orders/order.html", status,
-        d=detail, errors=errors, figure=_zone_figure(request, detail),
+        d=detail, errors=errors, figure=_zone_figure(request, detail), zone_text=zone_text,
         can_manage=order_allowed(view.actor, OrderPermission.MANAGE),
         kinds=list(ConditionKind), days=DAYS, min_reason=MIN_REASON,
         lsoas=list(zip(area.lsoas["lsoa_code"], area.lsoas["lsoa_name"], strict=True)),
