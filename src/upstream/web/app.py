@@ -18,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from upstream.area import AreaError, area_from_settings
 from upstream.config import Settings, get_settings
 from upstream.web.cache import PageCache
+from upstream.web.deps import templates
 from upstream.web.middleware import RequestLog, ResponseHeaders, ServerErrors
+from upstream.web.navigation import case_links, curtail_page, main_link_shown
 from upstream.web.routes import actions as action_routes
 from upstream.web.routes import board as board_routes
 from upstream.web.routes import cases as case_routes
@@ -49,6 +51,14 @@ CONTENT_SECURITY_POLICY = (
 STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 """HTTPS only, for two years, on this host and its subdomains: sent in production only (a
 development server on http://127.0.0.1 must not pin a browser to HTTPS)."""
+
+
+# The menus come from the access policies (navigation.py). They are registered here, in the
+# app shell, so that a route module importing the templates (the public open-data page) does
+# not thereby import the case store's policies.
+templates.env.globals["case_links"] = case_links
+templates.env.globals["curtail_page"] = curtail_page
+templates.env.globals["main_link_shown"] = main_link_shown
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -11,7 +11,6 @@ from fastapi.templating import Jinja2Templates
 from upstream.config import Settings
 from upstream.formatting import percent
 from upstream.web.cache import PageCache
-from upstream.web.navigation import case_links, curtail_page, main_link_shown
 
 __all__ = ["CacheDep", "SettingsDep", "templates"]
 
@@ -30,9 +29,6 @@ def _percent(value: float, digits: int = 1) -> str:
 
 templates.env.filters["thousands"] = _thousands
 templates.env.filters["percent"] = _percent
-templates.env.globals["case_links"] = case_links
-templates.env.globals["curtail_page"] = curtail_page
-templates.env.globals["main_link_shown"] = main_link_shown
 
 
 def get_settings(request: Request) -> Settings:
