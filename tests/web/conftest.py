@@ -140,25 +140,31 @@ class LiveServer:
         self.sock.close()
 
 
-def _serve(settings: Settings) -> Iterator[str]:
+def serve(settings: Settings, *, dispose: bool = False) -> Iterator[str]:
+    """Serve ``settings`` on a free port for the ``yield from`` of a fixture; yields the base
+    URL, then stops the server (and with ``dispose``, closes every case store's engine)."""
     server = LiveServer(settings)
     server.start()
     try:
         yield server.url
     finally:
         server.stop()
+        if dispose:
+            from upstream.cases.db import dispose_all
+
+            dispose_all()
 
 
 @pytest.fixture(scope="session")
 def bundled_server(bundled_settings: Settings) -> Iterator[str]:
     """Base URL of the app serving the bundled data."""
-    yield from _serve(bundled_settings)
+    yield from serve(bundled_settings)
 
 
 @pytest.fixture(scope="session")
 def empty_server(empty_settings: Settings) -> Iterator[str]:
     """Base URL of the app serving an empty event store."""
-    yield from _serve(empty_settings)
+    yield from serve(empty_settings)
 
 
 def _chromium_path() -> str | None:
@@ -247,17 +253,11 @@ def artifacts() -> Callable[[str], Path]:
 def plan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live app over the demo case store (SYNTHETIC) and the DEMO action plan."""
     from upstream.account.actions.demo import load_demo_plan
-    from upstream.cases.db import case_store, dispose_all
+    from upstream.cases.db import case_store
     from upstream.cases.demo import seed_demo
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("plan-server"))
     store = case_store(settings)
     seed_demo(store)
     load_demo_plan(store)
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
+    yield from serve(settings, dispose=True)

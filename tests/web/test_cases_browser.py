@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from tests.cases.conftest import purpose_for
-from tests.web.conftest import LiveServer
-from upstream.cases.db import case_store, dispose_all
+from tests.web.conftest import serve
+from upstream.cases.db import case_store
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.config import Settings
 
@@ -24,13 +24,7 @@ pytestmark = pytest.mark.browser
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("cases-browser"))
     seed_demo(case_store(settings))
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
+    yield from serve(settings, dispose=True)
 
 
 def _login(page: Any, url: str, username: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import LiveServer
+from tests.web.conftest import serve
 from upstream.cases.demo import DEMO_PASSWORD
 from upstream.config import Settings
 
@@ -31,7 +31,7 @@ PSEUDONYM = re.compile(r"\b(?:P|YP)-[0-9A-F]{6,8}\b")
 @pytest.fixture(scope="module")
 def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live app over the demo case store with the SYNTHETIC network loaded."""
-    from upstream.cases.db import case_store, dispose_all
+    from upstream.cases.db import case_store
     from upstream.cases.demo import seed_demo
     from upstream.cases.localtime import london
     from upstream.cases.models import utcnow
@@ -41,13 +41,7 @@ def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = case_store(settings)
     seed_demo(store)
     load_network_demo(store, london(utcnow()).date())
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
+    yield from serve(settings, dispose=True)
 
 
 def _login(page: Any, url: str, username: str, purpose: str) -> None:

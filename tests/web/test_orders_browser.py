@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer, Tab
-from upstream.cases.db import case_store, dispose_all
+from tests.web.conftest import Tab, serve
+from upstream.cases.db import case_store
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.config import Settings
 from upstream.orders.demo import load_demo_orders
@@ -26,13 +26,7 @@ def orders_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = case_store(settings)
     seed_demo(store)
     load_demo_orders(store)
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
+    yield from serve(settings, dispose=True)
 
 
 def _login(page: Any, url: str, username: str, purpose: str, landing: str) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer, Tab
+from tests.web.conftest import Tab, serve
 from upstream.area import area_from_settings
-from upstream.cases.db import case_store, dispose_all
+from upstream.cases.db import case_store
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.cases.localtime import london
 from upstream.cases.models import utcnow
@@ -36,13 +36,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     load_demo_orders(store)
     load_demo_retail(store, area_from_settings(settings))
     load_network_demo(store, london(utcnow()).date())
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
+    yield from serve(settings, dispose=True)
 
 
 def _login(page: Any, url: str, username: str, purpose: str) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer
+from tests.web.conftest import serve
 from upstream.area import area_from_settings
-from upstream.cases.db import case_store, dispose_all
+from upstream.cases.db import case_store
 from upstream.cases.demo import DEMO_PASSWORD, seed_demo
 from upstream.config import Settings
 from upstream.orders.retail.demo import load_demo_retail
@@ -30,13 +30,7 @@ def retail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = case_store(settings)
     seed_demo(store, max_incidents=20)
     load_demo_retail(store, area_from_settings(settings))
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        dispose_all()
+    yield from serve(settings, dispose=True)
 
 
 def test_the_officer_reads_the_map_and_records_a_test_purchase(
